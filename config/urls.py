@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="docs"),
+    path("", include("tsunagu.accounts.api_urls")),
+    path("", include("tsunagu.people.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("tsunagu.core.urls")),
+    path("accounts/", include("tsunagu.accounts.urls")),
+    path("people/", include("tsunagu.people.urls")),
+    path("audit/", include("tsunagu.access.urls")),
+    path("api/", include((api_patterns, "api"), namespace=None)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

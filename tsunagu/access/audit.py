@@ -1,0 +1,115 @@
+"""Writing and verifying the audit log. Every access to personal data calls `audit_record`."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import GENESIS_HASH, AuditAction, AuditChannel, AuditEntry, AuditHead
+
+
+def _client_ip(request: HttpRequest | None) -> str:
+    if request is None:
+        return ""
+    return (request.META.get("REMOTE_ADDR") or "")[:45]
+
+
+def _channel_for(request: HttpRequest | None) -> str:
+    if request is None:
+        return AuditChannel.CLI
+    return AuditChannel.API if request.path.startswith("/api/") else AuditChannel.WEB
+
+
+def audit_record(
+    *,
+    actor,  # noqa: ANN001 - a User, an AnonymousUser or None for the system
+    action: str,
+    target_type: str = "",
+    target_ids: Iterable[int] = (),
+    query: str = "",
+    purpose: str = "",
+    detail: dict | None = None,
+    request: HttpRequest | None = None,
+    channel: str | None = None,
+    username: str = "",
+) -> AuditEntry:
+    """Append one entry to the chain. Runs in its own transaction (nested in the caller's if any), so an
+    access whose audit row cannot be written fails with it."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before we read the head,
+        # so two writers can never chain to the same previous entry.
+        updated = AuditHead.objects.filter(pk=1).update(seq=F("seq") + 1)
+        if not updated:
+            AuditHead.objects.create(pk=1, seq=1, hash=GENESIS_HASH)
+        head = AuditHead.objects.get(pk=1)
+        entry = AuditEntry(
+            seq=head.seq,
+            at=timezone.now(),
+            actor_id_value=actor.pk if authenticated else None,
+            actor_username=(actor.get_username() if authenticated else username)[:150],
+            action=action,
+            channel=channel or _channel_for(request),
+            target_type=target_type,
+            target_ids=sorted({int(i) for i in target_ids}),
+            query=query[:500],
+            purpose=purpose[:200],
+            detail=detail or {},
+            ip_address=_client_ip(request),
+            path=(request.get_full_path() if request is not None else "")[:500],
+            prev_hash=head.hash,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save(force_insert=True)
+        AuditHead.objects.filter(pk=1).update(hash=entry.hash)
+    return entry
+
+
+@dataclass(frozen=True)
+class AuditProblem:
+    seq: int
+    message: str
+
+
+def audit_verify(*, chunk_size: int = 5000) -> tuple[int, list[AuditProblem]]:
+    """Walk the whole chain. Returns (entries checked, problems). Finds altered entries (hash mismatch),
+    deleted entries (a gap in the numbering or a broken link) and a truncated tail (head disagrees)."""
+    problems: list[AuditProblem] = []
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    checked = 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        checked += 1
+        if entry.seq != expected_seq:
+            problems.append(
+                AuditProblem(entry.seq, f"通番{expected_seq}〜{entry.seq - 1}の記録が削除されています。")
+            )
+        elif entry.prev_hash != prev_hash:
+            problems.append(AuditProblem(entry.seq, "直前の記録とのつながり（ハッシュ）が一致しません。"))
+        if entry.compute_hash() != entry.hash:
+            problems.append(AuditProblem(entry.seq, "記録の内容が書き換えられています（ハッシュ不一致）。"))
+        expected_seq = entry.seq + 1
+        prev_hash = entry.hash
+    head = AuditHead.objects.filter(pk=1).first()
+    last_seq = expected_seq - 1
+    if head is not None and (head.seq != last_seq or head.hash != prev_hash):
+        problems.append(
+            AuditProblem(
+                head.seq, f"末尾の記録が失われています（最終通番は{head.seq}のはずが{last_seq}です）。"
+            )
+        )
+    return checked, problems
+
+
+def audit_denied(*, actor, request: HttpRequest | None, target_type: str, target_id: object) -> None:  # noqa: ANN001
+    """An attempt to reach a record outside the actor's scope (a guessed URL or ID)."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.DENIED,
+        target_type=target_type,
+        detail={"requested_id": str(target_id)[:64]},
+        request=request,
+    )

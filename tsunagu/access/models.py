@@ -1,0 +1,132 @@
+"""The audit log: who saw or changed which personal data, when and why.
+
+Entries are append-only and hash-chained: each entry's hash covers its content and the previous entry's hash,
+and AuditHead remembers the last sequence number and hash, so an altered, deleted or truncated entry is found
+by `tsunagu audit verify`. The database refuses UPDATE and DELETE on the table (triggers in the migration)."""
+
+import hashlib
+import json
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "閲覧"
+    SEARCH = "search", "検索"
+    LIST = "list", "一覧"
+    EXPORT = "export", "出力"
+    CREATE = "create", "登録"
+    UPDATE = "update", "変更"
+    IMPORT = "import", "取込"
+    DENIED = "denied", "アクセス拒否"
+    LOGIN = "login", "ログイン"
+    LOGIN_FAILED = "login_failed", "ログイン失敗"
+    LOGOUT = "logout", "ログアウト"
+
+
+class AuditChannel(models.TextChoices):
+    WEB = "web", "画面"
+    API = "api", "API"
+    CLI = "cli", "コマンド"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ANN003, ANN201
+        raise PermissionError("監査ログは変更できません。")
+
+    def delete(self):  # noqa: ANN201
+        raise PermissionError("監査ログは削除できません。")
+
+
+class AuditEntry(models.Model):
+    seq = models.PositiveBigIntegerField("通番", unique=True)
+    at = models.DateTimeField("日時", db_index=True)
+    # The actor is kept as plain values so the chain never depends on a user row that may change.
+    actor_id_value = models.BigIntegerField("利用者ID", null=True, blank=True, db_index=True)
+    actor_username = models.CharField("利用者", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=AuditAction.choices, db_index=True)
+    channel = models.CharField("経路", max_length=10, choices=AuditChannel.choices, default=AuditChannel.WEB)
+    target_type = models.CharField("対象の種類", max_length=40, blank=True)
+    target_ids = models.JSONField("対象ID", default=list, blank=True)
+    query = models.CharField("検索条件", max_length=500, blank=True)
+    purpose = models.CharField("利用目的", max_length=200, blank=True)
+    detail = models.JSONField("詳細", default=dict, blank=True)
+    ip_address = models.CharField("接続元", max_length=45, blank=True)
+    path = models.CharField("URL", max_length=500, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "監査ログ"
+        verbose_name_plural = "監査ログ"
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        if not self._state.adding:
+            raise PermissionError("監査ログは変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        raise PermissionError("監査ログは削除できません。")
+
+    def canonical(self) -> str:
+        """The exact text the hash covers. Field order and formats are fixed so both databases agree."""
+        return json.dumps(
+            [
+                self.seq,
+                self.at.isoformat(timespec="microseconds"),
+                self.actor_id_value,
+                self.actor_username,
+                self.action,
+                self.channel,
+                self.target_type,
+                self.target_ids,
+                self.query,
+                self.purpose,
+                self.detail,
+                self.ip_address,
+                self.path,
+                self.prev_hash,
+            ],
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()
+
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditHead(models.Model):
+    """One row: the last sequence number and hash. Updating it first serialises concurrent writers."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = "監査ログの末尾"
+        verbose_name_plural = "監査ログの末尾"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
+
+class AuditPurpose(models.TextChoices):
+    """Purposes offered when personal data leaves the system (出力時の利用目的)."""
+
+    DISASTER_PREP = "disaster_prep", "災害に備えた避難支援の準備"
+    WATCH = "watch", "日常の見守り活動"
+    CASE_WORK = "case_work", "個別の相談支援"
+    CONFERENCE = "conference", "支援会議の資料"
+    STATISTICS = "statistics", "統計・計画の進捗確認"
+    DATA_CHECK = "data_check", "データの点検・修正"
+
+

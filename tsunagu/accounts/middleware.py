@@ -1,0 +1,31 @@
+"""Staff roles must pass a TOTP check before reaching any page (see access.policy.requires_two_factor)."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Paths a signed-in staff member may reach before the second factor: the 2FA pages themselves and sign-out.
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
+
+
+class TwoFactorRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            settings.TSUNAGU_REQUIRE_2FA
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and not user.is_verified()
+        ):
+            from tsunagu.access.policy import requires_two_factor
+
+            if requires_two_factor(user):
+                return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+        return self.get_response(request)

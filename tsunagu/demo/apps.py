@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "tsunagu.demo"
+    verbose_name = "デモ用の合成データ"

@@ -1,0 +1,240 @@
+"""Residents (住民) as the municipal registry knows them, with their support attributes, dated residency
+history and consent to sharing. Names are stored exactly as registered; folded keys beside them serve search."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
+    OTHER = "other", "その他・不明"
+
+
+class ResidentStatus(models.TextChoices):
+    RESIDENT = "resident", "住民"
+    MOVED_OUT = "moved_out", "転出"
+    DECEASED = "deceased", "死亡"
+
+
+class CareLevel(models.TextChoices):
+    SUPPORT_1 = "support_1", "要支援1"
+    SUPPORT_2 = "support_2", "要支援2"
+    CARE_1 = "care_1", "要介護1"
+    CARE_2 = "care_2", "要介護2"
+    CARE_3 = "care_3", "要介護3"
+    CARE_4 = "care_4", "要介護4"
+    CARE_5 = "care_5", "要介護5"
+
+
+class PhysicalDisabilityType(models.TextChoices):
+    VISUAL = "visual", "視覚障害"
+    HEARING = "hearing", "聴覚・平衡機能障害"
+    SPEECH = "speech", "音声・言語・そしゃく機能障害"
+    LIMB = "limb", "肢体不自由"
+    INTERNAL = "internal", "内部障害"
+
+
+class IntellectualGrade(models.TextChoices):
+    A = "A", "A（重度）"
+    B = "B", "B（中軽度）"
+
+
+class Household(models.Model):
+    """世帯. Its number comes from the registry and is stable across moves within the ward."""
+
+    number = models.CharField("世帯番号", max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = "世帯"
+        verbose_name_plural = "世帯"
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Person(models.Model):
+    resident_number = models.CharField("宛名番号", max_length=20, unique=True)
+    family_name = models.CharField("氏", max_length=50)
+    given_name = models.CharField("名", max_length=50, blank=True)
+    family_name_kana = models.CharField("氏（フリガナ）", max_length=100)
+    given_name_kana = models.CharField("名（フリガナ）", max_length=100, blank=True)
+    # Folded keys (異体字, kana forms, spaces) so that 「たかはし」 finds 髙橋; never shown.
+    name_key = models.CharField(max_length=100, db_index=True, editable=False)
+    kana_key = models.CharField(max_length=200, db_index=True, editable=False)
+    birth_date = models.DateField("生年月日")
+    sex = models.CharField("性別", max_length=10, choices=Sex.choices)
+    town = models.ForeignKey(
+        "areas.Town", on_delete=models.PROTECT, related_name="residents", verbose_name="町丁目"
+    )
+    address = models.CharField("番地", max_length=100, blank=True)
+    address_extra = models.CharField("方書", max_length=100, blank=True)
+    phone = models.CharField("電話番号", max_length=30, blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="members", verbose_name="世帯", null=True, blank=True
+    )
+    status = models.CharField(
+        "住民状態", max_length=20, choices=ResidentStatus.choices, default=ResidentStatus.RESIDENT
+    )
+    status_changed_on = models.DateField("異動日", null=True, blank=True)
+
+    care_level = models.CharField("要介護度", max_length=20, choices=CareLevel.choices, blank=True)
+    physical_disability_type = models.CharField(
+        "身体障害者手帳（種別）", max_length=20, choices=PhysicalDisabilityType.choices, blank=True
+    )
+    physical_disability_grade = models.PositiveSmallIntegerField(
+        "身体障害者手帳（等級）", null=True, blank=True, choices=[(i, f"{i}級") for i in range(1, 7)]
+    )
+    intellectual_disability_grade = models.CharField(
+        "療育手帳", max_length=2, choices=IntellectualGrade.choices, blank=True
+    )
+    mental_disability_grade = models.PositiveSmallIntegerField(
+        "精神障害者保健福祉手帳（等級）", null=True, blank=True, choices=[(i, f"{i}級") for i in range(1, 4)]
+    )
+    intractable_disease = models.BooleanField("難病", default=False)
+    lives_alone = models.BooleanField("ひとり暮らし", default=False)
+    elderly_only_household = models.BooleanField("高齢者のみ世帯", default=False)
+
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "住民"
+        verbose_name_plural = "住民"
+        ordering = ["kana_key", "resident_number"]
+        indexes = [models.Index(fields=["town", "status"], name="person_town_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(physical_disability_grade__isnull=True)
+                | models.Q(physical_disability_grade__gte=1, physical_disability_grade__lte=6),
+                name="physical_grade_1_to_6",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mental_disability_grade__isnull=True)
+                | models.Q(mental_disability_grade__gte=1, mental_disability_grade__lte=3),
+                name="mental_grade_1_to_3",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name}\u3000{self.given_name}".strip()
+
+    @property
+    def full_name_kana(self) -> str:
+        return f"{self.family_name_kana}\u3000{self.given_name_kana}".strip()
+
+    @property
+    def full_address(self) -> str:
+        parts = [self.town.name + self.address, self.address_extra]
+        return "\u3000".join(p for p in parts if p)
+
+
+class ResidencyEventKind(models.TextChoices):
+    REGISTERED = "registered", "登録"
+    MOVED_IN = "moved_in", "転入"
+    MOVED_WITHIN = "moved_within", "区内転居"
+    MOVED_OUT = "moved_out", "転出"
+    DIED = "died", "死亡"
+    RETURNED = "returned", "再転入"
+    CORRECTED = "corrected", "記載修正"
+
+
+class ResidencyEvent(models.Model):
+    """Dated history of a resident's registry record. Rows are only ever added."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="events", verbose_name="住民")
+    kind = models.CharField("異動の種類", max_length=20, choices=ResidencyEventKind.choices)
+    occurred_on = models.DateField("異動日")
+    details = models.JSONField("内容", default=dict, blank=True)
+    import_batch = models.ForeignKey(
+        "people.ImportBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "異動履歴"
+        verbose_name_plural = "異動履歴"
+        ordering = ["person", "occurred_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.get_kind_display()}"
+
+
+class ImportBatch(models.Model):
+    """One run of `tsunagu import residents`: kept so every change can be traced to its source file."""
+
+    filename = models.CharField("ファイル名", max_length=255)
+    sha256 = models.CharField("ファイルのハッシュ", max_length=64)
+    encoding = models.CharField("文字コード", max_length=20)
+    row_count = models.PositiveIntegerField("行数", default=0)
+    created_count = models.PositiveIntegerField("新規", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("変更なし", default=0)
+    moved_out_count = models.PositiveIntegerField("転出", default=0)
+    died_count = models.PositiveIntegerField("死亡", default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField("開始日時")
+    finished_at = models.DateTimeField("終了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "住民データ取込"
+        verbose_name_plural = "住民データ取込"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.started_at:%Y-%m-%d %H:%M}）"
+
+
+class ConsentStatus(models.TextChoices):
+    AGREED = "agreed", "同意"
+    REFUSED = "refused", "不同意"
+    UNANSWERED = "unanswered", "未回答"
+    WITHDRAWN = "withdrawn", "撤回"
+
+
+class ConsentGivenBy(models.TextChoices):
+    SELF = "self", "本人"
+    FAMILY = "family", "家族"
+    GUARDIAN = "guardian", "成年後見人"
+
+
+class Consent(models.Model):
+    """A consent decision about sharing a person's data with community groups in normal times (平常時の名簿
+    提供への同意). Append-only: the latest row per person and scope is the one in force, and a withdrawal is a
+    new row, so the history stays visible."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents", verbose_name="住民")
+    scope = models.CharField("対象とする情報", max_length=20, default="roster")
+    status = models.CharField("同意の状況", max_length=20, choices=ConsentStatus.choices)
+    # "|minsei|neighbourhood|" style list of OrganisationKind values; empty means every kind of recipient.
+    recipient_kinds = models.CharField("提供先の種別", max_length=200, blank=True)
+    given_by = models.CharField(
+        "意思表示をした人", max_length=20, choices=ConsentGivenBy.choices, default=ConsentGivenBy.SELF
+    )
+    method = models.CharField("確認方法", max_length=50, blank=True)
+    decided_on = models.DateField("意思表示の日")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "同意"
+        verbose_name_plural = "同意"
+        ordering = ["person", "recorded_at", "id"]
+        indexes = [models.Index(fields=["person", "scope", "recorded_at"], name="consent_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_status_display()}（{self.decided_on}）"
+
+    def covers_kind(self, kind: str) -> bool:
+        return not self.recipient_kinds or f"|{kind}|" in self.recipient_kinds

@@ -1,0 +1,158 @@
+"""Reads of residents. Pages, htmx fragments, exports and the API all come through here, so the access
+policy (tsunagu.access.policy) and the audit log are applied once, in one place."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from tsunagu.access import policy
+from tsunagu.access.audit import audit_denied, audit_record
+from tsunagu.access.models import AuditAction
+from tsunagu.core.japanese import query_keys
+from tsunagu.people.models import Consent, Person, ResidencyEvent
+
+SEARCH_MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    query: str = ""
+    town_id: int | None = None
+    district_id: int | None = None
+    birth_from: datetime.date | None = None
+    birth_to: datetime.date | None = None
+    include_former: bool = False
+
+
+def _filtered(qs: QuerySet[Person], filters: PersonFilters) -> QuerySet[Person]:
+    query = filters.query.strip()
+    if query:
+        name_key, kana_key = query_keys(query)
+        match = Q(name_key__contains=name_key) if name_key else Q(pk__in=[])
+        if kana_key:
+            match |= Q(kana_key__contains=kana_key)
+        if query.isdigit():
+            match |= Q(resident_number=query)
+        qs = qs.filter(match)
+    if filters.town_id:
+        qs = qs.filter(town_id=filters.town_id)
+    if filters.district_id:
+        qs = qs.filter(town__town_districts__district_id=filters.district_id)
+    if filters.birth_from:
+        qs = qs.filter(birth_date__gte=filters.birth_from)
+    if filters.birth_to:
+        qs = qs.filter(birth_date__lte=filters.birth_to)
+    if not filters.include_former:
+        qs = qs.filter(status="resident")
+    return qs
+
+
+def person_queryset(*, user, filters: PersonFilters | None = None) -> QuerySet[Person]:  # noqa: ANN001
+    """The policy-scoped, filtered residents, not yet audited: for callers that page and then call
+    `person_page_audited`, or for counts that reveal no one."""
+    qs = policy.visible_persons(user)
+    return _filtered(qs, filters or PersonFilters()).select_related("town").order_by("kana_key", "resident_number")
+
+
+@dataclass
+class PersonPage:
+    persons: list[Person]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def person_search(
+    *,
+    user,  # noqa: ANN001
+    filters: PersonFilters,
+    page: int = 1,
+    page_size: int = 50,
+    request: HttpRequest | None = None,
+) -> PersonPage:
+    """One page of matching residents. Records a search (or list) entry naming exactly the persons shown."""
+    page_size = max(1, min(page_size, SEARCH_MAX_PAGE_SIZE))
+    page = max(1, page)
+    qs = person_queryset(user=user, filters=filters)
+    total = qs.count()
+    persons = list(qs[(page - 1) * page_size : page * page_size])
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH if filters.query else AuditAction.LIST,
+        target_type="person",
+        target_ids=[p.pk for p in persons],
+        query=_describe(filters),
+        detail={"total": total, "page": page},
+        request=request,
+    )
+    return PersonPage(persons=persons, total=total, page=page, page_size=page_size)
+
+
+def _describe(filters: PersonFilters) -> str:
+    parts = []
+    if filters.query:
+        parts.append(f"q={filters.query}")
+    for name in ("town_id", "district_id", "birth_from", "birth_to"):
+        value = getattr(filters, name)
+        if value:
+            parts.append(f"{name}={value}")
+    if filters.include_former:
+        parts.append("include_former")
+    return " ".join(parts)
+
+
+@dataclass
+class PersonDetail:
+    person: Person
+    level: policy.DetailLevel
+    grants: list[policy.Grant]
+    events: list[ResidencyEvent]
+    consents: list[Consent]
+
+    @property
+    def is_full(self) -> bool:
+        return self.level == policy.DetailLevel.FULL
+
+
+def person_detail(*, user, person_id: object, request: HttpRequest | None = None) -> PersonDetail:  # noqa: ANN001
+    """One person, if the user may see them. Out of scope or unknown: Http404, and the attempt is logged
+    (a guessed URL must not reveal whether the person exists)."""
+    try:
+        pk = int(str(person_id))
+    except ValueError:
+        pk = None
+    person = (
+        policy.visible_persons(user).select_related("town", "household").filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
+    if person is None:
+        audit_denied(actor=user, request=request, target_type="person", target_id=person_id)
+        raise Http404("person not found or out of scope")
+    grants = policy.grants_explaining(user, person)
+    level = (
+        policy.DetailLevel.FULL
+        if any(g.level == policy.DetailLevel.FULL for g in grants)
+        else policy.DetailLevel.COMMUNITY
+    )
+    full = level == policy.DetailLevel.FULL
+    events = list(person.events.order_by("occurred_on", "id")) if full else []
+    consents = list(person.consents.order_by("-recorded_at", "-id")) if full else []
+    audit_record(
+        actor=user, action=AuditAction.VIEW, target_type="person", target_ids=[person.pk], request=request
+    )
+    return PersonDetail(person=person, level=level, grants=grants, events=events, consents=consents)
