@@ -1,0 +1,30 @@
+# Organisations and agreements are configuration, not personal data of residents, so the admin may show them.
+# Residents, consents and the audit log are deliberately NOT registered: they are reached only through pages
+# that apply tsunagu.access.policy and write audit entries.
+from django.contrib import admin
+
+from .models import Agreement, Membership, Organisation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["districts"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    filter_horizontal = ["service_districts"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "document_reference", "valid_from", "valid_to", "revoked_at", "consent_requirement"]
+    list_filter = ["consent_requirement"]
+    search_fields = ["organisation__name", "document_reference"]
+    filter_horizontal = ["districts"]
