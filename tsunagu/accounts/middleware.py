@@ -1,13 +1,14 @@
 """Staff roles must pass a TOTP check before reaching any page (see access.policy.requires_two_factor)."""
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 # Paths a signed-in staff member may reach before the second factor: the 2FA pages themselves and sign-out.
+# /api/ is checked per request by tsunagu.accounts.permissions.VerifiedStaffForSession instead.
 _OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
 
 
@@ -18,14 +19,14 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if (
-            settings.TSUNAGU_REQUIRE_2FA
-            and user is not None
+            user is not None
             and user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
             and not user.is_verified()
         ):
-            from tsunagu.access.policy import requires_two_factor
+            from .selectors import two_factor_required
 
-            if requires_two_factor(user):
-                return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+            if two_factor_required(user):
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('accounts:two_factor')}?{query}")
         return self.get_response(request)

@@ -2,7 +2,7 @@ import factory
 
 from tsunagu.accounts.models import User
 
-PASSWORD = "correct-horse-battery"  # noqa: S105 - test-only password
+PASSWORD = "correct-horse-battery"  # test-only password
 
 
 class UserFactory(factory.django.DjangoModelFactory):
