@@ -19,7 +19,7 @@ from tsunagu.access.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.core.output import CsvEncoding, OutputReport, write_csv, write_xlsx
 from tsunagu.core.wareki import age_on, format_wareki, today_jst
 from tsunagu.people.models import Person, ResidentStatus
-from tsunagu.people.selectors import PersonFilters, _describe, person_queryset
+from tsunagu.people.selectors import PersonFilters, describe_filters, person_queryset
 
 PURPOSE_REQUIRED_MESSAGE = _("出力の利用目的を選んでください。")
 FORMAT_REQUIRED_MESSAGE = _("出力形式を選んでください。")
@@ -153,7 +153,7 @@ def person_export(
         action=AuditAction.EXPORT,
         target_type="person",
         target_ids=ids,
-        query=_describe(filters),
+        query=describe_filters(filters),
         purpose=purpose,
         detail={
             "format": export_format,

@@ -95,14 +95,15 @@ def person_search(
         action=AuditAction.SEARCH if filters.query else AuditAction.LIST,
         target_type="person",
         target_ids=[p.pk for p in persons],
-        query=_describe(filters),
+        query=describe_filters(filters),
         detail={"total": total, "page": page},
         request=request,
     )
     return PersonPage(persons=persons, total=total, page=page, page_size=page_size)
 
 
-def _describe(filters: PersonFilters) -> str:
+def describe_filters(filters: PersonFilters) -> str:
+    """The filters as the audit log's query text, the same for searches and exports."""
     parts = []
     if filters.query:
         parts.append(f"q={filters.query}")
@@ -122,6 +123,7 @@ class PersonDetail:
     grants: list[policy.Grant]
     events: list[ResidencyEvent]
     consents: list[Consent]
+    household_members: list[Person]
 
     @property
     def is_full(self) -> bool:
@@ -155,4 +157,30 @@ def person_detail(*, user, person_id: object, request: HttpRequest | None = None
     audit_record(
         actor=user, action=AuditAction.VIEW, target_type="person", target_ids=[person.pk], request=request
     )
-    return PersonDetail(person=person, level=level, grants=grants, events=events, consents=consents)
+    members = _household_members(user=user, person=person, request=request) if full else []
+    return PersonDetail(
+        person=person, level=level, grants=grants, events=events, consents=consents, household_members=members
+    )
+
+
+def _household_members(*, user, person: Person, request: HttpRequest | None) -> list[Person]:  # noqa: ANN001
+    """The other members of the person's household that the user may see, logged as a list of them."""
+    if person.household_id is None:
+        return []
+    members = list(
+        policy.visible_persons(user)
+        .filter(household_id=person.household_id)
+        .exclude(pk=person.pk)
+        .select_related("town")
+        .order_by("birth_date", "pk")
+    )
+    if members:
+        audit_record(
+            actor=user,
+            action=AuditAction.LIST,
+            target_type="person",
+            target_ids=[m.pk for m in members],
+            query=f"household_of={person.pk}",
+            request=request,
+        )
+    return members

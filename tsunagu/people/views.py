@@ -12,12 +12,9 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction
 from tsunagu.people.exporting import ExportRefusedError, export_columns, export_detail_level, person_export
 from tsunagu.people.forms import FILTER_FIELDS, PersonExportForm, PersonSearchForm
-from tsunagu.people.models import Person
-from tsunagu.people.selectors import PersonDetail, person_detail, person_queryset, person_search
+from tsunagu.people.selectors import person_detail, person_queryset, person_search
 
 SEARCH_PAGE_SIZE = 50
 
@@ -54,35 +51,11 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _household_members(request: HttpRequest, detail: PersonDetail) -> list[Person]:
-    """The other members of the person's household that the user may see, logged as a list of them."""
-    person = detail.person
-    if not detail.is_full or person.household_id is None:
-        return []
-    members = list(
-        policy.visible_persons(request.user)
-        .filter(household_id=person.household_id)
-        .exclude(pk=person.pk)
-        .select_related("town")
-        .order_by("birth_date", "pk")
-    )
-    if members:
-        audit_record(
-            actor=request.user,
-            action=AuditAction.LIST,
-            target_type="person",
-            target_ids=[m.pk for m in members],
-            query=f"household_of={person.pk}",
-            request=request,
-        )
-    return members
-
-
 @login_required
 @require_GET
 def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
     detail = person_detail(user=request.user, person_id=person_id, request=request)
-    members = _household_members(request, detail)
+    members = detail.household_members
     return render(request, "people/detail.html", {"detail": detail, "person": detail.person, "members": members})
 
 
