@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tsunagu.accounts.middleware.HtmxLoginRedirectMiddleware",
     # Last, so that a lockout response is produced after authentication has run.
     "axes.middleware.AxesMiddleware",
 ]

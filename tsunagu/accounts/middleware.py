@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 # Paths a signed-in staff member may reach before the second factor: the 2FA pages themselves and sign-out.
 # /api/ is checked per request by tsunagu.accounts.permissions.VerifiedStaffForSession instead.
@@ -30,3 +31,19 @@ class TwoFactorRequiredMiddleware:
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('accounts:two_factor')}?{query}")
         return self.get_response(request)
+
+
+class HtmxLoginRedirectMiddleware:
+    """When a session has expired during a live search, an htmx request would otherwise follow the redirect
+    and paint the login page inside the results. Tell htmx to load the login page as a whole page instead."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "htmx", False) and response.status_code == 302:
+            location = response.get("Location", "")
+            if location.startswith((reverse("accounts:login"), reverse("accounts:two_factor"))):
+                return HttpResponseClientRedirect(location)
+        return response
