@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from tsunagu.core.api import ApiDocsView
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="docs"),
+    path("docs/", ApiDocsView.as_view(), name="docs"),
     path("", include("tsunagu.accounts.api_urls")),
     path("", include("tsunagu.people.api_urls")),
 ]

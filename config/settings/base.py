@@ -156,6 +156,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "地域福祉の基盤API。すべての個人情報はアクセスポリシーと監査ログを通ります。",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a `status`; name their enums so the schema stays unambiguous as apps are added.
+    "ENUM_NAME_OVERRIDES": {
+        "ResidentStatusEnum": "tsunagu.people.models.ResidentStatus",
+        "ConsentStatusEnum": "tsunagu.people.models.ConsentStatus",
+    },
 }
 
 # The ward this deployment serves; the demo fills it with a synthetic ward.

@@ -26,14 +26,14 @@ class PersonFilters:
     include_former: bool = False
 
 
-def _filtered(qs: QuerySet[Person], filters: PersonFilters) -> QuerySet[Person]:
+def _filtered(qs: QuerySet[Person], filters: PersonFilters, *, by_resident_number: bool) -> QuerySet[Person]:
     query = filters.query.strip()
     if query:
         name_key, kana_key = query_keys(query)
         match = Q(name_key__contains=name_key) if name_key else Q(pk__in=[])
         if kana_key:
             match |= Q(kana_key__contains=kana_key)
-        if query.isdigit():
+        if by_resident_number and query.isdigit():
             match |= Q(resident_number=query)
         qs = qs.filter(match)
     if filters.town_id:
@@ -52,8 +52,11 @@ def _filtered(qs: QuerySet[Person], filters: PersonFilters) -> QuerySet[Person]:
 def person_queryset(*, user, filters: PersonFilters | None = None) -> QuerySet[Person]:  # noqa: ANN001
     """The policy-scoped, filtered residents, not yet audited: for callers that page and then call
     `person_page_audited`, or for counts that reveal no one."""
-    qs = policy.visible_persons(user)
-    return _filtered(qs, filters or PersonFilters()).select_related("town").order_by("kana_key", "resident_number")
+    grants = policy.grants_for(user)
+    qs = policy.visible_persons(user, grants=grants)
+    # 宛名番号 is internal: only those who may see it may search by it.
+    full = any(g.level == policy.DetailLevel.FULL for g in grants)
+    return _filtered(qs, filters or PersonFilters(), by_resident_number=full).select_related("town").order_by("kana_key", "resident_number")
 
 
 @dataclass

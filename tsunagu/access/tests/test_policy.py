@@ -187,3 +187,12 @@ class TestWriteAndAdminRights:
 def test_visible_persons_costs_a_bounded_number_of_queries(ward, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         list(policy.visible_persons(ward.association_member))
+
+
+def test_only_those_who_see_the_resident_number_can_search_by_it(ward):
+    from tsunagu.people.selectors import PersonFilters, person_queryset
+
+    number = ward.people.a1_agreed.resident_number
+    by_number = PersonFilters(query=number)
+    assert list(person_queryset(user=ward.ward_officer, filters=by_number)) == [ward.people.a1_agreed]
+    assert list(person_queryset(user=ward.association_member, filters=by_number)) == []
