@@ -84,9 +84,7 @@ def audit_verify(*, chunk_size: int = 5000) -> tuple[int, list[AuditProblem]]:
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
         checked += 1
         if entry.seq != expected_seq:
-            problems.append(
-                AuditProblem(entry.seq, f"通番{expected_seq}〜{entry.seq - 1}の記録が削除されています。")
-            )
+            problems.append(AuditProblem(entry.seq, f"通番{expected_seq}〜{entry.seq - 1}の記録が削除されています。"))
         elif entry.prev_hash != prev_hash:
             problems.append(AuditProblem(entry.seq, "直前の記録とのつながり（ハッシュ）が一致しません。"))
         if entry.compute_hash() != entry.hash:
@@ -97,9 +95,7 @@ def audit_verify(*, chunk_size: int = 5000) -> tuple[int, list[AuditProblem]]:
     last_seq = expected_seq - 1
     if head is not None and (head.seq != last_seq or head.hash != prev_hash):
         problems.append(
-            AuditProblem(
-                head.seq, f"末尾の記録が失われています（最終通番は{head.seq}のはずが{last_seq}です）。"
-            )
+            AuditProblem(head.seq, f"末尾の記録が失われています（最終通番は{head.seq}のはずが{last_seq}です）。")
         )
     return checked, problems
 

@@ -55,9 +55,7 @@ def today() -> datetime.date:
 
 
 def _town_ids(district_ids: set[int]) -> frozenset[int]:
-    return frozenset(
-        TownDistrict.objects.filter(district_id__in=district_ids).values_list("town_id", flat=True)
-    )
+    return frozenset(TownDistrict.objects.filter(district_id__in=district_ids).values_list("town_id", flat=True))
 
 
 def _active_memberships(user, day: datetime.date) -> list[Membership]:  # noqa: ANN001
@@ -127,9 +125,7 @@ def _grant_q(grant: Grant) -> Q:
         q &= Q(_consent_status=ConsentStatus.AGREED) & kind_ok
     elif grant.consent == ConsentRequirement.PRESUMED:
         # Presumed consent: everyone except those who refused or withdrew.
-        q &= ~Q(_consent_status__in=[ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN]) | Q(
-            _consent_status__isnull=True
-        )
+        q &= ~Q(_consent_status__in=[ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN]) | Q(_consent_status__isnull=True)
     return q
 
 
@@ -196,6 +192,4 @@ def requires_two_factor(user) -> bool:  # noqa: ANN001
 
 def role_summary(user) -> list[str]:  # noqa: ANN001
     """Human-readable memberships for the home page and header."""
-    return [
-        f"{m.organisation.name}・{m.get_role_display()}" for m in _active_memberships(user, today())
-    ]
+    return [f"{m.organisation.name}・{m.get_role_display()}" for m in _active_memberships(user, today())]

@@ -56,7 +56,11 @@ def person_queryset(*, user, filters: PersonFilters | None = None) -> QuerySet[P
     qs = policy.visible_persons(user, grants=grants)
     # 宛名番号 is internal: only those who may see it may search by it.
     full = any(g.level == policy.DetailLevel.FULL for g in grants)
-    return _filtered(qs, filters or PersonFilters(), by_resident_number=full).select_related("town").order_by("kana_key", "resident_number")
+    return (
+        _filtered(qs, filters or PersonFilters(), by_resident_number=full)
+        .select_related("town")
+        .order_by("kana_key", "resident_number")
+    )
 
 
 @dataclass
@@ -157,9 +161,7 @@ def person_detail(*, user, person_id: object, request: HttpRequest | None = None
     full = level == policy.DetailLevel.FULL
     events = list(person.events.order_by("occurred_on", "id")) if full else []
     consents = list(person.consents.order_by("-recorded_at", "-id")) if full else []
-    audit_record(
-        actor=user, action=AuditAction.VIEW, target_type="person", target_ids=[person.pk], request=request
-    )
+    audit_record(actor=user, action=AuditAction.VIEW, target_type="person", target_ids=[person.pk], request=request)
     members = _household_members(user=user, person=person, request=request) if full else []
     return PersonDetail(
         person=person, level=level, grants=grants, events=events, consents=consents, household_members=members

@@ -1,5 +1,7 @@
 """The audit log is append-only and hash-chained; `tsunagu audit verify` finds altered or deleted entries."""
 
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
@@ -28,7 +30,7 @@ def tamper(sql, params):
 def test_entries_are_numbered_and_chained(chain):
     assert [e.seq for e in chain] == [1, 2, 3, 4, 5]
     assert chain[0].prev_hash == GENESIS_HASH
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(chain, chain[1:], strict=False))
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(chain))
     assert AuditHead.objects.get().seq == 5
     assert audit_verify() == (5, [])
 
@@ -36,14 +38,23 @@ def test_entries_are_numbered_and_chained(chain):
 def test_records_who_what_and_why(ward, rf):
     request = rf.get("/people/", {"q": "たかはし"}, REMOTE_ADDR="192.0.2.7")
     entry = audit_record(
-        actor=ward.ward_officer, action=AuditAction.EXPORT, target_type="person", target_ids=[3, 1, 3],
-        query="q=たかはし", purpose="災害に備えた避難支援の準備", request=request,
+        actor=ward.ward_officer,
+        action=AuditAction.EXPORT,
+        target_type="person",
+        target_ids=[3, 1, 3],
+        query="q=たかはし",
+        purpose="災害に備えた避難支援の準備",
+        request=request,
     )
     entry.refresh_from_db()
     assert entry.actor_username == "ward_officer"
     assert entry.actor_id_value == ward.ward_officer.pk
     assert entry.target_ids == [1, 3]
-    assert (entry.channel, entry.ip_address, entry.path) == ("web", "192.0.2.7", "/people/?q=%E3%81%9F%E3%81%8B%E3%81%AF%E3%81%97")
+    assert (entry.channel, entry.ip_address, entry.path) == (
+        "web",
+        "192.0.2.7",
+        "/people/?q=%E3%81%9F%E3%81%8B%E3%81%AF%E3%81%97",
+    )
     assert entry.purpose == "災害に備えた避難支援の準備"
     assert entry.compute_hash() == entry.hash
 
@@ -62,14 +73,17 @@ def test_the_orm_refuses_to_change_or_delete(chain):
 
 
 def test_the_database_refuses_raw_updates_and_deletes(chain):
-    for sql in ("UPDATE access_auditentry SET purpose = 'x' WHERE seq = 1", "DELETE FROM access_auditentry WHERE seq = 2"):
+    for sql in (
+        "UPDATE access_auditentry SET purpose = 'x' WHERE seq = 1",
+        "DELETE FROM access_auditentry WHERE seq = 2",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert AuditEntry.objects.count() == 5
 
 
 def test_verify_reports_an_altered_entry(chain):
-    tamper("UPDATE access_auditentry SET target_ids = %s WHERE seq = 3", ['[99]'])
+    tamper("UPDATE access_auditentry SET target_ids = %s WHERE seq = 3", ["[99]"])
     checked, problems = audit_verify()
     assert checked == 5
     assert [(p.seq, p.message) for p in problems] == [(3, "記録の内容が書き換えられています（ハッシュ不一致）。")]
@@ -85,9 +99,7 @@ def test_verify_reports_a_deleted_entry(chain):
 def test_verify_reports_a_deleted_tail(chain):
     tamper("DELETE FROM access_auditentry WHERE seq >= %s", [4])
     _, problems = audit_verify()
-    assert [(p.seq, p.message) for p in problems] == [
-        (5, "末尾の記録が失われています（最終通番は5のはずが3です）。")
-    ]
+    assert [(p.seq, p.message) for p in problems] == [(5, "末尾の記録が失われています（最終通番は5のはずが3です）。")]
 
 
 def test_verify_reports_a_rewritten_entry_with_a_recomputed_hash(chain):

@@ -157,7 +157,13 @@ class TestConsent:
     def test_presumed_consent_excludes_only_refusals(self, ward):
         membership = ward.commissioner.memberships.get()
         membership.districts.clear()  # the whole agreement: A and B
-        assert visible_names(ward, ward.commissioner) == {"a1_agreed", "a2_unanswered", "a2_agreed", "b1_agreed", "b1_unanswered"}
+        assert visible_names(ward, ward.commissioner) == {
+            "a1_agreed",
+            "a2_unanswered",
+            "a2_agreed",
+            "b1_agreed",
+            "b1_unanswered",
+        }
 
 
 class TestFormerResidents:
