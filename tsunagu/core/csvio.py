@@ -1,0 +1,211 @@
+"""Reading the CSV files wards hand us: decoding (CP932 from Excel, UTF-8 with or without BOM), header
+matching, and rows numbered by their line in the file so every error can point at it.
+
+Importers build on this module; the rules of each file (columns, values) live with the importer."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from django.utils.translation import gettext_lazy as _
+
+__all__ = [
+    "COLUMN_COUNT_MESSAGE",
+    "DUPLICATE_HEADER_MESSAGE",
+    "EMPTY_FILE_MESSAGE",
+    "IMPORT_FAILED_MESSAGE",
+    "MISSING_HEADER_MESSAGE",
+    "UNDECODABLE_MESSAGE",
+    "UNKNOWN_HEADER_MESSAGE",
+    "CSVRow",
+    "CSVTable",
+    "DecodedCSV",
+    "ImportFailed",
+    "RowError",
+    "UndecodableFileError",
+    "normalize_header",
+    "read_csv_text",
+    "read_table",
+]
+
+UNDECODABLE_MESSAGE = _(
+    "ファイルの文字コードを判別できません。UTF-8（BOM付き・なし）またはShift_JIS（CP932）で保存したCSVファイルを"
+    "指定してください。"
+)
+EMPTY_FILE_MESSAGE = _("ファイルが空です（1行目に見出しが必要です）")
+MISSING_HEADER_MESSAGE = _("必須の列「{column}」が見出しにありません")
+UNKNOWN_HEADER_MESSAGE = _("見出し「{column}」は使えない列名です（使える列名は説明書を参照してください）")
+DUPLICATE_HEADER_MESSAGE = _("見出し「{column}」が2回以上あります")
+IMPORT_FAILED_MESSAGE = _("{count}件のエラーがあります")
+COLUMN_COUNT_MESSAGE = _("列の数（{count}）が見出しの列の数（{expected}）と合いません")
+
+# Encodings as reported to the user and stored on the import batch.
+UTF8_BOM = "utf-8-sig"
+UTF8 = "utf-8"
+CP932 = "cp932"
+
+_HEADER_NOISE = re.compile(r"[\s()]")
+# Python's cp932 codec turns the single bytes 0x80, 0xA0 and 0xFD–0xFF into U+0080 and private-use
+# characters instead of failing; real CP932 text never holds them, nor does any CSV hold NUL (UTF-16 does).
+_NOT_TEXT = re.compile("[\x00\x80\uf8f0-\uf8f3]")
+
+
+class UndecodableFileError(ValueError):
+    """The bytes are neither UTF-8 nor CP932."""
+
+    def __init__(self) -> None:
+        super().__init__(str(UNDECODABLE_MESSAGE))
+
+
+@dataclass(frozen=True)
+class DecodedCSV:
+    text: str
+    encoding: str  # "utf-8-sig", "utf-8" or "cp932"
+    sha256: str  # of the bytes as received, so an import can be traced to its exact file
+    size: int
+
+
+def _read_bytes(source: str | Path | bytes | IO[bytes]) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source)
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes()
+    data = source.read()  # an uploaded or opened binary file
+    if isinstance(data, str):
+        raise TypeError("CSV sources must be bytes, a path or a binary file")
+    return data
+
+
+def read_csv_text(source: str | Path | bytes | IO[bytes]) -> DecodedCSV:
+    """Decode a CSV file: UTF-8 with BOM, UTF-8, then CP932, each tried strictly; raise UndecodableFileError.
+
+    Strict decoding is enough to tell them apart: CP932 text with kana or kanji is almost never valid UTF-8,
+    and a file that fails both is reported rather than decoded with replacement characters."""
+    data = _read_bytes(source)
+    digest = hashlib.sha256(data).hexdigest()
+    for encoding in (UTF8_BOM, CP932):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _NOT_TEXT.search(text):
+            continue
+        if encoding == UTF8_BOM and not data.startswith(b"\xef\xbb\xbf"):
+            encoding = UTF8
+        return DecodedCSV(text=text, encoding=encoding, sha256=digest, size=len(data))
+    raise UndecodableFileError
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in a file: the line (the header is line 1; 0 for the file as a whole), the column (or ""
+    for the whole row) and the reason, in Japanese."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.line}行目：{self.message}" if self.line else self.message
+
+
+class ImportFailed(Exception):  # noqa: N818 - the name the importers and their callers speak of
+    """The file has errors; nothing was written. `errors` lists every one, in line order."""
+
+    def __init__(self, errors: Iterable[RowError]) -> None:
+        self.errors = sorted(errors, key=lambda e: e.line)
+        super().__init__(str(IMPORT_FAILED_MESSAGE).format(count=len(self.errors)))
+
+
+def normalize_header(text: str) -> str:
+    """Header cells compared loosely: NFKC (全角→半角), no spaces, no brackets, so 「氏（フリガナ）」,
+    「氏 フリガナ」 and 「氏フリガナ」 name the same column."""
+    return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True, slots=True)
+class CSVRow:
+    line: int  # the line the record starts on
+    values: list[str]
+
+
+@dataclass
+class CSVTable:
+    header: list[str]  # as written in the file
+    columns: dict[str, int]  # canonical column name → index
+    rows: list[CSVRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    previous_end = 0
+    for record in reader:
+        # line_num is the last physical line read; a quoted field may span several, so the record starts
+        # one after where the previous one ended.
+        start = previous_end + 1
+        previous_end = reader.line_num
+        yield start, record
+
+
+def read_table(
+    text: str,
+    *,
+    known: Mapping[str, str],
+    required: Iterable[str] = (),
+    allow_unknown: bool = False,
+) -> CSVTable:
+    """Split decoded CSV text into a header and numbered rows.
+
+    `known` maps each accepted header spelling (after normalize_header) to a canonical column name.
+    Unknown, duplicated and missing required columns are errors on line 1; rows whose field count differs
+    from the header are errors on their own line; blank lines (and lines of commas only) are skipped.
+    When the header has errors, no rows are returned: their meaning would be guesswork."""
+    records = _records(text)
+    first = next(records, None)
+    if first is None or not any(cell.strip() for cell in first[1]):
+        return CSVTable(header=[], columns={}, errors=[RowError(1, "", str(EMPTY_FILE_MESSAGE))])
+    header_line, header = first
+    # Excel leaves empty cells after the last column when a sheet once had more: ignore them.
+    while header and not header[-1].strip():
+        header.pop()
+    table = CSVTable(header=header, columns={})
+    for index, cell in enumerate(header):
+        name = known.get(normalize_header(cell))
+        if name is None:
+            if allow_unknown:
+                continue
+            table.errors.append(RowError(header_line, cell, str(UNKNOWN_HEADER_MESSAGE).format(column=cell.strip())))
+        elif name in table.columns:
+            table.errors.append(RowError(header_line, cell, str(DUPLICATE_HEADER_MESSAGE).format(column=cell.strip())))
+        else:
+            table.columns[name] = index
+    for name in required:
+        if name not in table.columns:
+            table.errors.append(RowError(header_line, name, str(MISSING_HEADER_MESSAGE).format(column=name)))
+    if table.errors:
+        return table
+    width = len(header)
+    for line, values in records:
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) != width:
+            # Trailing empty cells beyond the header are harmless (Excel pads ragged rows).
+            extra = values[width:]
+            if len(values) > width and not any(v.strip() for v in extra):
+                values = values[:width]
+            else:
+                table.errors.append(
+                    RowError(line, "", str(COLUMN_COUNT_MESSAGE).format(count=len(values), expected=width))
+                )
+                continue
+        table.rows.append(CSVRow(line, values))
+    return table
