@@ -8,26 +8,27 @@ import hashlib
 import json
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
-    VIEW = "view", "閲覧"
-    SEARCH = "search", "検索"
-    LIST = "list", "一覧"
-    EXPORT = "export", "出力"
-    CREATE = "create", "登録"
-    UPDATE = "update", "変更"
-    IMPORT = "import", "取込"
-    DENIED = "denied", "アクセス拒否"
-    LOGIN = "login", "ログイン"
-    LOGIN_FAILED = "login_failed", "ログイン失敗"
-    LOGOUT = "logout", "ログアウト"
+    VIEW = "view", _("閲覧")
+    SEARCH = "search", _("検索")
+    LIST = "list", _("一覧")
+    EXPORT = "export", _("出力")
+    CREATE = "create", _("登録")
+    UPDATE = "update", _("変更")
+    IMPORT = "import", _("取込")
+    DENIED = "denied", _("アクセス拒否")
+    LOGIN = "login", _("ログイン")
+    LOGIN_FAILED = "login_failed", _("ログイン失敗")
+    LOGOUT = "logout", _("ログアウト")
 
 
 class AuditChannel(models.TextChoices):
-    WEB = "web", "画面"
-    API = "api", "API"
-    CLI = "cli", "コマンド"
+    WEB = "web", _("画面")
+    API = "api", _("API")
+    CLI = "cli", _("コマンド")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -122,11 +123,11 @@ class AuditHead(models.Model):
 class AuditPurpose(models.TextChoices):
     """Purposes offered when personal data leaves the system (出力時の利用目的)."""
 
-    DISASTER_PREP = "disaster_prep", "災害に備えた避難支援の準備"
-    WATCH = "watch", "日常の見守り活動"
-    CASE_WORK = "case_work", "個別の相談支援"
-    CONFERENCE = "conference", "支援会議の資料"
-    STATISTICS = "statistics", "統計・計画の進捗確認"
-    DATA_CHECK = "data_check", "データの点検・修正"
+    DISASTER_PREP = "disaster_prep", _("災害に備えた避難支援の準備")
+    WATCH = "watch", _("日常の見守り活動")
+    CASE_WORK = "case_work", _("個別の相談支援")
+    CONFERENCE = "conference", _("支援会議の資料")
+    STATISTICS = "statistics", _("統計・計画の進捗確認")
+    DATA_CHECK = "data_check", _("データの点検・修正")
 
 

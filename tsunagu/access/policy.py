@@ -58,6 +58,10 @@ def _town_ids(district_ids: set[int]) -> frozenset[int]:
     return frozenset(TownDistrict.objects.filter(district_id__in=district_ids).values_list("town_id", flat=True))
 
 
+def _narrow(towns: frozenset[int], narrowed_towns: frozenset[int] | None) -> frozenset[int]:
+    return towns if narrowed_towns is None else towns & narrowed_towns
+
+
 def _active_memberships(user, day: datetime.date) -> list[Membership]:  # noqa: ANN001
     if user is None or not user.is_authenticated or not user.is_active:
         return []
@@ -75,15 +79,16 @@ def grants_for(user, *, day: datetime.date | None = None, scope: str = DataScope
     grants: list[Grant] = []
     for membership in _active_memberships(user, day):
         org = membership.organisation
+        # A membership's districts (e.g. a commissioner's 担当区域) may be of another layer than the
+        # organisation's or agreement's districts, so narrowing intersects towns, not district ids.
         narrowed = {d.pk for d in membership.districts.all()}
+        narrowed_towns = _town_ids(narrowed) if narrowed else None
         if org.kind == OrganisationKind.WARD_WELFARE:
-            towns = _town_ids(narrowed) if narrowed else None
+            towns = narrowed_towns
             grants.append(Grant(f"{org.name}（区役所）", DetailLevel.FULL, towns, include_former=True))
         elif org.kind in (OrganisationKind.SHAKYO, OrganisationKind.CARE_PLAZA):
-            districts = {d.pk for d in org.service_districts.all()}
-            if narrowed:
-                districts &= narrowed
-            grants.append(Grant(f"{org.name}（担当地区）", DetailLevel.FULL, _town_ids(districts)))
+            towns = _narrow(_town_ids({d.pk for d in org.service_districts.all()}), narrowed_towns)
+            grants.append(Grant(f"{org.name}（担当地区）", DetailLevel.FULL, towns))
         elif org.kind in STAFF_KINDS:
             continue  # other ward sections: no personal data without a welfare role
         else:
@@ -93,14 +98,12 @@ def grants_for(user, *, day: datetime.date | None = None, scope: str = DataScope
             for agreement in agreements:
                 if not agreement.covers(scope):
                     continue
-                districts = {d.pk for d in agreement.districts.all()}
-                if narrowed:
-                    districts &= narrowed
+                towns = _narrow(_town_ids({d.pk for d in agreement.districts.all()}), narrowed_towns)
                 grants.append(
                     Grant(
                         f"{org.name}（{agreement.document_reference}）",
                         DetailLevel.COMMUNITY,
-                        _town_ids(districts),
+                        towns,
                         consent=agreement.consent_requirement,
                         recipient_kind=org.kind,
                         agreement_id=agreement.pk,

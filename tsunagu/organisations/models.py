@@ -5,17 +5,18 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationKind(models.TextChoices):
-    WARD_WELFARE = "ward_welfare", "区役所（福祉部門）"
-    WARD_OTHER = "ward_other", "区役所（その他の課）"
-    SHAKYO = "shakyo", "社会福祉協議会"
-    CARE_PLAZA = "care_plaza", "地域包括支援センター・地域ケアプラザ"
-    MINSEI = "minsei", "民生委員児童委員協議会"
-    NEIGHBOURHOOD = "neighbourhood", "自治会・町内会"
-    DISASTER = "disaster", "自主防災組織"
-    NPO = "npo", "NPO・ボランティア団体"
+    WARD_WELFARE = "ward_welfare", _("区役所（福祉部門）")
+    WARD_OTHER = "ward_other", _("区役所（その他の課）")
+    SHAKYO = "shakyo", _("社会福祉協議会")
+    CARE_PLAZA = "care_plaza", _("地域包括支援センター・地域ケアプラザ")
+    MINSEI = "minsei", _("民生委員児童委員協議会")
+    NEIGHBOURHOOD = "neighbourhood", _("自治会・町内会")
+    DISASTER = "disaster", _("自主防災組織")
+    NPO = "npo", _("NPO・ボランティア団体")
 
 
 # Professional organisations whose staff sign in with two factors and see residents without an agreement.
@@ -48,10 +49,10 @@ class Organisation(models.Model):
 
 
 class MembershipRole(models.TextChoices):
-    STAFF = "staff", "職員"
-    MANAGER = "manager", "代表者・名簿管理者"
-    MEMBER = "member", "会員"
-    COMMISSIONER = "commissioner", "民生委員・児童委員"
+    STAFF = "staff", _("職員")
+    MANAGER = "manager", _("代表者・名簿管理者")
+    MEMBER = "member", _("会員")
+    COMMISSIONER = "commissioner", _("民生委員・児童委員")
 
 
 class Membership(models.Model):
@@ -89,14 +90,14 @@ class Membership(models.Model):
 class DataScope(models.TextChoices):
     """Which personal data an agreement covers."""
 
-    ROSTER = "roster", "避難行動要支援者名簿"
-    WATCH = "watch", "見守り対象者情報"
+    ROSTER = "roster", _("避難行動要支援者名簿")
+    WATCH = "watch", _("見守り対象者情報")
 
 
 class ConsentRequirement(models.TextChoices):
-    REQUIRED = "required", "本人の同意がある方のみ"
-    PRESUMED = "presumed", "不同意の申出がない方（推定同意）"
-    NOT_REQUIRED = "not_required", "同意を要しない（条例・災害時）"
+    REQUIRED = "required", _("本人の同意がある方のみ")
+    PRESUMED = "presumed", _("不同意の申出がない方（推定同意）")
+    NOT_REQUIRED = "not_required", _("同意を要しない（条例・災害時）")
 
 
 class Agreement(models.Model):

@@ -3,41 +3,42 @@ history and consent to sharing. Names are stored exactly as registered; folded k
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Sex(models.TextChoices):
-    MALE = "male", "男"
-    FEMALE = "female", "女"
-    OTHER = "other", "その他・不明"
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+    OTHER = "other", _("その他・不明")
 
 
 class ResidentStatus(models.TextChoices):
-    RESIDENT = "resident", "住民"
-    MOVED_OUT = "moved_out", "転出"
-    DECEASED = "deceased", "死亡"
+    RESIDENT = "resident", _("住民")
+    MOVED_OUT = "moved_out", _("転出")
+    DECEASED = "deceased", _("死亡")
 
 
 class CareLevel(models.TextChoices):
-    SUPPORT_1 = "support_1", "要支援1"
-    SUPPORT_2 = "support_2", "要支援2"
-    CARE_1 = "care_1", "要介護1"
-    CARE_2 = "care_2", "要介護2"
-    CARE_3 = "care_3", "要介護3"
-    CARE_4 = "care_4", "要介護4"
-    CARE_5 = "care_5", "要介護5"
+    SUPPORT_1 = "support_1", _("要支援1")
+    SUPPORT_2 = "support_2", _("要支援2")
+    CARE_1 = "care_1", _("要介護1")
+    CARE_2 = "care_2", _("要介護2")
+    CARE_3 = "care_3", _("要介護3")
+    CARE_4 = "care_4", _("要介護4")
+    CARE_5 = "care_5", _("要介護5")
 
 
 class PhysicalDisabilityType(models.TextChoices):
-    VISUAL = "visual", "視覚障害"
-    HEARING = "hearing", "聴覚・平衡機能障害"
-    SPEECH = "speech", "音声・言語・そしゃく機能障害"
-    LIMB = "limb", "肢体不自由"
-    INTERNAL = "internal", "内部障害"
+    VISUAL = "visual", _("視覚障害")
+    HEARING = "hearing", _("聴覚・平衡機能障害")
+    SPEECH = "speech", _("音声・言語・そしゃく機能障害")
+    LIMB = "limb", _("肢体不自由")
+    INTERNAL = "internal", _("内部障害")
 
 
 class IntellectualGrade(models.TextChoices):
-    A = "A", "A（重度）"
-    B = "B", "B（中軽度）"
+    A = "A", _("A（重度）")
+    B = "B", _("B（中軽度）")
 
 
 class Household(models.Model):
@@ -134,13 +135,13 @@ class Person(models.Model):
 
 
 class ResidencyEventKind(models.TextChoices):
-    REGISTERED = "registered", "登録"
-    MOVED_IN = "moved_in", "転入"
-    MOVED_WITHIN = "moved_within", "区内転居"
-    MOVED_OUT = "moved_out", "転出"
-    DIED = "died", "死亡"
-    RETURNED = "returned", "再転入"
-    CORRECTED = "corrected", "記載修正"
+    REGISTERED = "registered", _("登録")
+    MOVED_IN = "moved_in", _("転入")
+    MOVED_WITHIN = "moved_within", _("区内転居")
+    MOVED_OUT = "moved_out", _("転出")
+    DIED = "died", _("死亡")
+    RETURNED = "returned", _("再転入")
+    CORRECTED = "corrected", _("記載修正")
 
 
 class ResidencyEvent(models.Model):
@@ -195,16 +196,16 @@ class ImportBatch(models.Model):
 
 
 class ConsentStatus(models.TextChoices):
-    AGREED = "agreed", "同意"
-    REFUSED = "refused", "不同意"
-    UNANSWERED = "unanswered", "未回答"
-    WITHDRAWN = "withdrawn", "撤回"
+    AGREED = "agreed", _("同意")
+    REFUSED = "refused", _("不同意")
+    UNANSWERED = "unanswered", _("未回答")
+    WITHDRAWN = "withdrawn", _("撤回")
 
 
 class ConsentGivenBy(models.TextChoices):
-    SELF = "self", "本人"
-    FAMILY = "family", "家族"
-    GUARDIAN = "guardian", "成年後見人"
+    SELF = "self", _("本人")
+    FAMILY = "family", _("家族")
+    GUARDIAN = "guardian", _("成年後見人")
 
 
 class Consent(models.Model):

@@ -202,3 +202,16 @@ def test_only_those_who_see_the_resident_number_can_search_by_it(ward):
     by_number = PersonFilters(query=number)
     assert list(person_queryset(user=ward.ward_officer, filters=by_number)) == [ward.people.a1_agreed]
     assert list(person_queryset(user=ward.association_member, filters=by_number)) == []
+
+
+def test_a_commissioner_area_of_another_layer_narrows_by_towns(ward):
+    """The 民児協 agreement names 小学校区; the commissioner's 担当区域 is a district of another layer."""
+    from tsunagu.areas.models import TownDistrict
+    from tsunagu.areas.tests.factories import DistrictFactory, DistrictTypeFactory
+
+    minsei_layer = DistrictTypeFactory(code="minsei", name="民生委員担当区域")
+    area = DistrictFactory(district_type=minsei_layer, code="M1", name="北恩加島第1区")
+    TownDistrict.objects.create(town=ward.towns.b1, district=area, district_type=minsei_layer)
+    membership = ward.commissioner.memberships.get()
+    membership.districts.set([area])
+    assert visible_names(ward, ward.commissioner) == {"b1_agreed", "b1_unanswered"}

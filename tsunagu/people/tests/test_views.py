@@ -322,7 +322,7 @@ class TestExport:
         assert response.status_code == 200
         assert "対象：1人" in content
         for purpose in AuditPurpose:
-            assert purpose.label in content
+            assert str(purpose.label) in content
         for fmt in ExportFormat:
             assert str(fmt.label) in content
         assert '<input type="hidden" name="q" value="たかはし"' in content
