@@ -26,6 +26,9 @@ from tsunagu.access.audit import audit_record
 from tsunagu.access.models import AuditAction
 from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
 from tsunagu.core.csvio import (
+    REQUIRED_VALUE_MESSAGE,
+    SYSTEM_USERNAME,
+    TOO_LONG_MESSAGE,
     ImportFailed,
     RowError,
     UndecodableFileError,
@@ -44,12 +47,9 @@ STANDARD_TYPES: tuple[tuple[str, str], ...] = (
     ("association_federation", "連合町会"),
     ("minsei", "民生委員担当区域"),
 )
-SYSTEM_USERNAME = "system (CLI)"
 BATCH_SIZE = 500
 
 NOT_ALLOWED_MESSAGE = _("町丁目・地区の表を取り込む権限がありません（区役所の福祉部門の職員のみ）")
-REQUIRED_VALUE_MESSAGE = _("{column}が空です")
-TOO_LONG_MESSAGE = _("{column}は{limit}文字以内にしてください（{length}文字あります）")
 CODE_CHARS_MESSAGE = _("町丁目コード「{value}」に使えない文字があります（英数字とハイフンのみ）")
 KANA_MESSAGE = _("町丁目名かな「{value}」はひらがなかカタカナで入力してください")
 DUPLICATE_TOWN_MESSAGE = _("町丁目コード「{value}」が{first}行目と重複しています")

@@ -36,6 +36,11 @@ __all__ = [
     "read_table",
 ]
 
+# Shared by every CSV import: who the audit log names without --user, and the common per-cell messages.
+SYSTEM_USERNAME = "system (CLI)"
+REQUIRED_VALUE_MESSAGE = _("{column}が空です")
+TOO_LONG_MESSAGE = _("{column}は{limit}文字以内にしてください（{length}文字あります）")
+
 UNDECODABLE_MESSAGE = _(
     "ファイルの文字コードを判別できません。UTF-8（BOM付き・なし）またはShift_JIS（CP932）で保存したCSVファイルを"
     "指定してください。"

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.access.audit import audit_record
 from tsunagu.access.models import AuditAction, AuditChannel
 from tsunagu.accounts.models import User
+from tsunagu.areas.importing import STANDARD_TYPES
 from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
 from tsunagu.core.japanese import kana_search_key, name_search_key
 from tsunagu.core.wareki import JST, age_on
@@ -151,11 +152,9 @@ _TOWN_WEIGHTS: dict[str, float] = {
     "0002002": 0.7, "0011002": 0.8,
 }
 
-DISTRICT_TYPES: tuple[tuple[str, str, int], ...] = (
-    ("school", "小学校区", 1),
-    ("branch_office", "出張所管内", 2),
-    ("association_federation", "連合町会", 3),
-    ("minsei", "民生委員担当区域", 4),
+# The same layers the area import creates, in the same order.
+DISTRICT_TYPES: tuple[tuple[str, str, int], ...] = tuple(
+    (code, name, order) for order, (code, name) in enumerate(STANDARD_TYPES, start=1)
 )
 
 # ---------------------------------------------------------------------------------------------------------

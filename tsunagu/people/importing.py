@@ -36,6 +36,9 @@ from tsunagu.access.audit import audit_record
 from tsunagu.access.models import AuditAction
 from tsunagu.areas.models import Town
 from tsunagu.core.csvio import (
+    REQUIRED_VALUE_MESSAGE,
+    SYSTEM_USERNAME,
+    TOO_LONG_MESSAGE,
     CSVTable,
     DecodedCSV,
     ImportFailed,
@@ -75,13 +78,10 @@ IMPORT_BATCH_SIZE = 1000
 # 宛名番号 per `IN (...)` lookup: under SQLite's parameter limit.
 LOOKUP_CHUNK = 900
 # Who the audit log names when the command runs without --user.
-SYSTEM_USERNAME = "system (CLI)"
 # More rows than this and a progress bar is worth showing.
 PROGRESS_THRESHOLD = 1000
 
 NOT_ALLOWED_MESSAGE = _("住民データを取り込む権限がありません（区役所の福祉部門の職員のみ）")
-REQUIRED_VALUE_MESSAGE = _("{column}が空です")
-TOO_LONG_MESSAGE = _("{column}は{limit}文字以内にしてください（{length}文字あります）")
 CODE_CHARS_MESSAGE = _("{column}「{value}」に使えない文字があります（英数字とハイフンのみ）")
 KANA_MESSAGE = _("{column}「{value}」はカタカナかひらがなで入力してください")
 DATE_MESSAGE = _("{column}「{value}」を読み取れません（{reason}）")
