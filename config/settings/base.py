@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "tsunagu.organisations",
     "tsunagu.people",
     "tsunagu.access",
+    "tsunagu.roster",
+    "tsunagu.shelters",
+    "tsunagu.evacuation",
     "tsunagu.demo",
 ]
 

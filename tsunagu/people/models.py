@@ -71,6 +71,9 @@ class Person(models.Model):
     address = models.CharField("番地", max_length=100, blank=True)
     address_extra = models.CharField("方書", max_length=100, blank=True)
     phone = models.CharField("電話番号", max_length=30, blank=True)
+    # Where the person lives, for maps and for matching supporters by distance (geocoded from the address).
+    latitude = models.DecimalField("緯度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("経度", max_digits=9, decimal_places=6, null=True, blank=True)
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="members", verbose_name="世帯", null=True, blank=True
     )

@@ -1,0 +1,170 @@
+"""避難行動要支援者名簿 (災害対策基本法 49条の10): rules that decide who is listed, every build kept with each
+person's reasons and a snapshot of the legal items, and the register of copies handed to organisations."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RuleKind(models.TextChoices):
+    CARE_LEVEL = "care_level", _("要介護度が基準以上")
+    PHYSICAL_GRADE = "physical_grade", _("身体障害者手帳の等級が基準以内")
+    INTELLECTUAL_GRADE = "intellectual_grade", _("療育手帳の判定")
+    MENTAL_GRADE = "mental_grade", _("精神障害者保健福祉手帳の等級が基準以内")
+    INTRACTABLE_DISEASE = "intractable_disease", _("難病")
+    AGE_LIVING_ALONE = "age_living_alone", _("基準年齢以上のひとり暮らし")
+    AGE_ELDERLY_ONLY = "age_elderly_only", _("基準年齢以上の高齢者のみ世帯")
+    SELF_REQUEST = "self_request", _("本人の申出（手上げ方式）")
+
+
+class RosterRule(models.Model):
+    """One reason to be listed. `threshold` is read according to `kind`: a CareLevel value (care_3), a grade
+    (2), a 療育手帳 judgement (A) or an age (75); empty for kinds that need none."""
+
+    label = models.CharField(_("避難支援等を必要とする事由"), max_length=100)
+    kind = models.CharField(_("条件の種類"), max_length=30, choices=RuleKind.choices)
+    threshold = models.CharField(_("基準"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("適用する"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        verbose_name = _("名簿登載の条件")
+        verbose_name_plural = _("名簿登載の条件")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SelfRequest(models.Model):
+    """本人の申出 (手上げ方式): a resident asked to be listed although no other rule applies."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="roster_requests")
+    requested_on = models.DateField(_("申出日"))
+    reason = models.CharField(_("申出の理由"), max_length=200, blank=True)
+    withdrawn_on = models.DateField(_("取下げ日"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("本人の申出")
+        verbose_name_plural = _("本人の申出")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.requested_on}"
+
+
+class RosterBuild(models.Model):
+    """One build of the roster. Kept forever so any copy handed out can be reproduced and compared."""
+
+    number = models.PositiveIntegerField(_("版"), unique=True)
+    built_at = models.DateTimeField(_("作成日時"))
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reference_date = models.DateField(_("基準日"))
+    rules = models.JSONField(_("適用した条件"), default=list)
+    person_count = models.PositiveIntegerField(_("登載人数"), default=0)
+
+    class Meta:
+        verbose_name = _("名簿の版")
+        verbose_name_plural = _("名簿の版")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"第{self.number}版（{self.reference_date}）"
+
+
+class RosterEntry(models.Model):
+    """A listed person in one build, with the legal items as they were at build time."""
+
+    build = models.ForeignKey(RosterBuild, on_delete=models.PROTECT, related_name="entries")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="roster_entries")
+    family_name = models.CharField(_("氏"), max_length=50)
+    given_name = models.CharField(_("名"), max_length=50, blank=True)
+    family_name_kana = models.CharField(_("氏（フリガナ）"), max_length=100)
+    given_name_kana = models.CharField(_("名（フリガナ）"), max_length=100, blank=True)
+    birth_date = models.DateField(_("生年月日"))
+    sex = models.CharField(_("性別"), max_length=10)
+    town = models.ForeignKey("areas.Town", on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(_("番地"), max_length=100, blank=True)
+    address_extra = models.CharField(_("方書"), max_length=100, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=30, blank=True)
+    # Items the ward adds to the six legal ones: the support attributes as they were at build time.
+    care_level = models.CharField(_("要介護度"), max_length=20, blank=True)
+    physical_disability_type = models.CharField(_("身体障害者手帳（種別）"), max_length=20, blank=True)
+    physical_disability_grade = models.PositiveSmallIntegerField(_("身体障害者手帳（等級）"), null=True, blank=True)
+    intellectual_disability_grade = models.CharField(_("療育手帳"), max_length=2, blank=True)
+    mental_disability_grade = models.PositiveSmallIntegerField(
+        _("精神障害者保健福祉手帳（等級）"), null=True, blank=True
+    )
+    intractable_disease = models.BooleanField(_("難病"), default=False)
+    lives_alone = models.BooleanField(_("ひとり暮らし"), default=False)
+    elderly_only_household = models.BooleanField(_("高齢者のみ世帯"), default=False)
+
+    class Meta:
+        verbose_name = _("名簿登載者")
+        verbose_name_plural = _("名簿登載者")
+        constraints = [models.UniqueConstraint(fields=["build", "person"], name="roster_entry_once_per_build")]
+        indexes = [models.Index(fields=["build", "town"], name="roster_entry_build_town")]
+
+    def __str__(self) -> str:
+        return f"{self.family_name}\u3000{self.given_name}".strip()
+
+
+class RosterEntryReason(models.Model):
+    """Why a person is listed in a build: one row per matching rule (the label is kept as it was)."""
+
+    build = models.ForeignKey(RosterBuild, on_delete=models.PROTECT, related_name="reasons")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    rule = models.ForeignKey(RosterRule, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(_("事由"), max_length=100)
+
+    class Meta:
+        verbose_name = _("登載の事由")
+        verbose_name_plural = _("登載の事由")
+        constraints = [models.UniqueConstraint(fields=["build", "person", "rule"], name="roster_reason_once_per_rule")]
+        indexes = [models.Index(fields=["build", "person"], name="roster_reason_build_person")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class DistributionForm(models.TextChoices):
+    PAPER = "paper", _("紙")
+    PDF = "pdf", _("PDF")
+    SCREEN = "screen", _("画面閲覧")
+
+
+class Distribution(models.Model):
+    """名簿の提供記録: which organisation received which build, for which districts, in which form."""
+
+    number = models.CharField(_("配布番号"), max_length=30, unique=True)
+    build = models.ForeignKey(RosterBuild, on_delete=models.PROTECT, related_name="distributions")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="roster_distributions"
+    )
+    agreement = models.ForeignKey(
+        "organisations.Agreement", on_delete=models.PROTECT, related_name="roster_distributions"
+    )
+    districts = models.ManyToManyField("areas.District", related_name="+", verbose_name=_("対象地区"))
+    form = models.CharField(_("提供の形態"), max_length=10, choices=DistributionForm.choices)
+    person_count = models.PositiveIntegerField(_("人数"), default=0)
+    distributed_on = models.DateField(_("提供日"))
+    return_due_on = models.DateField(_("返却期限"), null=True, blank=True)
+    returned_on = models.DateField(_("返却日"), null=True, blank=True)
+    destroyed_on = models.DateField(_("廃棄日"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("備考"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("名簿の提供記録")
+        verbose_name_plural = _("名簿の提供記録")
+        ordering = ["-distributed_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
