@@ -1,11 +1,13 @@
 """Shared fixtures: a small ward and the named personas every test speaks of.
 
+Every resident below is listed in the current roster build.
+
 District A (小学校区): towns A1, A2.  District B: town B1.
 - ward_officer        区役所 福祉課 staff: the whole ward
 - ward_clerk          区役所 総務課 (not welfare): nobody
 - shakyo_coordinator  区社協, serves district A
 - care_plaza_worker   地域包括支援センター, serves district B
-- commissioner        民児協 member; the 民児協 agreement covers A and B (presumed consent), the commissioner's
+- commissioner        民児協 member; the 民児協 agreement covers A and B (opt-out consent), the commissioner's
                       担当区域 narrows it to B
 - association_member  町会 with an agreement for district A (consent required)
 - unagreed_member     町会 without any agreement: nobody
@@ -17,6 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tsunagu.access.migrations_support import drop_audit_triggers, install_audit_triggers
 from tsunagu.accounts.tests.factories import UserFactory
@@ -25,6 +28,20 @@ from tsunagu.organisations.models import ConsentRequirement, MembershipRole, Org
 from tsunagu.organisations.tests.factories import AgreementFactory, MembershipFactory, OrganisationFactory
 from tsunagu.people.models import ConsentStatus
 from tsunagu.people.tests.factories import ConsentFactory, PersonFactory
+from tsunagu.roster.models import RosterBuild, RosterEntry
+from tsunagu.roster.services import SNAPSHOT_FIELDS
+
+
+def list_on_roster(persons, *, number=1):
+    """A roster build listing exactly these persons, made directly (the build service, tested on its own in
+    tsunagu/roster/tests, would also write an audit entry that tests of "nothing was logged" would see)."""
+    build = RosterBuild.objects.create(
+        number=number, built_at=timezone.now(), reference_date=datetime.date(2024, 4, 2), person_count=len(persons)
+    )
+    RosterEntry.objects.bulk_create(
+        RosterEntry(build=build, person=p, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in persons
+    )
+    return build
 
 
 @pytest.fixture
@@ -52,6 +69,8 @@ def ward(db):
         b1_refused=person(town_b1, ConsentStatus.REFUSED),
     )
 
+    roster = list_on_roster(list(vars(people).values()))
+
     ward_office = OrganisationFactory(name="大正区役所 保健福祉課", kind=OrganisationKind.WARD_WELFARE)
     general_affairs = OrganisationFactory(name="大正区役所 総務課", kind=OrganisationKind.WARD_OTHER)
     shakyo = OrganisationFactory(name="大正区社会福祉協議会", kind=OrganisationKind.SHAKYO)
@@ -67,7 +86,7 @@ def ward(db):
         valid_from=datetime.date(2024, 4, 1), valid_to=datetime.date(2099, 3, 31),
     )
     minsei_agreement = AgreementFactory(
-        organisation=minsei, districts=[district_a, district_b], consent_requirement=ConsentRequirement.PRESUMED,
+        organisation=minsei, districts=[district_a, district_b], consent_requirement=ConsentRequirement.OPT_OUT,
         valid_from=datetime.date(2024, 4, 1), valid_to=datetime.date(2099, 3, 31),
     )
 
@@ -82,6 +101,7 @@ def ward(db):
         districts=SimpleNamespace(a=district_a, b=district_b),
         towns=SimpleNamespace(a1=town_a1, a2=town_a2, b1=town_b1),
         people=people,
+        roster=roster,
         orgs=SimpleNamespace(
             ward_office=ward_office, general_affairs=general_affairs, shakyo=shakyo, care_plaza=care_plaza,
             minsei=minsei, association=association, unagreed=unagreed,

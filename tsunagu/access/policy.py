@@ -5,7 +5,8 @@ else decides it. The rules (see docs/access-policy.md):
 
 - 区役所の福祉部門 (ward welfare staff): the whole ward, including moved-out and deceased residents.
 - 社会福祉協議会 and 地域包括支援センター／地域ケアプラザ staff: current residents of their service districts.
-- An organisation with an agreement (協定): current residents of the agreement's districts, only while the
+- An organisation with an agreement (協定) for the roster: current residents of the agreement's districts who
+  are listed in the latest roster build (避難行動要支援者名簿), only while the
   agreement is valid and not revoked, and only with the consent the agreement requires.
 - A membership may narrow its organisation's scope to some districts (a commissioner's 担当区域).
 - Anyone else: nobody.
@@ -15,7 +16,7 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tsunagu.areas.models import TownDistrict
@@ -27,7 +28,8 @@ from tsunagu.organisations.models import (
     Membership,
     OrganisationKind,
 )
-from tsunagu.people.models import Consent, ConsentStatus, Person, ResidentStatus
+from tsunagu.people.models import Consent, ConsentRequest, ConsentStatus, Person, ResidentStatus
+from tsunagu.roster.models import RosterBuild, RosterEntry
 
 
 class DetailLevel(StrEnum):
@@ -48,6 +50,8 @@ class Grant:
     consent: str = ConsentRequirement.NOT_REQUIRED
     recipient_kind: str = ""
     agreement_id: int | None = None
+    # Community grants for the roster reach only persons listed in this build (0: no build yet, so nobody).
+    roster_build_id: int | None = None
 
 
 def today() -> datetime.date:
@@ -99,6 +103,7 @@ def grants_for(user, *, day: datetime.date | None = None, scope: str = DataScope
                 if not agreement.covers(scope):
                     continue
                 towns = _narrow(_town_ids({d.pk for d in agreement.districts.all()}), narrowed_towns)
+                roster_build_id = (_current_roster_build_id() or 0) if scope == DataScope.ROSTER else None
                 grants.append(
                     Grant(
                         f"{org.name}（{agreement.document_reference}）",
@@ -107,9 +112,15 @@ def grants_for(user, *, day: datetime.date | None = None, scope: str = DataScope
                         consent=agreement.consent_requirement,
                         recipient_kind=org.kind,
                         agreement_id=agreement.pk,
+                        roster_build_id=roster_build_id,
                     )
                 )
     return grants
+
+
+def _current_roster_build_id() -> int | None:
+    """The latest roster build: what agreement holders may see of the roster."""
+    return RosterBuild.objects.order_by("-number").values_list("pk", flat=True).first()
 
 
 def _current_consent(field: str, scope: str) -> Subquery:
@@ -126,9 +137,16 @@ def _grant_q(grant: Grant) -> Q:
     if grant.consent == ConsentRequirement.REQUIRED:
         kind_ok = Q(_consent_kinds="") | Q(_consent_kinds__contains=f"|{grant.recipient_kind}|")
         q &= Q(_consent_status=ConsentStatus.AGREED) & kind_ok
-    elif grant.consent == ConsentRequirement.PRESUMED:
-        # Presumed consent: everyone except those who refused or withdrew.
+    elif grant.consent == ConsentRequirement.OPT_OUT:
+        # Opt-out: everyone except those who refused or withdrew.
         q &= ~Q(_consent_status__in=[ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN]) | Q(_consent_status__isnull=True)
+    elif grant.consent == ConsentRequirement.PRESUMED:
+        # 推定同意: consent given, or asked by letter and no answer by the reply date.
+        kind_ok = Q(_consent_kinds="") | Q(_consent_kinds__contains=f"|{grant.recipient_kind}|")
+        unanswered = Q(_consent_status__isnull=True) | Q(_consent_status=ConsentStatus.UNANSWERED)
+        q &= (Q(_consent_status=ConsentStatus.AGREED) & kind_ok) | (unanswered & Q(_asked_and_overdue=True))
+    if grant.roster_build_id is not None:
+        q &= Q(Exists(RosterEntry.objects.filter(build_id=grant.roster_build_id, person=OuterRef("pk"))))
     return q
 
 
@@ -148,6 +166,9 @@ def visible_persons(
         qs = qs.annotate(
             _consent_status=_current_consent("status", scope), _consent_kinds=_current_consent("recipient_kinds", scope)
         )
+    if any(g.consent == ConsentRequirement.PRESUMED for g in grants):
+        overdue = ConsentRequest.objects.filter(person=OuterRef("pk"), scope=scope, reply_due_on__lt=day or today())
+        qs = qs.annotate(_asked_and_overdue=Exists(overdue))
     if any(g.town_ids is None and g.include_former for g in grants):
         return qs
     combined = Q(pk__in=[])

@@ -54,6 +54,7 @@ from tsunagu.people.models import (
     CareLevel,
     Consent,
     ConsentGivenBy,
+    ConsentRequest,
     ConsentStatus,
     Household,
     ImportBatch,
@@ -65,6 +66,8 @@ from tsunagu.people.models import (
     ResidentStatus,
     Sex,
 )
+from tsunagu.roster.models import Distribution, RosterBuild, RosterEntry, RosterEntryReason, RosterRule, SelfRequest
+from tsunagu.roster.services import roster_build, roster_rules_create_defaults
 
 __all__ = [
     "DEFAULT_SIZE",
@@ -416,6 +419,13 @@ def generate_ward(
             replaced = _clear_ward()
         builder = _WardBuilder(size=size, seed=seed, today=reference_day, progress=progress)
         summary = builder.build(replaced=replaced, started=started)
+        roster_rules_create_defaults()
+        roster = roster_build(day=reference_day)
+        progress(
+            gettext("避難行動要支援者名簿（第{number}版）：{count:,}人").format(
+                number=roster.number, count=roster.person_count
+            )
+        )
         audit_record(
             actor=None,
             action=AuditAction.IMPORT,
@@ -439,6 +449,8 @@ def _clear_ward() -> dict[str, int]:
     """Delete what a generated (or imported) ward consists of, dependants first. Audit entries stay."""
     persons = Person.objects.count()
     organisations = Organisation.objects.count()
+    for model in (RosterEntryReason, RosterEntry, Distribution, RosterBuild, SelfRequest, RosterRule, ConsentRequest):
+        model.objects.all().delete()
     Consent.objects.all().delete()
     ResidencyEvent.objects.all().delete()
     _delete_all(Person)
@@ -1197,7 +1209,7 @@ class _WardBuilder:
                 agreement(
                     minsei,
                     data_scopes=[DataScope.ROSTER, DataScope.WATCH],
-                    consent_requirement=ConsentRequirement.PRESUMED,
+                    consent_requirement=ConsentRequirement.OPT_OUT,
                 ),
                 [*schools, *commissioner_areas],
             )

@@ -96,7 +96,10 @@ class DataScope(models.TextChoices):
 
 class ConsentRequirement(models.TextChoices):
     REQUIRED = "required", _("本人の同意がある方のみ")
-    PRESUMED = "presumed", _("不同意の申出がない方（推定同意）")
+    # 推定同意: asked by letter, and no refusal by the reply date.
+    PRESUMED = "presumed", _("確認書に期限までに回答がない方も含む（推定同意）")
+    # Opt-out: everyone except those who refused.
+    OPT_OUT = "opt_out", _("不同意の申出がない方（オプトアウト）")
     NOT_REQUIRED = "not_required", _("同意を要しない（条例・災害時）")
 
 

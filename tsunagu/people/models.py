@@ -242,3 +242,26 @@ class Consent(models.Model):
 
     def covers_kind(self, kind: str) -> bool:
         return not self.recipient_kinds or f"|{kind}|" in self.recipient_kinds
+
+
+class ConsentRequest(models.Model):
+    """A consent-request letter (同意確認書) sent to a person. Under presumed consent (推定同意) a person who
+    was asked and did not answer by the reply date is treated as consenting."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consent_requests")
+    scope = models.CharField("対象とする情報", max_length=20, default="roster")
+    sent_on = models.DateField("送付日")
+    reply_due_on = models.DateField("回答期限")
+    batch_label = models.CharField("送付の区分", max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "同意確認書の送付"
+        verbose_name_plural = "同意確認書の送付"
+        indexes = [models.Index(fields=["person", "scope", "reply_due_on"], name="consent_request_due")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.sent_on}"

@@ -10,7 +10,7 @@ from tsunagu.access.audit import audit_record
 from tsunagu.access.models import AuditAction
 from tsunagu.people.models import Person, ResidentStatus
 
-from .models import RosterBuild, RosterEntry, RosterEntryReason, RosterRule
+from .models import RosterBuild, RosterEntry, RosterEntryReason, RosterRule, RuleKind
 from .rules import rule_condition
 
 # The legal items (49条の10) copied into each entry, as Person fields; the ward's additions go to `extra`.
@@ -89,3 +89,25 @@ def roster_build(*, user=None, day: datetime.date | None = None) -> RosterBuild:
             username="" if user is not None else "system",
         )
     return build
+
+
+# A common starting set (many wards list these); each ward edits its own on the rules page.
+DEFAULT_RULES: tuple[tuple[str, str, str], ...] = (
+    ("要介護3以上", RuleKind.CARE_LEVEL, "care_3"),
+    ("身体障害者手帳1・2級", RuleKind.PHYSICAL_GRADE, "2"),
+    ("療育手帳A", RuleKind.INTELLECTUAL_GRADE, "A"),
+    ("精神障害者保健福祉手帳1級", RuleKind.MENTAL_GRADE, "1"),
+    ("難病", RuleKind.INTRACTABLE_DISEASE, ""),
+    ("75歳以上のひとり暮らし", RuleKind.AGE_LIVING_ALONE, "75"),
+    ("本人の申出（手上げ方式）", RuleKind.SELF_REQUEST, ""),
+)
+
+
+def roster_rules_create_defaults() -> list[RosterRule]:
+    """Create the default rules when a ward has none yet."""
+    if RosterRule.objects.exists():
+        return list(RosterRule.objects.all())
+    return RosterRule.objects.bulk_create(
+        RosterRule(label=label, kind=kind, threshold=threshold, sort_order=i)
+        for i, (label, kind, threshold) in enumerate(DEFAULT_RULES, start=1)
+    )

@@ -9,13 +9,16 @@ from django.db import DatabaseError, connection, transaction
 from tsunagu.access.audit import audit_record, audit_verify
 from tsunagu.access.migrations_support import drop_audit_triggers, install_audit_triggers
 from tsunagu.access.models import GENESIS_HASH, AuditAction, AuditEntry, AuditHead
+from tsunagu.accounts.tests.factories import UserFactory
 
 
 @pytest.fixture
-def chain(ward):
+def chain(db):
+    """Five entries on an empty log (no `ward` fixture: building its roster writes an entry of its own)."""
     install_audit_triggers(connection)  # a transactional test may have dropped them for its flush
+    officer = UserFactory(username="ward_officer")
     for i in range(5):
-        audit_record(actor=ward.ward_officer, action=AuditAction.VIEW, target_type="person", target_ids=[i + 1])
+        audit_record(actor=officer, action=AuditAction.VIEW, target_type="person", target_ids=[i + 1])
     return list(AuditEntry.objects.order_by("seq"))
 
 

@@ -207,7 +207,7 @@ def test_commissioner_sees_their_own_area_within_the_agreement(ward, client):
 
     html = main_html(response)
     assert "あなたの担当区域：北恩加島小学校区" in html
-    assert "不同意の申出がない方（推定同意）" in html
+    assert "不同意の申出がない方（オプトアウト）" in html
     assert response.context["overview"].visible_residents == 2  # B residents who have not refused
 
 

@@ -40,6 +40,7 @@ from tsunagu.people.models import (
     ResidencyEventKind,
     ResidentStatus,
 )
+from tsunagu.roster.models import RosterBuild, RosterEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -281,13 +282,26 @@ def test_organisations_and_agreements_include_an_expired_and_a_revoked_one():
     assert len(in_force) == Agreement.objects.count() - 2
 
     minsei = Agreement.objects.get(organisation__kind=OrganisationKind.MINSEI)
-    assert minsei.consent_requirement == ConsentRequirement.PRESUMED
+    assert minsei.consent_requirement == ConsentRequirement.OPT_OUT
     school_districts = set(District.objects.filter(district_type__code="school"))
     assert school_districts <= set(minsei.districts.all())
     for agreement in Agreement.objects.filter(organisation__kind=OrganisationKind.NEIGHBOURHOOD):
         assert agreement.consent_requirement == ConsentRequirement.REQUIRED
         assert agreement.data_scopes == ["roster"]
         assert [d.district_type.code for d in agreement.districts.all()] == ["school"]
+
+
+def listed_on_roster() -> set[int]:
+    latest = RosterBuild.objects.order_by("-number").first()
+    return set(RosterEntry.objects.filter(build=latest).values_list("person_id", flat=True))
+
+
+def test_the_generated_ward_has_a_roster_built_by_the_default_rules():
+    generate_ward(size=MEDIUM)
+    build = RosterBuild.objects.get()
+    assert build.person_count == len(listed_on_roster()) > 0
+    care3 = Person.objects.filter(care_level__in=["care_3", "care_4", "care_5"], status=ResidentStatus.RESIDENT)
+    assert set(care3.values_list("pk", flat=True)) <= listed_on_roster()
 
 
 def test_the_neighbourhood_login_sees_only_consenting_residents_of_its_school_district():
@@ -298,7 +312,8 @@ def test_the_neighbourhood_login_sees_only_consenting_residents_of_its_school_di
     expected = {
         p.pk
         for p in Person.objects.filter(town__town_districts__district=district, status=ResidentStatus.RESIDENT)
-        if p.pk in latest
+        if p.pk in listed_on_roster()
+        and p.pk in latest
         and latest[p.pk].status == ConsentStatus.AGREED
         and latest[p.pk].covers_kind(OrganisationKind.NEIGHBOURHOOD)
     }
@@ -326,7 +341,8 @@ def test_the_commissioner_login_sees_its_area_except_refusals_and_the_care_plaza
     expected = {
         p.pk
         for p in Person.objects.filter(town__in=area_towns, status=ResidentStatus.RESIDENT)
-        if p.pk not in latest or latest[p.pk].status not in (ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN)
+        if p.pk in listed_on_roster()
+        and (p.pk not in latest or latest[p.pk].status not in (ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN))
     }
     assert expected
     assert visible_ids("minsei") == expected
@@ -355,7 +371,8 @@ def test_generation_is_audited_and_the_chain_verifies():
     summary = generate_ward(size=SMALL, seed=3)
 
     entry = AuditEntry.objects.order_by("-seq").first()
-    assert AuditEntry.objects.count() == before + 1
+    assert AuditEntry.objects.count() == before + 2  # the roster build, then the generation
+    assert AuditEntry.objects.order_by("-seq")[1].target_type == "roster_build"
     assert entry.action == AuditAction.IMPORT
     assert entry.actor_username == "generate_ward"
     assert entry.detail["synthetic"] is True
@@ -391,7 +408,7 @@ def test_replace_deletes_the_old_ward_but_keeps_the_audit_log():
     assert Person.objects.count() == 400
     assert summary.replaced == {"persons": 300, "organisations": Organisation.objects.count()}
     assert User.objects.filter(username="ward").count() == 1
-    assert AuditEntry.objects.count() == entries + 1
+    assert AuditEntry.objects.count() == entries + 2  # the new roster build and the generation
 
 
 def test_a_ward_below_the_minimum_size_is_refused():

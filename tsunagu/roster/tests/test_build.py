@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.people.models import CareLevel, ResidentStatus
 from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.roster.models import RosterEntry, RosterEntryReason, RosterRule, RuleKind, SelfRequest
@@ -17,10 +18,14 @@ DAY = datetime.date(2026, 4, 1)
 def rules(db):
     return {
         "care": RosterRule.objects.create(label="要介護3以上", kind=RuleKind.CARE_LEVEL, threshold="care_3"),
-        "physical": RosterRule.objects.create(label="身体障害者手帳1・2級", kind=RuleKind.PHYSICAL_GRADE, threshold="2"),
+        "physical": RosterRule.objects.create(
+            label="身体障害者手帳1・2級", kind=RuleKind.PHYSICAL_GRADE, threshold="2"
+        ),
         "intellectual": RosterRule.objects.create(label="療育手帳A", kind=RuleKind.INTELLECTUAL_GRADE, threshold="A"),
         "mental": RosterRule.objects.create(label="精神1級", kind=RuleKind.MENTAL_GRADE, threshold="1"),
-        "alone75": RosterRule.objects.create(label="75歳以上のひとり暮らし", kind=RuleKind.AGE_LIVING_ALONE, threshold="75"),
+        "alone75": RosterRule.objects.create(
+            label="75歳以上のひとり暮らし", kind=RuleKind.AGE_LIVING_ALONE, threshold="75"
+        ),
         "request": RosterRule.objects.create(label="本人の申出", kind=RuleKind.SELF_REQUEST),
     }
 
@@ -86,14 +91,15 @@ def test_former_residents_withdrawn_requests_and_inactive_rules_are_not_applied(
     assert not listed & {moved.pk, withdrawn.pk, ryoiku_a.pk}
 
 
-def test_every_build_is_kept_with_its_rules_and_audited(rules, ward):
+def test_every_build_is_kept_with_its_rules_and_audited(rules):
+    officer = UserFactory(username="ward_officer")
     PersonFactory(care_level=CareLevel.CARE_3)
-    first = roster_build(user=ward.ward_officer, day=DAY)
+    first = roster_build(user=officer, day=DAY)
     PersonFactory(care_level=CareLevel.CARE_4)
-    second = roster_build(user=ward.ward_officer, day=DAY)
+    second = roster_build(user=officer, day=DAY)
     assert (first.number, second.number) == (1, 2)
     assert (first.person_count, second.person_count) == (1, 2)
-    assert [r["label"] for r in second.rules][0] == "要介護3以上"
+    assert second.rules[0]["label"] == "要介護3以上"
     entry = AuditEntry.objects.filter(action=AuditAction.CREATE, target_type="roster_build").order_by("seq").last()
     assert entry.target_ids == [second.pk]
     assert entry.actor_username == "ward_officer"
