@@ -28,7 +28,7 @@ venv: $(VENV)/.installed
 # Debian packages for browser tests and PDFs: Chromium and Japanese fonts (installed only when missing).
 system-deps:
 	@missing=""; \
-	for p in chromium fonts-noto-cjk fonts-ipaexfont gettext; do \
+	for p in chromium fonts-noto-cjk fonts-ipaexfont gettext poppler-utils; do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
