@@ -169,6 +169,10 @@ SPECTACULAR_SETTINGS = {
 
 # The ward this deployment serves; the demo fills it with a synthetic ward.
 TSUNAGU_WARD_NAME = env("TSUNAGU_WARD_NAME", default="大正区")
+TSUNAGU_MAP_TILE_URL = env("TSUNAGU_MAP_TILE_URL", default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
+TSUNAGU_MAP_ATTRIBUTION = env("TSUNAGU_MAP_ATTRIBUTION", default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>')
+# The ordinance mode for sharing the roster in normal times: "required", "presumed" or "opt_out" (docs/consent.md).
+TSUNAGU_ROSTER_CONSENT_MODE = env("TSUNAGU_ROSTER_CONSENT_MODE", default="required")
 
 LOGGING = {
     "version": 1,
