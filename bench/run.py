@@ -42,6 +42,9 @@ def residents_import_postgres() -> dict[str, float]:
         return harness.run_worker("residents_import_bench:measure", url, "postgres")
 
 
+import matching_bench  # noqa: E402, F401 - registers itself with @benchmark, so after its definition
+
+
 def merge_results(figures: dict[str, float]) -> None:
     existing: dict[str, float] = {}
     if RESULTS.exists():

@@ -41,6 +41,12 @@ from tsunagu.demo.names import (
     foreign_tables,
     given_name_tables,
 )
+from tsunagu.evacuation.models import (
+    CandidateKind,
+    EvacuationPlan,
+    SupporterCandidate,
+    SupporterProposal,
+)
 from tsunagu.organisations.models import (
     Agreement,
     ConsentRequirement,
@@ -154,6 +160,29 @@ _TOWN_WEIGHTS: dict[str, float] = {
     "0003003": 1.5, "0003004": 1.4, "0006003": 1.3, "0009004": 1.3, "0001003": 1.2, "0004001": 1.2,
     "0002002": 0.7, "0011002": 0.8,
 }
+
+# Where the 町丁目 lie: the ward runs from 三軒家 in the north (about 34.676 N) to 鶴町・船町 in the south
+# (about 34.643 N) between the 尻無川 and the 木津川 (135.458–135.482 E). Each 小学校区 takes a band from
+# north to south in _SCHOOLS' order and its 町丁目 sit side by side from west to east. Invented for the demo,
+# plausible at a map's zoom, not surveyed.
+_NORTH, _SOUTH, _WEST, _EAST = 34.676, 34.643, 135.458, 135.482
+# Persons live within about ±150 m of their 町丁目's centre; a household shares one point (one address).
+_JITTER_DEG = 0.0014
+SUPPORTER_CANDIDATES = 300
+_CANDIDATE_CAPACITIES = ((1, 15), (2, 70), (3, 15))
+
+
+def town_centroids() -> dict[str, tuple[float, float]]:
+    """町丁目 code → (latitude, longitude) of its invented centre."""
+    centroids: dict[str, tuple[float, float]] = {}
+    band = (_NORTH - _SOUTH) / (len(_SCHOOLS) - 1)
+    for number, (_code, _name, _kana, school_towns, _branch) in enumerate(_SCHOOLS):
+        for order, (base, chome) in enumerate(school_towns):
+            lat = _NORTH - number * band + (band / 4 if order % 2 else -band / 4)
+            lon = _WEST + (order + 0.5) / len(school_towns) * (_EAST - _WEST)
+            centroids[f"{base}{chome:03d}"] = (round(lat, 6), round(lon, 6))
+    return centroids
+
 
 # The same layers the area import creates, in the same order.
 DISTRICT_TYPES: tuple[tuple[str, str, int], ...] = tuple(
@@ -453,6 +482,10 @@ def _clear_ward() -> dict[str, int]:
         model.objects.all().delete()
     Consent.objects.all().delete()
     ResidencyEvent.objects.all().delete()
+    # Matching proposals and plans refer to persons and candidates (PROTECT): they go first.
+    SupporterProposal.objects.all().delete()
+    EvacuationPlan.objects.all().delete()
+    SupporterCandidate.objects.all().delete()
     _delete_all(Person)
     _delete_all(Household)
     ImportBatch.objects.all().delete()
@@ -487,7 +520,7 @@ _PERSON_COLUMNS = (
     "birth_date", "sex", "town", "address", "address_extra", "phone", "household", "status", "status_changed_on",
     "care_level", "physical_disability_type", "physical_disability_grade", "intellectual_disability_grade",
     "mental_disability_grade", "intractable_disease", "lives_alone", "elderly_only_household", "created_at",
-    "updated_at",
+    "updated_at", "latitude", "longitude",
 )
 _CONSENT_COLUMNS = ("person", "scope", "status", "recipient_kinds", "given_by", "method", "decided_on", "recorded_at")
 _ROSTER = DataScope.ROSTER.value
@@ -564,6 +597,8 @@ class _Home:
     moved_in_on: datetime.date | None = None
     moved_within_on: datetime.date | None = None
     moved_from: str = ""
+    latitude: str = ""  # decimal text with six places, as the column holds it
+    longitude: str = ""
 
 
 class _AgePool:
@@ -624,6 +659,7 @@ class _WardBuilder:
         residents = self._residents()
         homes = self._households(residents)
         self._place_homes(homes, residents, towns)
+        self._locate_homes(homes, towns)
         self._name_and_date(homes, residents)
         self._support_needs(residents)
         self._status_changes(residents)
@@ -631,6 +667,7 @@ class _WardBuilder:
         persons = self._write_people(homes, residents, towns)
         self.progress(gettext("団体・協定・利用者を作成しています…"))
         orgs, agreements, users = self._organisations(districts, towns)
+        self._supporter_candidates(towns)
 
         counts = Counter()
         for r in residents:
@@ -885,6 +922,44 @@ class _WardBuilder:
                 other = towns[rng.choices(range(len(towns)), weights=weights, k=1)[0]]
                 home.moved_from = f"{other.name}{rng.randint(1, 24)}-{rng.randint(1, 30)}"
 
+    def _locate_homes(self, homes: list[_Home], towns: list[Town]) -> None:
+        """Give each household a point near its 町丁目's centre. A separate random stream, so adding places
+        left every other generated value as it was."""
+        rng = random.Random(self.seed * 7919 + 17)  # noqa: S311 - reproducible demo data
+        centroids = town_centroids()
+        for home in homes:
+            lat, lon = centroids[towns[home.town].code]
+            home.latitude = f"{lat + rng.uniform(-_JITTER_DEG, _JITTER_DEG):.6f}"
+            home.longitude = f"{lon + rng.uniform(-_JITTER_DEG, _JITTER_DEG) * 1.2:.6f}"
+
+    def _supporter_candidates(self, towns: list[Town]) -> None:
+        """Registered volunteers and neighbours who can help people evacuate, spread over the residential
+        町丁目 like the residents, each able to help 1–3 persons (mostly 2)."""
+        rng = random.Random(self.seed * 7919 + 29)  # noqa: S311 - reproducible demo data
+        centroids = town_centroids()
+        weights = [_TOWN_WEIGHTS.get(t.code, 1.0) for t in towns]
+        capacities, capacity_weights = zip(*_CANDIDATE_CAPACITIES, strict=True)
+        candidates = []
+        for _n in range(SUPPORTER_CANDIDATES):
+            town = rng.choices(towns, weights=weights, k=1)[0]
+            lat, lon = centroids[town.code]
+            family, family_kana = self.family_names.pick(rng)
+            male, female = era_of_birth_year(self.given_names, rng.randint(1950, 2000))
+            given, given_kana = (female if rng.random() < 0.55 else male).pick(rng)
+            candidates.append(
+                SupporterCandidate(
+                    kind=CandidateKind.VOLUNTEER if rng.random() < 0.4 else CandidateKind.NEIGHBOUR,
+                    name=f"{family}\u3000{given}",
+                    name_kana=f"{family_kana}\u3000{given_kana}",
+                    address=f"{CITY_PREFIX}{town.name}{rng.randint(1, 24)}-{rng.randint(1, 30)}",
+                    phone=f"{rng.choice(('090', '080', '070'))}-{rng.randint(1000, 9999)}-{rng.randint(0, 9999):04d}",
+                    latitude=f"{lat + rng.uniform(-_JITTER_DEG, _JITTER_DEG):.6f}",
+                    longitude=f"{lon + rng.uniform(-_JITTER_DEG, _JITTER_DEG) * 1.2:.6f}",
+                    capacity=_weighted(rng, capacities, capacity_weights),
+                )
+            )
+        SupporterCandidate.objects.bulk_create(candidates)
+
     def _buildings(self, town: Town, weight: float) -> list[tuple[str, str, int]]:
         """A town's apartment buildings: (name, 番地, floors). Names are generic, not real buildings."""
         rng = self.rng
@@ -1069,6 +1144,7 @@ class _WardBuilder:
                         date(r.birth), str(r.sex), town_id, home.address, home.address_extra, r.phone, household_id,
                         str(r.status), date(r.status_on), str(r.care), str(r.physical_type), r.physical_grade,
                         str(r.intellectual), r.mental, r.intractable, r.alone, all_elderly, now, now,
+                        home.latitude, home.longitude,
                     )
                 )
         _insert_rows(Person, _PERSON_COLUMNS, person_rows)

@@ -24,11 +24,13 @@ from tsunagu.demo.ward import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     SIZE_TOO_SMALL_MESSAGE,
+    SUPPORTER_CANDIDATES,
     VARIANTS_GUARANTEED_FROM,
     WARD_NOT_EMPTY_MESSAGE,
     WardNotEmptyError,
     generate_ward,
 )
+from tsunagu.evacuation.models import CandidateKind, SupporterCandidate
 from tsunagu.organisations.models import Agreement, ConsentRequirement, Organisation, OrganisationKind
 from tsunagu.people.models import (
     CareLevel,
@@ -492,3 +494,44 @@ def test_command_reports_records_of_other_features_that_block_replacing(monkeypa
 
     assert str(refused.value) == str(REPLACE_BLOCKED_MESSAGE)
     assert Person.objects.count() == 300
+
+
+def test_every_person_and_supporter_candidate_has_a_place_in_the_ward():
+    generate_ward(size=SMALL, seed=5)
+
+    south, north, west, east = 34.640, 34.680, 135.455, 135.485
+    persons = list(Person.objects.values_list("latitude", "longitude", "household_id", "town_id"))
+    assert all(lat is not None and lon is not None for lat, lon, _h, _t in persons)
+    assert all(south <= lat <= north and west <= lon <= east for lat, lon, _h, _t in persons)
+    # A household lives at one address, so at one point; different households at different points.
+    by_household = defaultdict(set)
+    for lat, lon, household, _town in persons:
+        by_household[household].add((lat, lon))
+    assert all(len(points) == 1 for points in by_household.values())
+    assert len({next(iter(points)) for points in by_household.values()}) > 0.95 * len(by_household)
+    # Points cluster by 町丁目: a town's residents lie within a few hundred metres of each other.
+    by_town = defaultdict(list)
+    for lat, _lon, _household, town in persons:
+        by_town[town].append(float(lat))
+    assert all(max(lats) - min(lats) < 0.004 for lats in by_town.values())
+
+    candidates = list(SupporterCandidate.objects.all())
+    assert len(candidates) == SUPPORTER_CANDIDATES
+    assert {c.kind for c in candidates} == set(CandidateKind.values)
+    assert {c.capacity for c in candidates} == {1, 2, 3}
+    assert sum(c.capacity == 2 for c in candidates) > len(candidates) / 2
+    assert all(c.is_active and c.name and c.address.startswith("大阪市大正区") for c in candidates)
+    assert all(south <= c.latitude <= north and west <= c.longitude <= east for c in candidates)
+
+
+def test_places_are_deterministic_and_replace_removes_candidates():
+    generate_ward(size=300, seed=7, today=REFERENCE_DAY)
+    first = list(Person.objects.order_by("resident_number").values_list("latitude", "longitude"))
+    first_candidates = list(SupporterCandidate.objects.order_by("name", "latitude").values_list("name", "latitude"))
+
+    generate_ward(size=300, seed=7, today=REFERENCE_DAY, replace=True)
+
+    assert list(Person.objects.order_by("resident_number").values_list("latitude", "longitude")) == first
+    again = list(SupporterCandidate.objects.order_by("name", "latitude").values_list("name", "latitude"))
+    assert again == first_candidates
+    assert SupporterCandidate.objects.count() == SUPPORTER_CANDIDATES
