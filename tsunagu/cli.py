@@ -1,6 +1,7 @@
 """The `tsunagu` command: friendly names for the management commands staff run.
 
     tsunagu import residents FILE [--dry-run]
+    tsunagu import shelters FILE
     tsunagu audit verify
     tsunagu generate-ward [--size N]
     tsunagu <any manage.py command> ...
@@ -12,6 +13,7 @@ import sys
 ALIASES = {
     ("import", "residents"): "import_residents",
     ("import", "areas"): "import_areas",
+    ("import", "shelters"): "import_shelters",
     ("audit", "verify"): "audit_verify",
 }
 

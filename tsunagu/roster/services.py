@@ -111,3 +111,32 @@ def roster_rules_create_defaults() -> list[RosterRule]:
         RosterRule(label=label, kind=kind, threshold=threshold, sort_order=i)
         for i, (label, kind, threshold) in enumerate(DEFAULT_RULES, start=1)
     )
+
+
+def _audit_rule(*, rule: RosterRule, action: str, user, request) -> None:  # noqa: ANN001
+    # Rules hold no personal data, but who changed who gets listed must be traceable.
+    audit_record(
+        actor=user,
+        action=action,
+        target_type="roster_rule",
+        target_ids=[rule.pk],
+        detail={"label": rule.label, "kind": rule.kind, "threshold": rule.threshold, "is_active": rule.is_active},
+        request=request,
+    )
+
+
+def roster_rule_save(*, rule: RosterRule, user, request=None) -> RosterRule:  # noqa: ANN001
+    """Save a validated rule (new or changed) and record who did it."""
+    created = rule.pk is None
+    rule.save()
+    _audit_rule(rule=rule, action=AuditAction.CREATE if created else AuditAction.UPDATE, user=user, request=request)
+    return rule
+
+
+def roster_rule_deactivate(*, rule: RosterRule, user, request=None) -> RosterRule:  # noqa: ANN001
+    """Stop applying a rule to future builds; past builds keep the reasons they recorded."""
+    if rule.is_active:
+        rule.is_active = False
+        rule.save(update_fields=["is_active"])
+        _audit_rule(rule=rule, action=AuditAction.UPDATE, user=user, request=request)
+    return rule

@@ -1,0 +1,44 @@
+"""Writes to the shelter registry: the import (services.importing) and the ward's 福祉避難所 mark."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.access import policy
+from tsunagu.access.audit import audit_record
+from tsunagu.access.models import AuditAction
+from tsunagu.shelters.models import Shelter
+
+__all__ = ["WELFARE_NOT_ALLOWED_MESSAGE", "ShelterChangeNotAllowed", "shelter_set_welfare"]
+
+WELFARE_NOT_ALLOWED_MESSAGE = _("福祉避難所の指定を変更できるのは区役所の福祉部門の職員だけです")
+
+
+class ShelterChangeNotAllowed(PermissionError):  # noqa: N818 - reads as the refusal it is
+    def __init__(self) -> None:
+        super().__init__(str(WELFARE_NOT_ALLOWED_MESSAGE))
+
+
+def shelter_set_welfare(
+    *, user: Any, shelter: Shelter, is_welfare_shelter: bool, request: HttpRequest | None = None
+) -> Shelter:
+    """Mark or unmark a shelter as 福祉避難所. Published lists do not carry it, so the ward keeps it here."""
+    if not policy.is_ward_welfare(user):
+        raise ShelterChangeNotAllowed
+    with transaction.atomic():
+        before = shelter.is_welfare_shelter
+        shelter.is_welfare_shelter = is_welfare_shelter
+        shelter.save(update_fields=["is_welfare_shelter"])
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            target_type="shelter",
+            target_ids=[shelter.pk],
+            detail={"is_welfare_shelter": [before, is_welfare_shelter]},
+            request=request,
+        )
+    return shelter
