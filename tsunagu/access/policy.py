@@ -13,7 +13,7 @@ else decides it. The rules (see docs/access-policy.md):
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -96,26 +96,48 @@ def grants_for(user, *, day: datetime.date | None = None, scope: str = DataScope
         elif org.kind in STAFF_KINDS:
             continue  # other ward sections: no personal data without a welfare role
         else:
-            agreements = Agreement.objects.filter(
-                organisation=org, revoked_at__isnull=True, valid_from__lte=day, valid_to__gte=day
-            ).prefetch_related("districts")
+            agreements = (
+                Agreement.objects.filter(
+                    organisation=org, revoked_at__isnull=True, valid_from__lte=day, valid_to__gte=day
+                )
+                .select_related("organisation")
+                .prefetch_related("districts")
+            )
             for agreement in agreements:
                 if not agreement.covers(scope):
                     continue
-                towns = _narrow(_town_ids({d.pk for d in agreement.districts.all()}), narrowed_towns)
                 roster_build_id = (_current_roster_build_id() or 0) if scope == DataScope.ROSTER else None
-                grants.append(
-                    Grant(
-                        f"{org.name}（{agreement.document_reference}）",
-                        DetailLevel.COMMUNITY,
-                        towns,
-                        consent=agreement.consent_requirement,
-                        recipient_kind=org.kind,
-                        agreement_id=agreement.pk,
-                        roster_build_id=roster_build_id,
-                    )
-                )
+                grant = grant_for_agreement(agreement, day=day, scope=scope, roster_build_id=roster_build_id)
+                if grant is not None:
+                    grants.append(replace(grant, town_ids=_narrow(grant.town_ids, narrowed_towns)))
     return grants
+
+
+def grant_for_agreement(
+    agreement: Agreement,
+    *,
+    day: datetime.date,
+    scope: str = DataScope.ROSTER,
+    roster_build_id: int | None = None,
+    district_ids: set[int] | None = None,
+) -> Grant | None:
+    """What an agreement lets its organisation see on `day`, optionally for some of its districts only and for
+    a given roster build (a distributed copy). None when the agreement does not allow sharing that day."""
+    org = agreement.organisation
+    if not (org.is_active and agreement.is_valid_on(day) and agreement.covers(scope)):
+        return None
+    districts = {d.pk for d in agreement.districts.all()}
+    if district_ids is not None:
+        districts &= district_ids
+    return Grant(
+        f"{org.name}（{agreement.document_reference}）",
+        DetailLevel.COMMUNITY,
+        _town_ids(districts),
+        consent=agreement.consent_requirement,
+        recipient_kind=org.kind,
+        agreement_id=agreement.pk,
+        roster_build_id=roster_build_id,
+    )
 
 
 def _current_roster_build_id() -> int | None:

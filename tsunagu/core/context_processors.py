@@ -20,6 +20,9 @@ class Navigation:
     # False while a staff member still has to pass the second factor: the menu then offers sign-out only.
     unlocked: bool
     can_view_audit_log: bool
+    # Ward welfare staff manage the roster, consent and distributions; professionals (FULL grants) match supporters.
+    can_manage_roster: bool
+    is_professional: bool
 
 
 def _navigation_for(user) -> Navigation:  # noqa: ANN001
@@ -30,6 +33,8 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         roles=policy.role_summary(user),
         unlocked=unlocked,
         can_view_audit_log=unlocked and policy.can_view_audit_log(user),
+        can_manage_roster=unlocked and policy.can_change_people(user),
+        is_professional=unlocked and any(g.level == policy.DetailLevel.FULL for g in policy.grants_for(user)),
     )
 
 

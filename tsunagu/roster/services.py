@@ -61,7 +61,8 @@ def roster_build(*, user=None, day: datetime.date | None = None) -> RosterBuild:
         reason_table = RosterEntryReason._meta.db_table
         for rule in rules:
             # The constants are parameters of the SELECT list, ahead of the WHERE clause's parameters.
-            select = residents.filter(rule_condition(rule, day=day)).values_list("pk")
+            # .order_by(): the model's default ordering would make the database sort rows it only inserts.
+            select = residents.filter(rule_condition(rule, day=day)).order_by().values_list("pk")
             sql, params = select.query.sql_with_params()
             _insert_select(
                 reason_table,
@@ -70,7 +71,7 @@ def roster_build(*, user=None, day: datetime.date | None = None) -> RosterBuild:
                 (build.pk, rule.pk, rule.label, *params),
             )
         listed = RosterEntryReason.objects.filter(build=build).values("person_id").distinct()
-        source = Person.objects.filter(pk__in=listed).values_list("pk", *SNAPSHOT_FIELDS)
+        source = Person.objects.filter(pk__in=listed).order_by().values_list("pk", *SNAPSHOT_FIELDS)
         sql, params = source.query.sql_with_params()
         _insert_select(
             RosterEntry._meta.db_table,
