@@ -80,7 +80,9 @@ class RosterBuild(models.Model):
 class RosterEntry(models.Model):
     """A listed person in one build, with the legal items as they were at build time."""
 
-    build = models.ForeignKey(RosterBuild, on_delete=models.PROTECT, related_name="entries")
+    # No index of its own: the (build, person) and (build, town) indexes start with it. Fewer indexes keep
+    # a build of a million-resident registry fast.
+    build = models.ForeignKey(RosterBuild, on_delete=models.PROTECT, related_name="entries", db_index=False)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="roster_entries")
     family_name = models.CharField(_("氏"), max_length=50)
     given_name = models.CharField(_("名"), max_length=50, blank=True)
@@ -117,16 +119,16 @@ class RosterEntry(models.Model):
 class RosterEntryReason(models.Model):
     """Why a person is listed in a build: one row per matching rule (the label is kept as it was)."""
 
-    build = models.ForeignKey(RosterBuild, on_delete=models.PROTECT, related_name="reasons")
+    # The unique (build, person, rule) index serves lookups by build and by build+person.
+    build = models.ForeignKey(RosterBuild, on_delete=models.PROTECT, related_name="reasons", db_index=False)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    rule = models.ForeignKey(RosterRule, on_delete=models.PROTECT, related_name="+")
+    rule = models.ForeignKey(RosterRule, on_delete=models.PROTECT, related_name="+", db_index=False)
     label = models.CharField(_("事由"), max_length=100)
 
     class Meta:
         verbose_name = _("登載の事由")
         verbose_name_plural = _("登載の事由")
         constraints = [models.UniqueConstraint(fields=["build", "person", "rule"], name="roster_reason_once_per_rule")]
-        indexes = [models.Index(fields=["build", "person"], name="roster_reason_build_person")]
 
     def __str__(self) -> str:
         return self.label
