@@ -16,6 +16,7 @@ import random
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
@@ -74,6 +75,7 @@ from tsunagu.people.models import (
 )
 from tsunagu.roster.models import Distribution, RosterBuild, RosterEntry, RosterEntryReason, RosterRule, SelfRequest
 from tsunagu.roster.services import roster_build, roster_rules_create_defaults
+from tsunagu.shelters.models import Shelter
 
 __all__ = [
     "DEFAULT_SIZE",
@@ -448,6 +450,7 @@ def generate_ward(
             replaced = _clear_ward()
         builder = _WardBuilder(size=size, seed=seed, today=reference_day, progress=progress)
         summary = builder.build(replaced=replaced, started=started)
+        _create_shelters()
         roster_rules_create_defaults()
         roster = roster_build(day=reference_day)
         progress(
@@ -474,6 +477,34 @@ def generate_ward(
     return summary
 
 
+def _create_shelters() -> None:
+    """One synthetic 指定緊急避難場所 per 小学校区 (its school, at the district's middle), two of them marked
+    福祉避難所, so the demo's maps and plans have shelters to show and choose. Real wards import theirs."""
+    centroids = town_centroids()
+    shelters = []
+    for number, (code, name, _kana, school_towns, _branch) in enumerate(_SCHOOLS, start=1):
+        points = [centroids[f"{base}{chome:03d}"] for base, chome in school_towns]
+        lat = sum(p[0] for p in points) / len(points)
+        lon = sum(p[1] for p in points) / len(points)
+        shelters.append(
+            Shelter(
+                code=f"demo-{code}",
+                name=f"{name}小学校",
+                address=f"大阪市大正区（合成データ）{number}",
+                latitude=Decimal(f"{lat:.6f}"),
+                longitude=Decimal(f"{lon:.6f}"),
+                hazard_flood=True,
+                hazard_earthquake=True,
+                hazard_tsunami=number % 2 == 0,
+                hazard_fire=True,
+                is_designated_shelter=True,
+                is_welfare_shelter=number <= 2,
+                capacity=600 + 50 * number,
+            )
+        )
+    Shelter.objects.bulk_create(shelters, ignore_conflicts=True)
+
+
 def _clear_ward() -> dict[str, int]:
     """Delete what a generated (or imported) ward consists of, dependants first. Audit entries stay."""
     persons = Person.objects.count()
@@ -485,6 +516,7 @@ def _clear_ward() -> dict[str, int]:
     # Matching proposals and plans refer to persons and candidates (PROTECT): they go first.
     SupporterProposal.objects.all().delete()
     EvacuationPlan.objects.all().delete()
+    Shelter.objects.filter(code__startswith="demo-").delete()
     SupporterCandidate.objects.all().delete()
     _delete_all(Person)
     _delete_all(Household)

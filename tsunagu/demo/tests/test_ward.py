@@ -535,3 +535,15 @@ def test_places_are_deterministic_and_replace_removes_candidates():
     again = list(SupporterCandidate.objects.order_by("name", "latitude").values_list("name", "latitude"))
     assert again == first_candidates
     assert SupporterCandidate.objects.count() == SUPPORTER_CANDIDATES
+
+
+def test_the_demo_ward_has_a_shelter_per_school_district_for_maps_and_plans():
+    from tsunagu.shelters.models import Shelter
+
+    generate_ward(size=SMALL)
+    shelters = Shelter.objects.filter(code__startswith="demo-")
+    assert shelters.count() == District.objects.filter(district_type__code="school").count() == 10
+    assert shelters.filter(is_welfare_shelter=True).count() == 2
+    assert all(s.latitude is not None and s.longitude is not None for s in shelters)
+    generate_ward(size=SMALL, replace=True)
+    assert Shelter.objects.filter(code__startswith="demo-").count() == 10
