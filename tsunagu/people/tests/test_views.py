@@ -406,3 +406,15 @@ class TestExport:
         )
         assert entries(AuditAction.EXPORT)[0].query == f"town_id={ward.towns.a2.pk}"
         assert response.status_code == 200
+
+
+def test_the_person_page_links_to_the_roster_reasons_plan_and_consent(ward, verified_client):
+    person = ward.people.a1_agreed
+    staff_html = verified_client(ward.ward_officer).get(f"/people/{person.pk}/").content.decode()
+    assert f'href="/roster/why/{person.pk}/"' in staff_html
+    assert f'href="/evacuation/plans/{person.pk}/"' in staff_html
+    assert f'href="/people/consent/{person.pk}/"' in staff_html
+    client = verified_client(ward.association_member)
+    community_html = client.get(f"/people/{person.pk}/").content.decode()
+    assert f'href="/evacuation/plans/{person.pk}/"' in community_html
+    assert "/people/consent/" not in community_html  # the consent history is for professionals
