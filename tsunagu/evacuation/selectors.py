@@ -18,6 +18,7 @@ from tsunagu.access import policy
 from tsunagu.access.audit import audit_denied, audit_record
 from tsunagu.access.models import AuditAction
 from tsunagu.areas.models import District, TownDistrict
+from tsunagu.core.paging import PageWindow, take_page
 from tsunagu.core.wareki import today_jst
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, PlanSupporter, Priority
 from tsunagu.evacuation.services import can_edit_plan
@@ -175,25 +176,10 @@ class PlanRow:
         return str(dict(Priority.choices).get(self.priority, "—")) if self.priority else "—"
 
 
-@dataclass
-class PlanPage:
+@dataclass(kw_only=True)
+class PlanPage(PageWindow):
     rows: list[PlanRow]
-    total: int
-    page: int
-    page_size: int
     build: RosterBuild | None
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
 
 
 def plan_queryset(*, user, filters: PlanFilters, today: datetime.date | None = None) -> QuerySet[Person]:  # noqa: ANN001
@@ -218,11 +204,9 @@ def plan_list(
     request: HttpRequest | None = None,
 ) -> PlanPage:
     """One page of the list, logged as a list naming exactly the persons shown."""
-    page_size = max(1, min(page_size, PLAN_LIST_MAX_PAGE_SIZE))
-    page = max(1, page)
-    qs = plan_queryset(user=user, filters=filters)
-    total = qs.count()
-    persons = list(qs[(page - 1) * page_size : page * page_size])
+    persons, window = take_page(
+        plan_queryset(user=user, filters=filters), page=page, page_size=page_size, max_page_size=PLAN_LIST_MAX_PAGE_SIZE
+    )
     audit_record(
         actor=user,
         action=AuditAction.LIST,
@@ -232,14 +216,14 @@ def plan_list(
             f"{k}={v}" for k, v in (("plan_status", filters.status), ("priority", filters.priority),
                                     ("district_id", filters.district_id)) if v
         ),
-        detail={"plan": True, "total": total, "page": page},
+        detail={"plan": True, "total": window.total, "page": window.page},
         request=request,
     )
     return PlanPage(
         rows=[PlanRow(p, p.plan_status, p.plan_priority) for p in persons],
-        total=total,
-        page=page,
-        page_size=page_size,
+        total=window.total,
+        page=window.page,
+        page_size=window.page_size,
         build=latest_build(),
     )
 

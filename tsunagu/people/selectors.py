@@ -11,6 +11,7 @@ from tsunagu.access import policy
 from tsunagu.access.audit import audit_denied, audit_record
 from tsunagu.access.models import AuditAction
 from tsunagu.core.japanese import query_keys
+from tsunagu.core.paging import PageWindow, take_page
 from tsunagu.people.models import Consent, Person, ResidencyEvent
 
 SEARCH_MAX_PAGE_SIZE = 200
@@ -63,24 +64,9 @@ def person_queryset(*, user, filters: PersonFilters | None = None) -> QuerySet[P
     )
 
 
-@dataclass
-class PersonPage:
+@dataclass(kw_only=True)
+class PersonPage(PageWindow):
     persons: list[Person]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
 
 
 def person_search(
@@ -92,21 +78,19 @@ def person_search(
     request: HttpRequest | None = None,
 ) -> PersonPage:
     """One page of matching residents. Records a search (or list) entry naming exactly the persons shown."""
-    page_size = max(1, min(page_size, SEARCH_MAX_PAGE_SIZE))
-    page = max(1, page)
-    qs = person_queryset(user=user, filters=filters)
-    total = qs.count()
-    persons = list(qs[(page - 1) * page_size : page * page_size])
+    persons, window = take_page(
+        person_queryset(user=user, filters=filters), page=page, page_size=page_size, max_page_size=SEARCH_MAX_PAGE_SIZE
+    )
     audit_record(
         actor=user,
         action=AuditAction.SEARCH if filters.query else AuditAction.LIST,
         target_type="person",
         target_ids=[p.pk for p in persons],
         query=describe_filters(filters),
-        detail={"total": total, "page": page},
+        detail={"total": window.total, "page": window.page},
         request=request,
     )
-    return PersonPage(persons=persons, total=total, page=page, page_size=page_size)
+    return PersonPage(persons=persons, total=window.total, page=window.page, page_size=window.page_size)
 
 
 def describe_filters(filters: PersonFilters) -> str:

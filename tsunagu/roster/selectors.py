@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tsunagu.access import policy
 from tsunagu.access.audit import audit_denied, audit_record
 from tsunagu.access.models import AuditAction
+from tsunagu.core.paging import PageWindow, take_page
 from tsunagu.core.wareki import age_on, format_birth_with_age, format_wareki, today_jst
 from tsunagu.organisations.models import DataScope
 from tsunagu.people.models import (
@@ -114,25 +115,10 @@ class RosterRow:
         return entry_support_phrases(self.entry)
 
 
-@dataclass
-class RosterPage:
+@dataclass(kw_only=True)
+class RosterPage(PageWindow):
     build: RosterBuild | None
     rows: list[RosterRow]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
 
     @property
     def any_full(self) -> bool:
@@ -172,12 +158,13 @@ def roster_list(
     """One page of the latest build as the user may see it, with each person's reasons. One audit entry names
     exactly the persons shown."""
     filters = filters or RosterFilters()
-    page_size = max(1, min(page_size, ROSTER_MAX_PAGE_SIZE))
-    page = max(1, page)
     build = latest_build()
-    qs = roster_entries_queryset(user=user, build=build, filters=filters)
-    total = qs.count()
-    entries = list(qs[(page - 1) * page_size : page * page_size])
+    entries, window = take_page(
+        roster_entries_queryset(user=user, build=build, filters=filters),
+        page=page,
+        page_size=page_size,
+        max_page_size=ROSTER_MAX_PAGE_SIZE,
+    )
     ids = [e.person_id for e in entries]
     reasons = _reasons_by_person(build, ids) if build is not None and ids else {}
     full_ids = _full_detail_ids(user, policy.grants_for(user), ids)
@@ -187,11 +174,11 @@ def roster_list(
         target_type="person",
         target_ids=ids,
         query=filters.describe(),
-        detail={"roster_build": build.number if build else None, "total": total, "page": page},
+        detail={"roster_build": build.number if build else None, "total": window.total, "page": window.page},
         request=request,
     )
     rows = [RosterRow(entry=e, reasons=reasons.get(e.person_id, []), full=e.person_id in full_ids) for e in entries]
-    return RosterPage(build=build, rows=rows, total=total, page=page, page_size=page_size)
+    return RosterPage(build=build, rows=rows, total=window.total, page=window.page, page_size=window.page_size)
 
 
 # --- versions and their differences -----------------------------------------------------------------------
