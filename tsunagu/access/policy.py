@@ -106,7 +106,7 @@ def grants_for(user, *, day: datetime.date | None = None, scope: str = DataScope
             for agreement in agreements:
                 if not agreement.covers(scope):
                     continue
-                roster_build_id = (_current_roster_build_id() or 0) if scope == DataScope.ROSTER else None
+                roster_build_id = (RosterBuild.current_id() or 0) if scope == DataScope.ROSTER else None
                 grant = grant_for_agreement(agreement, day=day, scope=scope, roster_build_id=roster_build_id)
                 if grant is not None:
                     grants.append(replace(grant, town_ids=_narrow(grant.town_ids, narrowed_towns)))
@@ -138,11 +138,6 @@ def grant_for_agreement(
         agreement_id=agreement.pk,
         roster_build_id=roster_build_id,
     )
-
-
-def _current_roster_build_id() -> int | None:
-    """The latest roster build: what agreement holders may see of the roster."""
-    return RosterBuild.objects.order_by("-number").values_list("pk", flat=True).first()
 
 
 def _current_consent(field: str, scope: str) -> Subquery:
@@ -214,6 +209,13 @@ def detail_level(user, person: Person, *, day: datetime.date | None = None) -> D
 def grants_explaining(user, person: Person, *, day: datetime.date | None = None) -> list[Grant]:  # noqa: ANN001
     """The grants under which the user sees this person (shown on the person page: why you may see this)."""
     return [g for g in grants_for(user, day=day) if visible_persons(user, grants=[g]).filter(pk=person.pk).exists()]
+
+
+def is_professional(user=None, *, grants: list[Grant] | None = None) -> bool:  # noqa: ANN001
+    """Whether the user (or these grants) includes professional access (ward, 社協, care plaza: FULL level),
+    which the matching, progress reports, candidates' details and 宛名番号 search need."""
+    grants = grants_for(user) if grants is None else grants
+    return any(g.level == DetailLevel.FULL for g in grants)
 
 
 def is_ward_welfare(user, *, day: datetime.date | None = None) -> bool:  # noqa: ANN001

@@ -34,7 +34,7 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         unlocked=unlocked,
         can_view_audit_log=unlocked and policy.can_view_audit_log(user),
         can_manage_roster=unlocked and policy.can_change_people(user),
-        is_professional=unlocked and any(g.level == policy.DetailLevel.FULL for g in policy.grants_for(user)),
+        is_professional=unlocked and policy.is_professional(user),
     )
 
 

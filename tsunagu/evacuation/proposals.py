@@ -43,7 +43,7 @@ _MATCHERS = {"optimal": match_optimal, "greedy": match_greedy}
 
 
 def can_manage_proposals(user) -> bool:  # noqa: ANN001
-    return any(g.level == policy.DetailLevel.FULL for g in policy.grants_for(user))
+    return policy.is_professional(user)
 
 
 def _require_staff(user) -> None:  # noqa: ANN001
@@ -57,7 +57,7 @@ def _require_staff(user) -> None:  # noqa: ANN001
 def persons_needing_supporter(*, user) -> QuerySet[Person]:  # noqa: ANN001
     """Listed persons (latest roster build) this user may see, with coordinates, without a supporter in their
     plan and without an open or confirmed proposal. Not audited: callers audit what they reveal."""
-    latest = RosterBuild.objects.order_by("-number").values_list("pk", flat=True).first()
+    latest = RosterBuild.current_id()
     if latest is None:
         return Person.objects.none()
     has_supporter = PlanSupporter.objects.filter(plan__person=OuterRef("pk"))

@@ -58,7 +58,7 @@ def _with_plan_status(qs: QuerySet[Person], today: datetime.date) -> QuerySet[Pe
 
 
 def latest_build() -> RosterBuild | None:
-    return RosterBuild.objects.order_by("-number").first()
+    return RosterBuild.current()
 
 
 def _listed(qs: QuerySet[Person], build: RosterBuild | None) -> QuerySet[Person]:
@@ -262,7 +262,7 @@ class Progress:
 
 
 def can_view_progress(user) -> bool:  # noqa: ANN001
-    return any(g.level == policy.DetailLevel.FULL for g in policy.grants_for(user))
+    return policy.is_professional(user)
 
 
 def _counts() -> dict[str, Count]:

@@ -158,10 +158,6 @@ def _current_status_subquery(scope: str) -> Subquery:
     return Subquery(latest.values("status")[:1])
 
 
-def _latest_build_id() -> int | None:
-    return RosterBuild.objects.order_by("-number").values_list("pk", flat=True).first()
-
-
 def unanswered_listed_persons(
     *,
     user,  # noqa: ANN001
@@ -170,7 +166,7 @@ def unanswered_listed_persons(
 ) -> QuerySet[Person]:
     """Residents on the latest roster build whose consent is 未回答 (no row, or an UNANSWERED row), within
     what the user may see; optionally of one district. Ordered as letters are posted: by 町丁目 and address."""
-    build_id = _latest_build_id()
+    build_id = RosterBuild.current_id()
     if build_id is None:
         return Person.objects.none()
     qs = (

@@ -56,7 +56,7 @@ def person_queryset(*, user, filters: PersonFilters | None = None) -> QuerySet[P
     grants = policy.grants_for(user)
     qs = policy.visible_persons(user, grants=grants)
     # 宛名番号 is internal: only those who may see it may search by it.
-    full = any(g.level == policy.DetailLevel.FULL for g in grants)
+    full = policy.is_professional(grants=grants)
     return (
         _filtered(qs, filters or PersonFilters(), by_resident_number=full)
         .select_related("town")
@@ -137,11 +137,7 @@ def person_detail(*, user, person_id: object, request: HttpRequest | None = None
         audit_denied(actor=user, request=request, target_type="person", target_id=person_id)
         raise Http404("person not found or out of scope")
     grants = policy.grants_explaining(user, person)
-    level = (
-        policy.DetailLevel.FULL
-        if any(g.level == policy.DetailLevel.FULL for g in grants)
-        else policy.DetailLevel.COMMUNITY
-    )
+    level = policy.DetailLevel.FULL if policy.is_professional(grants=grants) else policy.DetailLevel.COMMUNITY
     full = level == policy.DetailLevel.FULL
     events = list(person.events.order_by("occurred_on", "id")) if full else []
     consents = list(person.consents.order_by("-recorded_at", "-id")) if full else []

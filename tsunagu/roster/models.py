@@ -76,6 +76,15 @@ class RosterBuild(models.Model):
     def __str__(self) -> str:
         return f"第{self.number}版（{self.reference_date}）"
 
+    @classmethod
+    def current(cls) -> "RosterBuild | None":
+        """The build in force: the latest. Agreement holders see this one (tsunagu.access.policy)."""
+        return cls.objects.order_by("-number").first()
+
+    @classmethod
+    def current_id(cls) -> int | None:
+        return cls.objects.order_by("-number").values_list("pk", flat=True).first()
+
 
 class RosterEntry(models.Model):
     """A listed person in one build, with the legal items as they were at build time."""

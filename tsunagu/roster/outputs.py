@@ -472,11 +472,11 @@ def roster_output_district(
     """The ward's working copy of one district (latest build unless another is named), with support attributes.
     Listed by the address in the build's snapshot; the policy still decides who may be printed."""
     _check(user, purpose, output_format)
-    build = build or RosterBuild.objects.order_by("-number").first()
+    build = build or RosterBuild.current()
     if build is None:
         raise OutputRefusedError(OUTPUT_NO_BUILD_MESSAGE)
     grants = policy.grants_for(user)
-    full = any(g.level == policy.DetailLevel.FULL for g in grants)
+    full = policy.is_professional(grants=grants)
     visible = policy.visible_persons(user, grants=grants)
     entries = list(
         RosterEntry.objects.filter(

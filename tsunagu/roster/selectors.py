@@ -59,7 +59,7 @@ REASONS_FIELD = "reasons"
 
 
 def latest_build() -> RosterBuild | None:
-    return RosterBuild.objects.order_by("-number").first()
+    return RosterBuild.current()
 
 
 # --- the roster list ---------------------------------------------------------------------------------------

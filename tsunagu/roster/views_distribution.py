@@ -89,7 +89,7 @@ class DistributionCreateForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agreement"].queryset = agreements_for_distribution()
-        self.fields["build"].initial = RosterBuild.objects.order_by("-number").values_list("pk", flat=True).first()
+        self.fields["build"].initial = RosterBuild.current_id()
         self.fields["distributed_on"].initial = timezone.localdate()
 
 

@@ -61,7 +61,7 @@ def roster_map_data(*, user: Any, request: HttpRequest | None = None) -> RosterM
     """The persons of the latest roster build this user may see, the shelters, and — for professionals with a
     full grant — the supporter candidates. A fixed number of queries whatever the number of rows; one LIST audit
     entry naming every person returned."""
-    build = RosterBuild.objects.order_by("-number").first()
+    build = RosterBuild.current()
     data = RosterMapData(build_number=build.number if build else None)
     if build is not None:
         visible = policy.visible_persons(user).values("pk")
@@ -96,7 +96,7 @@ def roster_map_data(*, user: Any, request: HttpRequest | None = None) -> RosterM
                 data.features.append(_point(person.longitude, person.latitude, properties))
     data.features.extend(shelter_map_features())
     # Candidates are volunteers and neighbours: their names and phones are for the professionals who match them.
-    if any(g.level == policy.DetailLevel.FULL for g in policy.grants_for(user)):
+    if policy.is_professional(user):
         for candidate in SupporterCandidate.objects.filter(is_active=True).order_by("pk"):
             properties = {
                 "kind": "candidate",

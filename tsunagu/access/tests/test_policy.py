@@ -215,3 +215,9 @@ def test_a_commissioner_area_of_another_layer_narrows_by_towns(ward):
     membership = ward.commissioner.memberships.get()
     membership.districts.set([area])
     assert visible_names(ward, ward.commissioner) == {"b1_agreed", "b1_unanswered"}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_professional_access_is_the_ward_and_the_district_professionals(ward, persona):
+    professionals = {"ward_officer", "shakyo_coordinator", "care_plaza_worker"}
+    assert policy.is_professional(getattr(ward, persona)) is (persona in professionals)
