@@ -71,8 +71,8 @@ def _towns():
 def measure_pdf(*flags: str) -> dict[str, float]:
     from django.utils import timezone
 
-    from tsunagu.access.models import AuditPurpose
     from tsunagu.accounts.models import User
+    from tsunagu.audit.models import AuditPurpose
     from tsunagu.organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
     from tsunagu.people.models import Person, Sex
     from tsunagu.roster.models import RosterBuild, RosterEntry, RosterEntryReason

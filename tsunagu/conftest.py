@@ -21,9 +21,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from tsunagu.access.migrations_support import drop_audit_triggers, install_audit_triggers
 from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.areas.tests.factories import DistrictFactory, DistrictTypeFactory, TownFactory
+from tsunagu.audit.triggers import drop_audit_triggers, install_audit_triggers
 from tsunagu.organisations.models import ConsentRequirement, MembershipRole, OrganisationKind
 from tsunagu.organisations.tests.factories import AgreementFactory, MembershipFactory, OrganisationFactory
 from tsunagu.people.models import ConsentStatus

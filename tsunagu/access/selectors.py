@@ -5,21 +5,19 @@ The home page figures are counts: they name no one, so they write no audit entri
 itself recorded, because the log holds who looked at whom."""
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest
-from django.utils import timezone
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.areas.models import District
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.selectors import AuditFilters, audit_entry_queryset
+from tsunagu.audit.services import audit_record
 from tsunagu.organisations.models import (
     STAFF_KINDS,
     Agreement,
@@ -236,54 +234,6 @@ def _welfare_contact() -> Organisation | None:
 
 
 # --- the audit log -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AuditFilters:
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-    username: str = ""
-    action: str = ""
-    person_id: int | None = None
-    purpose: str = ""
-
-    def describe(self) -> str:
-        """The filters as the audit entry of this search records them."""
-        parts = []
-        for name in ("date_from", "date_to", "username", "action", "person_id", "purpose"):
-            value = getattr(self, name)
-            if value not in (None, ""):
-                parts.append(f"{name}={value}")
-        return " ".join(parts)
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def audit_entry_queryset(*, filters: AuditFilters) -> QuerySet[AuditEntry]:
-    """Entries matching the filters, newest first. Dates are local (Asia/Tokyo) days, both ends included."""
-    qs = AuditEntry.objects.all()
-    if filters.date_from:
-        qs = qs.filter(at__gte=_day_start(filters.date_from))
-    if filters.date_to:
-        qs = qs.filter(at__lt=_day_start(filters.date_to + datetime.timedelta(days=1)))
-    if filters.username:
-        qs = qs.filter(actor_username__icontains=filters.username)
-    if filters.action:
-        qs = qs.filter(action=filters.action)
-    if filters.purpose:
-        # Exports may store the purpose's code or its label; either matches.
-        labels = dict(AuditPurpose.choices)
-        qs = qs.filter(Q(purpose=filters.purpose) | Q(purpose=labels.get(filters.purpose, filters.purpose)))
-    if filters.person_id is not None:
-        # target_ids is a JSON list of numbers. JSON containment is not portable (SQLite lacks it), so match the
-        # number as a whole list element in the list's text form: "[1,2]" on SQLite, "[1, 2]" on PostgreSQL.
-        number = re.escape(str(int(filters.person_id)))
-        qs = qs.annotate(_targets_text=Cast("target_ids", CharField())).filter(
-            target_type="person", _targets_text__regex=rf"(\[|,| ){number}(,|\])"
-        )
-    return qs.order_by("-seq")
 
 
 def audit_log_page(*, user, filters: AuditFilters, page: int = 1, request: HttpRequest | None = None) -> Page:  # noqa: ANN001

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_denied, audit_record, audit_verify
-from tsunagu.access.models import AuditAction, AuditEntry, AuditPurpose
-from tsunagu.access.selectors import AuditFilters, audit_log_page
+from tsunagu.access.selectors import audit_log_page
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.audit.selectors import AuditFilters, audit_verify
+from tsunagu.audit.services import audit_denied, audit_record
 
 DATE_ORDER_MESSAGE = _("終了日は開始日より後の日付にしてください。")
 VERIFY_OK_MESSAGE = _("監査ログ%(checked)s件を検査しました。改ざん・削除は見つかりませんでした。")

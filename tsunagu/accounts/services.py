@@ -10,8 +10,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_record
 
 from .selectors import has_confirmed_totp, is_verified, totp_devices
 

@@ -22,9 +22,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction
 from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_record
 from tsunagu.core.csvio import (
     REQUIRED_VALUE_MESSAGE,
     SYSTEM_USERNAME,

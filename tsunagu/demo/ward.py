@@ -27,11 +27,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction, AuditChannel
 from tsunagu.accounts.models import User
 from tsunagu.areas.importing import STANDARD_TYPES
 from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
+from tsunagu.audit.models import AuditAction, AuditChannel
+from tsunagu.audit.services import audit_record
 from tsunagu.core.japanese import kana_search_key, name_search_key
 from tsunagu.core.wareki import JST, age_on
 from tsunagu.demo.names import (

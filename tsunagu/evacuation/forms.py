@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.access.models import AuditPurpose
 from tsunagu.areas.models import District
+from tsunagu.audit.models import AuditPurpose
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, Priority
 from tsunagu.evacuation.selectors import PROGRESS_DISTRICT_TYPE, PlanFilters
 from tsunagu.evacuation.services import PLAN_FIELDS

@@ -22,8 +22,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction, AuditPurpose
+from tsunagu.audit.models import AuditAction, AuditPurpose
+from tsunagu.audit.services import audit_record
 from tsunagu.core.pdf import japanese_font
 from tsunagu.core.wareki import format_birth_with_age, format_wareki, today_jst
 from tsunagu.evacuation.selectors import PlanDetail, plan_detail

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_denied, audit_record
-from tsunagu.access.models import AuditAction
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_denied, audit_record
 from tsunagu.evacuation.matching import DEFAULT_K_NEAREST, DEFAULT_MAX_DISTANCE_M, Matching, match_greedy, match_optimal
 from tsunagu.evacuation.models import (
     EvacuationPlan,

@@ -15,9 +15,9 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_denied, audit_record
-from tsunagu.access.models import AuditAction
 from tsunagu.areas.models import District, TownDistrict
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_denied, audit_record
 from tsunagu.core.paging import PageWindow, take_page
 from tsunagu.core.wareki import today_jst
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, PlanSupporter, Priority

@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_record
 from tsunagu.core.wareki import today_jst
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, PlanSupporter, SupporterCandidate
 from tsunagu.people.models import Person

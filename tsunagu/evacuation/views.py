@@ -12,8 +12,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_record
 from tsunagu.evacuation.forms import EvacuationPlanForm, PlanFilterForm, PlanPdfForm, SupporterFormSet, supporter_rows
 from tsunagu.evacuation.pdf import evacuation_plan_export_pdf
 from tsunagu.evacuation.selectors import can_view_progress, plan_detail, plan_list, plan_progress

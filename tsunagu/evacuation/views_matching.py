@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tsunagu.access.audit import audit_denied
+from tsunagu.audit.services import audit_denied
 from tsunagu.evacuation import proposals as services
 from tsunagu.evacuation.models import SupporterProposal
 

@@ -22,9 +22,9 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_denied, audit_record
-from tsunagu.access.models import AuditAction
 from tsunagu.areas.models import District
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_denied, audit_record
 from tsunagu.core.csvio import RowError, normalize_header, read_csv_text, read_table
 from tsunagu.core.wareki import INVALID_DATE_MESSAGE, parse_birth_date, today_jst
 from tsunagu.organisations.models import ConsentRequirement, DataScope, OrganisationKind

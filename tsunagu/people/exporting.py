@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.audit.services import audit_record
 from tsunagu.core.output import CsvEncoding, OutputReport, write_csv, write_xlsx
 from tsunagu.core.wareki import age_on, format_wareki, today_jst
 from tsunagu.people.models import Person, ResidentStatus

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.access.models import AuditPurpose
 from tsunagu.areas.models import District, Town
+from tsunagu.audit.models import AuditPurpose
 from tsunagu.core.wareki import parse_birth_date
 from tsunagu.people.exporting import FORMAT_REQUIRED_MESSAGE, PURPOSE_REQUIRED_MESSAGE, ExportFormat
 from tsunagu.people.selectors import PersonFilters

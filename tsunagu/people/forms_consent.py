@@ -8,8 +8,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.access.models import AuditPurpose
 from tsunagu.areas.models import District
+from tsunagu.audit.models import AuditPurpose
 from tsunagu.core.wareki import today_jst
 from tsunagu.people.consent import METHOD_CHOICES, RecipientKind
 from tsunagu.people.models import ConsentGivenBy, ConsentStatus

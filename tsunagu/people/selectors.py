@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_denied, audit_record
-from tsunagu.access.models import AuditAction
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_denied, audit_record
 from tsunagu.core.japanese import query_keys
 from tsunagu.core.paging import PageWindow, take_page
 from tsunagu.people.models import Consent, Person, ResidencyEvent

@@ -18,9 +18,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction
 from tsunagu.areas.models import District
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_record
 from tsunagu.organisations.models import Agreement, DataScope, Organisation
 from tsunagu.people.models import Person
 

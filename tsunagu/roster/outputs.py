@@ -28,9 +28,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageBreak, SimpleDocTemplate, Table, TableStyle
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction, AuditPurpose
 from tsunagu.areas.models import District
+from tsunagu.audit.models import AuditAction, AuditPurpose
+from tsunagu.audit.services import audit_record
 from tsunagu.core.output import Cell, CsvEncoding, OutputReport, write_csv, write_xlsx
 from tsunagu.core.pdf import japanese_font
 from tsunagu.core.wareki import format_wareki

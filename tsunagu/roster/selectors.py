@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_denied, audit_record
-from tsunagu.access.models import AuditAction
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_denied, audit_record
 from tsunagu.core.paging import PageWindow, take_page
 from tsunagu.core.wareki import age_on, format_birth_with_age, format_wareki, today_jst
 from tsunagu.organisations.models import DataScope

@@ -6,8 +6,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_record
 from tsunagu.people.models import Person, ResidentStatus
 
 from .models import RosterBuild, RosterEntry, RosterEntryReason, RosterRule, RuleKind

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_denied
-from tsunagu.access.models import AuditPurpose
 from tsunagu.areas.models import District
+from tsunagu.audit.models import AuditPurpose
+from tsunagu.audit.services import audit_denied
 from tsunagu.organisations.models import Agreement, Organisation
 
 from .distribution import (

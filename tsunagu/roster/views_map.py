@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_record
 from tsunagu.evacuation.models import SupporterCandidate
 from tsunagu.roster.models import RosterBuild, RosterEntry, RosterEntryReason
 from tsunagu.shelters.selectors import shelter_map_features

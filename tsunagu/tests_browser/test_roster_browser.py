@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.roster.models import RosterEntryReason, RosterRule, RuleKind
 from tsunagu.tests_browser.test_search_browser import ARTIFACTS, TIMEOUT_MS, chromium, sign_in
 

@@ -18,8 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from tsunagu.access.models import AuditAction, AuditEntry
 from tsunagu.accounts.tests.factories import PASSWORD
+from tsunagu.audit.models import AuditAction, AuditEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_triggers_off_for_flush")]
 

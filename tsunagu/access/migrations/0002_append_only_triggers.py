@@ -2,15 +2,18 @@
 
 from django.db import migrations
 
-from tsunagu.access.migrations_support import drop_audit_triggers, install_audit_triggers
+from tsunagu.audit.triggers import drop_audit_triggers, install_audit_triggers
+
+# The audit log's table while it belonged to this app (tsunagu.audit's migration 0002 moves it).
+TABLE = "access_auditentry"
 
 
 def forwards(apps, schema_editor) -> None:
-    install_audit_triggers(schema_editor.connection)
+    install_audit_triggers(schema_editor.connection, TABLE)
 
 
 def backwards(apps, schema_editor) -> None:
-    drop_audit_triggers(schema_editor.connection)
+    drop_audit_triggers(schema_editor.connection, TABLE)
 
 
 class Migration(migrations.Migration):

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tsunagu.access import policy
-from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.organisations.models import DataScope, OrganisationKind
 from tsunagu.people.models import ConsentStatus, ResidentStatus
 from tsunagu.people.selectors import person_detail

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.access import views
-from tsunagu.access.audit import audit_record
-from tsunagu.access.migrations_support import drop_audit_triggers, install_audit_triggers
-from tsunagu.access.models import AuditAction, AuditEntry, AuditPurpose
-from tsunagu.access.selectors import AUDIT_PAGE_SIZE, AuditFilters, audit_entry_queryset
+from tsunagu.access.selectors import AUDIT_PAGE_SIZE
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.audit.selectors import AuditFilters, audit_entry_queryset
+from tsunagu.audit.services import audit_record
+from tsunagu.audit.triggers import drop_audit_triggers, install_audit_triggers
 from tsunagu.core.tests.test_views import unlabelled_controls
 
 pytestmark = pytest.mark.django_db
@@ -217,7 +218,7 @@ def test_verify_reports_the_altered_entry(ward, officer):
     altered = entries[1]
     drop_audit_triggers(connection)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE access_auditentry SET query = %s WHERE seq = %s", ["書き換え", altered.seq])
+        cursor.execute("UPDATE audit_auditentry SET query = %s WHERE seq = %s", ["書き換え", altered.seq])
     install_audit_triggers(connection)
     checked = last_seq()
 

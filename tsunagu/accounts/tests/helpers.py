@@ -5,7 +5,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tsunagu.access.models import AuditEntry
+from tsunagu.audit.models import AuditEntry
 
 from .factories import PASSWORD
 

@@ -8,7 +8,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tsunagu.access.models import AuditAction
 from tsunagu.accounts.forms import (
     FORM_ERRORS_ID,
     INVALID_LOGIN_MESSAGE,
@@ -16,6 +15,7 @@ from tsunagu.accounts.forms import (
     USERNAME_REQUIRED_MESSAGE,
 )
 from tsunagu.accounts.views import LOCKOUT_MESSAGE, LOGGED_OUT_MESSAGE
+from tsunagu.audit.models import AuditAction
 
 from .helpers import audit_rows, is_signed_in, sign_in
 

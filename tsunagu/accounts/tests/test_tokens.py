@@ -1,8 +1,8 @@
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from tsunagu.access.models import AuditAction
 from tsunagu.accounts.views import NO_TOKEN_MESSAGE, TOKEN_REVOKED_MESSAGE
+from tsunagu.audit.models import AuditAction
 
 from .helpers import audit_rows, sign_in
 

@@ -8,7 +8,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tsunagu.access.models import AuditAction
 from tsunagu.accounts.forms import CODE_FORMAT_MESSAGE
 from tsunagu.accounts.services import (
     INVALID_CODE_MESSAGE,
@@ -16,6 +15,7 @@ from tsunagu.accounts.services import (
     totp_device_start,
 )
 from tsunagu.accounts.views import SETUP_DONE_MESSAGE
+from tsunagu.audit.models import AuditAction
 
 from .helpers import audit_rows, code_for, confirmed_device, sign_in, wrong_code_for
 

@@ -5,7 +5,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from tsunagu.access.models import AuditAction, AuditEntry
 from tsunagu.areas.importing import (
     AMBIGUOUS_DISTRICT_MESSAGE,
     CODE_CHARS_MESSAGE,
@@ -22,6 +21,7 @@ from tsunagu.areas.importing import (
 from tsunagu.areas.management.commands.import_areas import FAILED_MESSAGE
 from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
 from tsunagu.areas.tests.factories import DistrictFactory, DistrictTypeFactory, TownFactory
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.core.csvio import DUPLICATE_HEADER_MESSAGE, MISSING_HEADER_MESSAGE, UNKNOWN_HEADER_MESSAGE, RowError
 
 DATA = Path(__file__).parent / "data"

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tsunagu.access.models import AuditEntry
 from tsunagu.access.selectors import WardCounts
+from tsunagu.audit.models import AuditEntry
 from tsunagu.core.wareki import age_on, today_jst
 from tsunagu.organisations.tests.factories import AgreementFactory
 from tsunagu.people.models import CareLevel, ConsentStatus, ImportBatch, ResidentStatus

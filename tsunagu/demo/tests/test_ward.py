@@ -9,12 +9,12 @@ from django.core.management.base import CommandError
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from tsunagu.access.audit import audit_verify
-from tsunagu.access.models import AuditAction, AuditEntry
 from tsunagu.access.policy import visible_persons
 from tsunagu.accounts.models import User
 from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
 from tsunagu.areas.tests.factories import TownFactory
+from tsunagu.audit.models import AuditAction, AuditEntry
+from tsunagu.audit.selectors import audit_verify
 from tsunagu.core.japanese import kana_search_key, name_search_key
 from tsunagu.core.wareki import ERAS, age_on
 from tsunagu.demo.management.commands.demo_logins import DEMO_URL, NO_DEMO_USERS_MESSAGE

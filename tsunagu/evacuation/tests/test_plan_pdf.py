@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from django.http import Http404
 
-from tsunagu.access.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.evacuation.models import PlanStatus, Priority
 from tsunagu.evacuation.pdf import PURPOSE_INVALID_MESSAGE, evacuation_plan_export_pdf
 from tsunagu.evacuation.services import evacuation_plan_save

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.conftest import list_on_roster
 from tsunagu.core.wareki import today_jst
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, Priority

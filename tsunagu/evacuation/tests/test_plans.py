@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.http import Http404
 
-from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, PlanSupporter, Priority
 from tsunagu.evacuation.selectors import PlanFilters, effective_status, plan_detail, plan_progress, plan_queryset
 from tsunagu.evacuation.services import (

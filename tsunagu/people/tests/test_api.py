@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
-from tsunagu.access.models import AuditAction, AuditChannel, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditChannel, AuditEntry
 from tsunagu.core.api import AUTHENTICATION_FAILED_MESSAGE, NOT_AUTHENTICATED_MESSAGE, NOT_FOUND_MESSAGE, ApiDocsView
 from tsunagu.core.wareki import FUTURE_DATE_MESSAGE, INVALID_DATE_MESSAGE, NONEXISTENT_DATE_MESSAGE, format_wareki
 from tsunagu.people.models import ResidentStatus

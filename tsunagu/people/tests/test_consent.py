@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 
 from tsunagu.access import policy
-from tsunagu.access.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.conftest import list_on_roster
 from tsunagu.core.wareki import today_jst
 from tsunagu.organisations.models import ConsentRequirement

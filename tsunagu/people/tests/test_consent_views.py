@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tsunagu.access import policy
-from tsunagu.access.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.areas.tests.factories import DistrictFactory, TownFactory
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.conftest import list_on_roster
 from tsunagu.core.wareki import today_jst
 from tsunagu.people import consent as services

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from tsunagu.access import policy
-from tsunagu.access.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.organisations.models import MembershipRole
 from tsunagu.organisations.tests.factories import MembershipFactory
 from tsunagu.people.exporting import (

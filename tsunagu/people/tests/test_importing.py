@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tsunagu.access.models import AuditAction, AuditChannel, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditChannel, AuditEntry
 from tsunagu.core.csvio import (
     DUPLICATE_HEADER_MESSAGE,
     EMPTY_FILE_MESSAGE,

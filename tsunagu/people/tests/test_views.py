@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tsunagu.access.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.core.output import NOTE_HEADING
 from tsunagu.core.wareki import ERA_RANGE_MESSAGE, INVALID_DATE_MESSAGE
 from tsunagu.people.exporting import NOTHING_TO_EXPORT_MESSAGE, PURPOSE_REQUIRED_MESSAGE, ExportFormat

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from tsunagu.access.models import AuditAction, AuditEntry
 from tsunagu.accounts.tests.factories import UserFactory
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.people.models import CareLevel, ResidentStatus
 from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.roster.models import RosterEntry, RosterEntryReason, RosterRule, RuleKind, SelfRequest

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.organisations.tests.factories import AgreementFactory
 from tsunagu.roster.distribution import (
     AGREEMENT_NOT_VALID_MESSAGE,

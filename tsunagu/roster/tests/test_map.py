@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.conftest import list_on_roster
 from tsunagu.evacuation.models import CandidateKind, SupporterCandidate
 from tsunagu.people.models import ConsentStatus, Person

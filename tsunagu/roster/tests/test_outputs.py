@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tsunagu.access.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.conftest import list_on_roster
 from tsunagu.people.models import ConsentStatus
 from tsunagu.people.tests.factories import ConsentFactory, PersonFactory

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tsunagu.access.models import AuditAction, AuditEntry
 from tsunagu.accounts.tests.factories import UserFactory
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.conftest import list_on_roster
 from tsunagu.people.models import CareLevel, ConsentStatus, ResidentStatus
 from tsunagu.people.tests.factories import ConsentFactory, PersonFactory

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.conftest import list_on_roster
 from tsunagu.people.models import CareLevel
 from tsunagu.people.tests.factories import PersonFactory

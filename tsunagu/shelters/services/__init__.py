@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_record
 from tsunagu.shelters.models import Shelter
 
 __all__ = ["WELFARE_NOT_ALLOWED_MESSAGE", "ShelterChangeNotAllowed", "shelter_set_welfare"]

@@ -25,8 +25,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access import policy
-from tsunagu.access.audit import audit_record
-from tsunagu.access.models import AuditAction
+from tsunagu.audit.models import AuditAction
+from tsunagu.audit.services import audit_record
 from tsunagu.core.csvio import (
     EMPTY_FILE_MESSAGE,
     REQUIRED_VALUE_MESSAGE,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.core.csvio import EMPTY_FILE_MESSAGE, SYSTEM_USERNAME, UNDECODABLE_MESSAGE, RowError
 from tsunagu.shelters.management.commands.import_shelters import FAILED_MESSAGE
 from tsunagu.shelters.models import Shelter

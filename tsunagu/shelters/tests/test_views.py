@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.shelters.models import Shelter
 from tsunagu.shelters.services import WELFARE_NOT_ALLOWED_MESSAGE, ShelterChangeNotAllowed, shelter_set_welfare
 

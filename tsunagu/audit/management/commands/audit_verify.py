@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tsunagu.access.audit import audit_verify
+from tsunagu.audit.selectors import audit_verify
 
 
 class Command(BaseCommand):

@@ -2,7 +2,9 @@
 
 Entries are append-only and hash-chained: each entry's hash covers its content and the previous entry's hash,
 and AuditHead remembers the last sequence number and hash, so an altered, deleted or truncated entry is found
-by `tsunagu audit verify`. The database refuses UPDATE and DELETE on the table (triggers in the migration)."""
+by `tsunagu audit verify`. The database refuses UPDATE and DELETE on the table (triggers in the migration).
+
+This app is the bottom floor above `core`: every other app writes here and it imports none of them."""
 
 import hashlib
 import json
@@ -31,6 +33,27 @@ class AuditChannel(models.TextChoices):
     CLI = "cli", _("コマンド")
 
 
+class AuditTarget(models.TextChoices):
+    """What an entry is about: a closed list, so every screen can name it in Japanese. A new kind of record
+    that is audited gets its member here (and its English in the locale file)."""
+
+    PERSON = "person", _("住民")
+    AREA = "area", _("町丁目・地区")
+    CONSENT = "consent", _("同意の管理")
+    ROSTER = "roster", _("避難行動要支援者名簿")
+    ROSTER_BUILD = "roster_build", _("名簿の版")
+    ROSTER_RULE = "roster_rule", _("名簿登載の条件")
+    ROSTER_DISTRIBUTION = "roster_distribution", _("名簿の提供記録")
+    EVACUATION_PLAN = "evacuation_plan", _("個別避難計画")
+    SUPPORTER_PROPOSAL = "supporter_proposal", _("避難支援者の提案")
+    SHELTER = "shelter", _("避難所")
+    AUDIT = "audit", _("監査ログ")
+    AUDIT_VERIFY = "audit_verify", _("監査ログの検査")
+    API_TOKEN = "api_token", _("APIトークン")
+    TOTP_DEVICE = "totp_device", _("認証アプリ")
+    DEMO_WARD = "demo_ward", _("合成データの区")
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):  # noqa: ANN003, ANN201
         raise PermissionError("監査ログは変更できません。")
@@ -47,7 +70,7 @@ class AuditEntry(models.Model):
     actor_username = models.CharField("利用者", max_length=150, blank=True)
     action = models.CharField("操作", max_length=20, choices=AuditAction.choices, db_index=True)
     channel = models.CharField("経路", max_length=10, choices=AuditChannel.choices, default=AuditChannel.WEB)
-    target_type = models.CharField("対象の種類", max_length=40, blank=True)
+    target_type = models.CharField("対象の種類", max_length=40, blank=True, choices=AuditTarget.choices)
     target_ids = models.JSONField("対象ID", default=list, blank=True)
     query = models.CharField("検索条件", max_length=500, blank=True)
     purpose = models.CharField("利用目的", max_length=200, blank=True)

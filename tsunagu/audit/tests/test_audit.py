@@ -6,10 +6,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from tsunagu.access.audit import audit_record, audit_verify
-from tsunagu.access.migrations_support import drop_audit_triggers, install_audit_triggers
-from tsunagu.access.models import GENESIS_HASH, AuditAction, AuditEntry, AuditHead
 from tsunagu.accounts.tests.factories import UserFactory
+from tsunagu.audit.models import GENESIS_HASH, AuditAction, AuditEntry, AuditHead
+from tsunagu.audit.selectors import audit_verify
+from tsunagu.audit.services import audit_record
+from tsunagu.audit.triggers import drop_audit_triggers, install_audit_triggers
 
 
 @pytest.fixture
@@ -77,8 +78,8 @@ def test_the_orm_refuses_to_change_or_delete(chain):
 
 def test_the_database_refuses_raw_updates_and_deletes(chain):
     for sql in (
-        "UPDATE access_auditentry SET purpose = 'x' WHERE seq = 1",
-        "DELETE FROM access_auditentry WHERE seq = 2",
+        "UPDATE audit_auditentry SET purpose = 'x' WHERE seq = 1",
+        "DELETE FROM audit_auditentry WHERE seq = 2",
     ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
@@ -86,21 +87,21 @@ def test_the_database_refuses_raw_updates_and_deletes(chain):
 
 
 def test_verify_reports_an_altered_entry(chain):
-    tamper("UPDATE access_auditentry SET target_ids = %s WHERE seq = 3", ["[99]"])
+    tamper("UPDATE audit_auditentry SET target_ids = %s WHERE seq = 3", ["[99]"])
     checked, problems = audit_verify()
     assert checked == 5
     assert [(p.seq, p.message) for p in problems] == [(3, "記録の内容が書き換えられています（ハッシュ不一致）。")]
 
 
 def test_verify_reports_a_deleted_entry(chain):
-    tamper("DELETE FROM access_auditentry WHERE seq = %s", [2])
+    tamper("DELETE FROM audit_auditentry WHERE seq = %s", [2])
     checked, problems = audit_verify()
     assert checked == 4
     assert [(p.seq, p.message) for p in problems] == [(3, "通番2〜2の記録が削除されています。")]
 
 
 def test_verify_reports_a_deleted_tail(chain):
-    tamper("DELETE FROM access_auditentry WHERE seq >= %s", [4])
+    tamper("DELETE FROM audit_auditentry WHERE seq >= %s", [4])
     _, problems = audit_verify()
     assert [(p.seq, p.message) for p in problems] == [(5, "末尾の記録が失われています（最終通番は5のはずが3です）。")]
 
@@ -109,7 +110,7 @@ def test_verify_reports_a_rewritten_entry_with_a_recomputed_hash(chain):
     # Recomputing the altered entry's own hash still breaks the link to the next entry.
     entry = chain[1]
     entry.purpose = "書き換え"
-    tamper("UPDATE access_auditentry SET purpose = %s, hash = %s WHERE seq = 2", ["書き換え", entry.compute_hash()])
+    tamper("UPDATE audit_auditentry SET purpose = %s, hash = %s WHERE seq = 2", ["書き換え", entry.compute_hash()])
     _, problems = audit_verify()
     assert [(p.seq, p.message) for p in problems] == [(3, "直前の記録とのつながり（ハッシュ）が一致しません。")]
 
@@ -117,7 +118,7 @@ def test_verify_reports_a_rewritten_entry_with_a_recomputed_hash(chain):
 def test_the_verify_command_fails_on_tampering_and_passes_when_clean(chain, capsys):
     call_command("audit_verify")
     assert "監査ログ 5 件を検証しました。改ざん・削除は見つかりませんでした。" in capsys.readouterr().out
-    tamper("UPDATE access_auditentry SET actor_username = %s WHERE seq = 4", ["someone_else"])
+    tamper("UPDATE audit_auditentry SET actor_username = %s WHERE seq = 4", ["someone_else"])
     with pytest.raises(CommandError, match="1 件の問題"):
         call_command("audit_verify")
     assert "通番 4: 記録の内容が書き換えられています" in capsys.readouterr().err
