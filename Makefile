@@ -53,6 +53,7 @@ demo: demo-data
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 
 audit-deps: venv

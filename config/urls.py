@@ -3,18 +3,21 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from tsunagu.core.api import ApiDocsView
+from tsunagu.registry.urls import api_urlpatterns as registry_api
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(), name="docs"),
-    path("", include("tsunagu.accounts.api_urls")),
-    path("", include("tsunagu.people.api_urls")),
+    *registry_api,
 ]
 
 urlpatterns = [
-    path("", include("tsunagu.core.urls")),
+    path("", include("tsunagu.portal.urls")),
     path("accounts/", include("tsunagu.accounts.urls")),
-    path("people/", include("tsunagu.people.urls")),
+    # Consent pages sit under /people/ where the ward's staff find them; before the person pages, whose
+    # detail route would take "consent" for a person id.
+    path("people/consent/", include("tsunagu.consent.urls")),
+    path("people/", include("tsunagu.registry.urls")),
     path("audit/", include("tsunagu.access.urls")),
     path("roster/", include("tsunagu.roster.urls")),
     path("shelters/", include("tsunagu.shelters.urls")),
@@ -23,3 +26,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Every refusal: one Japanese page and one `denied` audit row (tsunagu.access.policy.refusals).
+handler403 = "tsunagu.access.views.forbidden"

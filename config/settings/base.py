@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "tsunagu.roster",
     "tsunagu.shelters",
     "tsunagu.evacuation",
+    "tsunagu.consent",
+    "tsunagu.registry",
+    "tsunagu.portal",
     "tsunagu.demo",
 ]
 
@@ -55,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # One reading of the user's memberships and agreements per request (tsunagu.access.policy.Viewer).
+    "tsunagu.access.middleware.RequestViewerMiddleware",
     "tsunagu.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -79,7 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tsunagu.core.context_processors.site",
-                "tsunagu.core.context_processors.navigation",
+                "tsunagu.portal.context_processors.navigation",
             ],
         },
     },
@@ -107,7 +112,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after 30 idle minutes and when the browser closes: shared office PCs are common.
@@ -153,7 +158,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "tsunagu.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "tsunagu.access.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "30/min", "user": "600/min"},
 }
 SPECTACULAR_SETTINGS = {

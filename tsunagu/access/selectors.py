@@ -1,255 +1,54 @@
-"""Reads about access itself: what a user's memberships and agreements open to them (the home page), and the
-audit log search.
+"""Reads about access itself that need the policy: the audit log search and its chain check. Both are
+themselves recorded, because the log holds who looked at whom."""
 
-The home page figures are counts: they name no one, so they write no audit entries. The audit log search is
-itself recorded, because the log holds who looked at whom."""
+from dataclasses import dataclass
 
-import datetime
-from dataclasses import dataclass, field
-from enum import StrEnum
-
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
-from tsunagu.access import policy
-from tsunagu.areas.models import District
-from tsunagu.audit.models import AuditAction
-from tsunagu.audit.selectors import AuditFilters, audit_entry_queryset
+from tsunagu.access.policy import Capability, require_capability
+from tsunagu.audit.models import AuditAction, AuditTarget
+from tsunagu.audit.selectors import AuditFilters, AuditProblem, audit_entry_queryset, audit_verify
 from tsunagu.audit.services import audit_record
-from tsunagu.organisations.models import (
-    STAFF_KINDS,
-    Agreement,
-    DataScope,
-    Membership,
-    Organisation,
-    OrganisationKind,
-)
-from tsunagu.people.models import CareLevel, Consent, ConsentStatus, ImportBatch, ResidentStatus
+from tsunagu.core.paging import page_number
 
 AUDIT_PAGE_SIZE = 50
-RECENT_IMPORTS = 5
-CARE_3_OR_MORE = (CareLevel.CARE_3, CareLevel.CARE_4, CareLevel.CARE_5)
 
 
-class AgreementState(StrEnum):
-    IN_FORCE = "in_force"
-    NOT_STARTED = "not_started"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-
-
-def agreement_state(agreement: Agreement, day: datetime.date) -> AgreementState:
-    if agreement.revoked_at is not None:
-        return AgreementState.REVOKED
-    if day < agreement.valid_from:
-        return AgreementState.NOT_STARTED
-    if day > agreement.valid_to:
-        return AgreementState.EXPIRED
-    return AgreementState.IN_FORCE
-
-
-@dataclass(frozen=True)
-class AgreementSummary:
-    agreement: Agreement
-    state: AgreementState
-    districts: list[District]
-    data_scopes: list[str]  # display labels
-    visible_count: int | None  # residents this agreement opens today; None unless in force
-
-    @property
-    def in_force(self) -> bool:
-        return self.state == AgreementState.IN_FORCE
-
-
-@dataclass(frozen=True)
-class DistrictCount:
-    district: District
-    residents: int
-
-
-@dataclass(frozen=True)
-class MembershipSummary:
-    organisation: Organisation
-    role_label: str
-    narrowed_to: list[District]  # the membership's 担当区域; empty means the organisation's whole scope
-    service_districts: list[DistrictCount] = field(default_factory=list)  # 社協・地域包括
-    agreements: list[AgreementSummary] = field(default_factory=list)  # agreement holders
-
-    @property
-    def is_ward_welfare(self) -> bool:
-        return self.organisation.kind == OrganisationKind.WARD_WELFARE
-
-    @property
-    def is_district_staff(self) -> bool:
-        return self.organisation.kind in (OrganisationKind.SHAKYO, OrganisationKind.CARE_PLAZA)
-
-    @property
-    def is_agreement_holder(self) -> bool:
-        return self.organisation.kind not in STAFF_KINDS
-
-
-@dataclass(frozen=True)
-class WardCounts:
-    residents: int
-    care_3_or_more: int
-    consent_unanswered: int
-    former: int  # moved out or deceased, still kept for the ward
-
-
-@dataclass(frozen=True)
-class AccessOverview:
-    memberships: list[MembershipSummary]
-    grant_labels: list[str]
-    visible_residents: int
-    ward_counts: WardCounts | None
-    can_view_audit_log: bool
-    can_change_people: bool
-    recent_imports: list[ImportBatch]
-    contact: Organisation | None  # whom a user without access should ask
-
-    @property
-    def has_access(self) -> bool:
-        return bool(self.grant_labels)
-
-
-def _active_memberships(user, day: datetime.date) -> list[Membership]:  # noqa: ANN001
-    agreements = Agreement.objects.prefetch_related("districts").order_by("-valid_from", "-id")
-    memberships = (
-        Membership.objects.filter(user=user, organisation__is_active=True)
-        .select_related("organisation")
-        .prefetch_related(
-            "districts",
-            "organisation__service_districts",
-            Prefetch("organisation__agreements", queryset=agreements),
-        )
-        .order_by("organisation__kind", "organisation__name", "role")
-    )
-    return [m for m in memberships if m.is_active_on(day)]
-
-
-def _ward_counts(visible: QuerySet) -> WardCounts:
-    latest_consent = Consent.objects.filter(
-        person=OuterRef("pk"), scope=DataScope.ROSTER
-    ).order_by("-recorded_at", "-id")
-    resident = Q(status=ResidentStatus.RESIDENT)
-    unanswered = Q(_home_consent__isnull=True) | Q(_home_consent=ConsentStatus.UNANSWERED)
-    totals = visible.annotate(_home_consent=Subquery(latest_consent.values("status")[:1])).aggregate(
-        residents=Count("pk", filter=resident),
-        care=Count("pk", filter=resident & Q(care_level__in=CARE_3_OR_MORE)),
-        unanswered=Count("pk", filter=resident & unanswered),
-        former=Count("pk", filter=~resident),
-    )
-    return WardCounts(
-        residents=totals["residents"],
-        care_3_or_more=totals["care"],
-        consent_unanswered=totals["unanswered"],
-        former=totals["former"],
-    )
-
-
-def _district_counts(visible: QuerySet, districts: list[District]) -> dict[int, int]:
-    rows = (
-        visible.filter(status=ResidentStatus.RESIDENT, town__town_districts__district__in=districts)
-        .values("town__town_districts__district")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    return {row["town__town_districts__district"]: row["n"] for row in rows}
-
-
-def access_overview(*, user, day: datetime.date | None = None) -> AccessOverview:  # noqa: ANN001
-    """What the home page shows a user: their memberships, districts and agreements, and counts of the
-    residents these open. The number of queries depends on the user's memberships, never on the residents."""
-    day = day or policy.today()
-    grants = policy.grants_for(user, day=day)
-    visible = policy.visible_persons(user, day=day, grants=grants)
-    memberships = _active_memberships(user, day)
-
-    staff_districts: dict[int, list[District]] = {}
-    for m in memberships:
-        if m.organisation.kind in (OrganisationKind.SHAKYO, OrganisationKind.CARE_PLAZA):
-            narrowed = {d.pk for d in m.districts.all()}
-            staff_districts[m.pk] = [
-                d for d in m.organisation.service_districts.all() if not narrowed or d.pk in narrowed
-            ]
-    all_staff_districts = [d for ds in staff_districts.values() for d in ds]
-    district_counts = _district_counts(visible, all_staff_districts) if all_staff_districts and grants else {}
-
-    # Residents each agreement in force opens, counted under that agreement's grant alone.
-    agreement_counts = {
-        g.agreement_id: policy.visible_persons(user, grants=[g]).count() for g in grants if g.agreement_id
-    }
-
-    summaries = []
-    for m in memberships:
-        org = m.organisation
-        agreements = []
-        if org.kind not in STAFF_KINDS:
-            scope_labels = dict(DataScope.choices)
-            for agreement in org.agreements.all():
-                state = agreement_state(agreement, day)
-                agreements.append(
-                    AgreementSummary(
-                        agreement=agreement,
-                        state=state,
-                        districts=list(agreement.districts.all()),
-                        data_scopes=[scope_labels.get(s, s) for s in agreement.data_scopes or []],
-                        visible_count=agreement_counts.get(agreement.pk) if state == AgreementState.IN_FORCE else None,
-                    )
-                )
-        summaries.append(
-            MembershipSummary(
-                organisation=org,
-                role_label=m.get_role_display(),
-                narrowed_to=list(m.districts.all()),
-                service_districts=[
-                    DistrictCount(district=d, residents=district_counts.get(d.pk, 0))
-                    for d in staff_districts.get(m.pk, [])
-                ],
-                agreements=agreements,
-            )
-        )
-
-    is_ward = any(s.is_ward_welfare for s in summaries) and bool(grants)
-    ward_counts = _ward_counts(visible) if is_ward else None
-    if ward_counts is not None:
-        visible_residents = ward_counts.residents
-    else:
-        visible_residents = visible.filter(status=ResidentStatus.RESIDENT).count() if grants else 0
-    return AccessOverview(
-        memberships=summaries,
-        grant_labels=[g.label for g in grants],
-        visible_residents=visible_residents,
-        ward_counts=ward_counts,
-        can_view_audit_log=is_ward and policy.can_view_audit_log(user),
-        can_change_people=is_ward and policy.can_change_people(user),
-        recent_imports=list(ImportBatch.objects.order_by("-started_at")[:RECENT_IMPORTS]) if is_ward else [],
-        contact=None if grants else _welfare_contact(),
-    )
-
-
-def _welfare_contact() -> Organisation | None:
-    return Organisation.objects.filter(kind=OrganisationKind.WARD_WELFARE, is_active=True).order_by("name").first()
-
-
-# --- the audit log -------------------------------------------------------------------------------------------
-
-
-def audit_log_page(*, user, filters: AuditFilters, page: int = 1, request: HttpRequest | None = None) -> Page:  # noqa: ANN001
+def audit_log_page(*, user, filters: AuditFilters, page: object = 1, request: HttpRequest | None = None) -> Page:  # noqa: ANN001
     """One page of the audit log, for those the policy allows; the viewing is itself recorded."""
-    if not policy.can_view_audit_log(user):
-        raise PermissionDenied
+    require_capability(user, Capability.VIEW_AUDIT_LOG)
     paginator = Paginator(audit_entry_queryset(filters=filters), AUDIT_PAGE_SIZE)
-    result = paginator.get_page(page)
+    result = paginator.get_page(page_number(page))
     # Read the rows now: a lazy page would be read after the entry below and show it.
     result.object_list = list(result.object_list)
     audit_record(
         actor=user,
         action=AuditAction.LIST,
-        target_type="audit",
+        target_type=AuditTarget.AUDIT,
         query=filters.describe(),
         detail={"total": paginator.count, "page": result.number},
         request=request,
     )
     return result
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    checked: int
+    problems: list[AuditProblem]
+
+
+def audit_log_check(*, user, request: HttpRequest | None = None) -> ChainCheck:  # noqa: ANN001
+    """Walk the hash chain for those who may read the log. Recorded after the walk, so the check never covers
+    its own entry."""
+    require_capability(user, Capability.VIEW_AUDIT_LOG)
+    checked, problems = audit_verify()
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        target_type=AuditTarget.AUDIT_VERIFY,
+        detail={"checked": checked, "problems": len(problems)},
+        request=request,
+    )
+    return ChainCheck(checked=checked, problems=problems)

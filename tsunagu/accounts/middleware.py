@@ -1,4 +1,4 @@
-"""Staff roles must pass a TOTP check before reaching any page (see access.policy.requires_two_factor)."""
+"""Staff roles must pass a TOTP check before reaching any page (see accounts.selectors.two_factor_required)."""
 
 from collections.abc import Callable
 from urllib.parse import urlencode

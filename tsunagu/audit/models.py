@@ -52,6 +52,7 @@ class AuditTarget(models.TextChoices):
     API_TOKEN = "api_token", _("APIトークン")
     TOTP_DEVICE = "totp_device", _("認証アプリ")
     DEMO_WARD = "demo_ward", _("合成データの区")
+    PAGE = "page", _("画面")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -152,5 +153,3 @@ class AuditPurpose(models.TextChoices):
     CONFERENCE = "conference", _("支援会議の資料")
     STATISTICS = "statistics", _("統計・計画の進捗確認")
     DATA_CHECK = "data_check", _("データの点検・修正")
-
-

@@ -4,6 +4,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
+
+# No list has this many pages; a larger number is clamped before it reaches a query (64-bit OFFSET).
+MAX_PAGE = 1_000_000
+
+
+def page_number(value: "HttpRequest | object") -> int:
+    """The page asked for (a request's ?page=, or a value): 1 when missing or unreadable, never above MAX_PAGE."""
+    if isinstance(value, HttpRequest):
+        value = value.GET.get("page", "1")
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return 1
+    return min(max(1, number), MAX_PAGE)
 
 
 @dataclass(kw_only=True)

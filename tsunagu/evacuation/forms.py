@@ -8,11 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.areas.models import District
-from tsunagu.audit.models import AuditPurpose
+from tsunagu.audit.forms import PurposeField
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, Priority
 from tsunagu.evacuation.selectors import PROGRESS_DISTRICT_TYPE, PlanFilters
 from tsunagu.evacuation.services import PLAN_FIELDS
-from tsunagu.people.exporting import PURPOSE_REQUIRED_MESSAGE
 from tsunagu.shelters.models import Shelter
 
 
@@ -95,19 +94,16 @@ SupporterFormSet = forms.formset_factory(SupporterForm, extra=2, can_delete=True
 
 def supporter_rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
     """The rows to keep: not ticked for deletion (empty rows are dropped by the service)."""
-    return [
-        f.cleaned_data
-        for f in formset.forms
-        if f.cleaned_data and not f.cleaned_data.get("DELETE")
-    ]
+    return [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
 class PlanFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("作成状況"), choices=[("", _("すべて")), *PlanStatus.choices], required=False
-    )
+    status = forms.ChoiceField(label=_("作成状況"), choices=[("", _("すべて")), *PlanStatus.choices], required=False)
     priority = forms.TypedChoiceField(
-        label=_("優先度"), choices=[("", _("すべて")), *Priority.choices], coerce=int, empty_value=None,
+        label=_("優先度"),
+        choices=[("", _("すべて")), *Priority.choices],
+        coerce=int,
+        empty_value=None,
         required=False,
     )
     district = forms.ModelChoiceField(
@@ -127,9 +123,4 @@ class PlanFilterForm(forms.Form):
 
 
 class PlanPdfForm(forms.Form):
-    purpose = forms.ChoiceField(
-        label=_("利用目的"),
-        choices=AuditPurpose.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": PURPOSE_REQUIRED_MESSAGE, "invalid_choice": PURPOSE_REQUIRED_MESSAGE},
-    )
+    purpose = PurposeField()

@@ -118,7 +118,11 @@ def match_optimal(
     persons = np.asarray(persons, dtype=float).reshape(-1, 2)
     capacities = np.asarray(capacities, dtype=np.int64).reshape(-1)
     cand = _candidates(
-        persons, supporters, capacities, max_distance_m=max_distance_m, k_nearest=k_nearest,
+        persons,
+        supporters,
+        capacities,
+        max_distance_m=max_distance_m,
+        k_nearest=k_nearest,
         excluded_pairs=excluded_pairs,
     )
     n, m = len(persons), len(capacities)
@@ -176,7 +180,11 @@ def match_greedy(
     persons = np.asarray(persons, dtype=float).reshape(-1, 2)
     capacities = np.asarray(capacities, dtype=np.int64).reshape(-1)
     cand = _candidates(
-        persons, supporters, capacities, max_distance_m=max_distance_m, k_nearest=k_nearest,
+        persons,
+        supporters,
+        capacities,
+        max_distance_m=max_distance_m,
+        k_nearest=k_nearest,
         excluded_pairs=excluded_pairs,
     )
     n = len(persons)
@@ -184,8 +192,9 @@ def match_greedy(
     matched = bytearray(n)
     room = capacities.tolist()
     pairs: list[tuple[int, int, float]] = []
-    for p, s, d in zip(cand.person[order].tolist(), cand.supporter[order].tolist(), cand.distance[order].tolist(),
-                       strict=True):
+    for p, s, d in zip(
+        cand.person[order].tolist(), cand.supporter[order].tolist(), cand.distance[order].tolist(), strict=True
+    ):
         if matched[p] or room[s] <= 0:
             continue
         matched[p] = 1

@@ -75,8 +75,11 @@ def _row_heights(data: list, widths: list[float], minimum: list[float | None]) -
             heights.append(None)
             continue
         needed = max(
-            (cell.wrap(width - 2 * PAD_X, 1000)[1] for cell, width in zip(row, widths, strict=True)
-             if isinstance(cell, Paragraph)),
+            (
+                cell.wrap(width - 2 * PAD_X, 1000)[1]
+                for cell, width in zip(row, widths, strict=True)
+                if isinstance(cell, Paragraph)
+            ),
             default=0,
         )
         heights.append(max(low, needed + 2 * PAD_Y + 1))
@@ -141,18 +144,29 @@ def _person_section(detail: PlanDetail, s: _Styles, today: datetime.date) -> lis
     half = (CONTENT_WIDTH - 2 * label_w) / 2
     address = person.full_address
     rows = [
-        [_p("フリガナ", s.label), _p(person.full_name_kana, s.body),
-         _p("性別", s.label), _p(person.get_sex_display(), s.body)],
-        [_p("氏名", s.label), _p(person.full_name, s.name), _p("生年月日", s.label),
-         _p(format_birth_with_age(person.birth_date, today), s.body)],
+        [
+            _p("フリガナ", s.label),
+            _p(person.full_name_kana, s.body),
+            _p("性別", s.label),
+            _p(person.get_sex_display(), s.body),
+        ],
+        [
+            _p("氏名", s.label),
+            _p(person.full_name, s.name),
+            _p("生年月日", s.label),
+            _p(format_birth_with_age(person.birth_date, today), s.body),
+        ],
         [_p("住所", s.label), _p(address, s.body), "", ""],
         [_p("電話番号", s.label), _p(person.phone or "", s.body), "", ""],
         [_p("避難支援等を必要とする事由", s.label), _p(_cut("、".join(detail.reasons), CUT_NOTES), s.body), "", ""],
     ]
     table = _grid(rows, [label_w, half, label_w, half], label_cols=(0, 2))
-    table.setStyle(TableStyle([("SPAN", (1, r), (3, r)) for r in (2, 3, 4)] + [
-        ("BACKGROUND", (2, r), (3, r), colors.white) for r in (2, 3, 4)
-    ]))
+    table.setStyle(
+        TableStyle(
+            [("SPAN", (1, r), (3, r)) for r in (2, 3, 4)]
+            + [("BACKGROUND", (2, r), (3, r), colors.white) for r in (2, 3, 4)]
+        )
+    )
     return [_heading("1　本人の情報", s), table]
 
 
@@ -161,12 +175,14 @@ def _supporters_section(detail: PlanDetail, s: _Styles) -> list[Flowable]:
     rows: list[list] = [[_p(h, s.label) for h in ("氏名", "本人との関係", "住所", "電話番号")]]
     shown = detail.supporters[:MAX_SUPPORTER_ROWS]
     for sup in shown:
-        rows.append([
-            _p(_cut(sup.name, 30), s.body),
-            _p(_cut(sup.relation, 14), s.body),
-            _p(_cut(sup.address, CUT_LINE), s.body),
-            _p(sup.phone, s.body),
-        ])
+        rows.append(
+            [
+                _p(_cut(sup.name, 30), s.body),
+                _p(_cut(sup.relation, 14), s.body),
+                _p(_cut(sup.address, CUT_LINE), s.body),
+                _p(sup.phone, s.body),
+            ]
+        )
     # Blank rows to write in by hand, as on a paper form; at least three lines in all.
     for _ in range(max(0, 3 - len(shown))):
         rows.append(["", "", "", ""])
@@ -238,12 +254,22 @@ def _management_section(detail: PlanDetail, s: _Styles) -> list[Flowable]:
     created = timezone.localtime(detail.created_at).date() if detail.created_at else None
     updated = timezone.localtime(plan.updated_at).date() if plan else None
     rows = [
-        [_p("優先度", s.label), _p(plan.get_priority_display() if plan else "", s.body),
-         _p("作成状況", s.label), _p(detail.status_label, s.body),
-         _p("次回見直し日", s.label), _p(_date(plan.next_review_on if plan else None), s.body)],
-        [_p("作成日", s.label), _p(_date(created), s.body),
-         _p("更新日", s.label), _p(_date(updated), s.body),
-         _p("本人確認欄", s.label), _p("", s.body)],
+        [
+            _p("優先度", s.label),
+            _p(plan.get_priority_display() if plan else "", s.body),
+            _p("作成状況", s.label),
+            _p(detail.status_label, s.body),
+            _p("次回見直し日", s.label),
+            _p(_date(plan.next_review_on if plan else None), s.body),
+        ],
+        [
+            _p("作成日", s.label),
+            _p(_date(created), s.body),
+            _p("更新日", s.label),
+            _p(_date(updated), s.body),
+            _p("本人確認欄", s.label),
+            _p("", s.body),
+        ],
     ]
     table = _grid(rows, [label_w, cell, label_w, cell, label_w, cell], label_cols=(0, 2, 4), min_heights=[20, 20])
     return [_heading("6　計画の管理", s), table]
@@ -263,11 +289,15 @@ def _consent_section(s: _Styles) -> list[Flowable]:
         [_p("代理人署名", s.label), "", _p("本人との関係", s.label), ""],
     ]
     table = _grid(rows, [label_w, 45 * mm, label_w, rest], label_cols=(), min_heights=[None, 26, 26])
-    table.setStyle(TableStyle([
-        ("SPAN", (0, 0), (-1, 0)),
-        ("BACKGROUND", (0, 1), (0, -1), LABEL_BG),
-        ("BACKGROUND", (2, 1), (2, -1), LABEL_BG),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("SPAN", (0, 0), (-1, 0)),
+                ("BACKGROUND", (0, 1), (0, -1), LABEL_BG),
+                ("BACKGROUND", (2, 1), (2, -1), LABEL_BG),
+            ]
+        )
+    )
     return [_heading("7　情報提供への同意", s), table]
 
 
@@ -278,37 +308,76 @@ def render_plan_pdf(detail: PlanDetail, *, issued_by: str, today: datetime.date)
     ward = getattr(settings, "TSUNAGU_WARD_NAME", "")
     issued_at = timezone.localtime()
 
-    caution = Table([[_p("取扱注意", ParagraphStyle("caution", parent=s.center, fontSize=11, leading=14,
-                                                  textColor=colors.HexColor("#B00020")))]],
-                    colWidths=[26 * mm])
-    caution.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.4, colors.HexColor("#B00020")),
-                                 ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    caution = Table(
+        [
+            [
+                _p(
+                    "取扱注意",
+                    ParagraphStyle(
+                        "caution", parent=s.center, fontSize=11, leading=14, textColor=colors.HexColor("#B00020")
+                    ),
+                )
+            ]
+        ],
+        colWidths=[26 * mm],
+    )
+    caution.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.4, colors.HexColor("#B00020")),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     top = Table(
         [[caution, _p(f"{ward}　個別避難計画（災害対策基本法第49条の14）", s.right)]],
         colWidths=[40 * mm, CONTENT_WIDTH - 40 * mm],
     )
-    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                             ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    top.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
 
     story: list[Flowable] = [top, Spacer(1, 2 * mm), _p("個別避難計画", s.title), Spacer(1, 3 * mm)]
-    for section in (_person_section(detail, s, today), _supporters_section(detail, s),
-                    _destination_section(detail, s), _needs_section(detail, s), _hazard_section(detail, s),
-                    _management_section(detail, s), _consent_section(s)):
+    for section in (
+        _person_section(detail, s, today),
+        _supporters_section(detail, s),
+        _destination_section(detail, s),
+        _needs_section(detail, s),
+        _hazard_section(detail, s),
+        _management_section(detail, s),
+        _consent_section(s),
+    ):
         story.extend(section)
         story.append(Spacer(1, 3 * mm))
-    story.append(_p(
-        "この計画に記載された個人情報は、避難支援等の実施に必要な範囲でのみ利用し、第三者に漏らさないでください"
-        "（災害対策基本法第49条の15）。不要になった写しは区役所に返却するか、確実に廃棄してください。"
-        "記載内容に変更があったときは、区役所または地域の担当者にお知らせください。",
-        s.small,
-    ))
+    story.append(
+        _p(
+            "この計画に記載された個人情報は、避難支援等の実施に必要な範囲でのみ利用し、第三者に漏らさないでください"
+            "（災害対策基本法第49条の15）。不要になった写しは区役所に返却するか、確実に廃棄してください。"
+            "記載内容に変更があったときは、区役所または地域の担当者にお知らせください。",
+            s.small,
+        )
+    )
     story.append(Spacer(1, 1.5 * mm))
     story.append(_p(f"出力：{format_wareki(issued_at.date())} {issued_at:%H:%M}　{issued_by}", s.right))
 
     buffer = BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=12 * mm, bottomMargin=12 * mm,
-        title="個別避難計画", author=ward, subject="取扱注意",
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title="個別避難計画",
+        author=ward,
+        subject="取扱注意",
     )
     frame_height = PAGE_HEIGHT - 24 * mm
     # Shrink rather than overflow: a second page of a one-person sheet would get separated and lost.

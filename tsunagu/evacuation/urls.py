@@ -1,4 +1,16 @@
-from tsunagu.evacuation import urls_matching, urls_plans
+from django.urls import path
+
+from tsunagu.evacuation import views
 
 app_name = "evacuation"
-urlpatterns = [*urls_plans.urlpatterns, *urls_matching.urlpatterns]
+urlpatterns = [
+    path("plans/", views.plan_list_view, name="plan_list"),
+    path("plans/progress/", views.plan_progress_view, name="plan_progress"),
+    path("plans/<str:person_id>/", views.plan_detail_view, name="plan_detail"),
+    path("plans/<str:person_id>/pdf/", views.plan_pdf_view, name="plan_pdf"),
+    path("matching/", views.proposal_list_view, name="matching_proposals"),
+    path("matching/run/", views.matching_run_view, name="matching_run"),
+    # A str, not an int: a non-numeric guess must also reach the service, 404 and be logged.
+    path("matching/<str:proposal_id>/confirm/", views.proposal_confirm_view, name="matching_confirm"),
+    path("matching/<str:proposal_id>/reject/", views.proposal_reject_view, name="matching_reject"),
+]

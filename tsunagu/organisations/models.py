@@ -4,6 +4,7 @@ community organisation see residents of the districts it covers."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +104,37 @@ class ConsentRequirement(models.TextChoices):
     NOT_REQUIRED = "not_required", _("同意を要しない（条例・災害時）")
 
 
+class ConsentMode(models.TextChoices):
+    """The ward's ordinance mode for sharing the roster in normal times (条例の定め), from the setting
+    TSUNAGU_ROSTER_CONSENT_MODE (docs/consent.md)."""
+
+    REQUIRED = "required", _("本人の同意がある方にのみ提供する（同意方式）")
+    PRESUMED = "presumed", _("確認書に期限までに回答がない方は同意とみなす（推定同意）")
+    OPT_OUT = "opt_out", _("不同意の申出がない限り提供する（条例による提供・オプトアウト）")
+
+
+MODE_SETTING_MESSAGE = "TSUNAGU_ROSTER_CONSENT_MODE must be one of: required, presumed, opt_out"
+
+_MODE_REQUIREMENT = {
+    ConsentMode.REQUIRED: ConsentRequirement.REQUIRED,
+    ConsentMode.PRESUMED: ConsentRequirement.PRESUMED,
+    ConsentMode.OPT_OUT: ConsentRequirement.OPT_OUT,
+}
+
+
+def consent_mode() -> ConsentMode:
+    value = getattr(settings, "TSUNAGU_ROSTER_CONSENT_MODE", ConsentMode.REQUIRED)
+    try:
+        return ConsentMode(value)
+    except ValueError:
+        raise ImproperlyConfigured(MODE_SETTING_MESSAGE) from None
+
+
+def default_consent_requirement() -> str:
+    """The consent requirement a new agreement starts with (admin, forms, code): the ward's ordinance mode."""
+    return _MODE_REQUIREMENT[consent_mode()].value
+
+
 class Agreement(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="agreements", verbose_name="団体"
@@ -111,7 +143,7 @@ class Agreement(models.Model):
     districts = models.ManyToManyField("areas.District", related_name="agreements", verbose_name="対象地区")
     data_scopes = models.JSONField("対象とする情報", default=list, help_text="DataScope の値のリスト")
     consent_requirement = models.CharField(
-        "同意の要件", max_length=20, choices=ConsentRequirement.choices, default=ConsentRequirement.REQUIRED
+        "同意の要件", max_length=20, choices=ConsentRequirement.choices, default=default_consent_requirement
     )
     valid_from = models.DateField("有効期間（開始）")
     valid_to = models.DateField("有効期間（終了）")

@@ -1,9 +1,15 @@
 """Residents (住民) as the municipal registry knows them, with their support attributes, dated residency
 history and consent to sharing. Names are stored exactly as registered; folded keys beside them serve search."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
+
+# The consent scope of the roster (the value of organisations.DataScope.ROSTER, which this floor cannot import).
+ROSTER_CONSENT_SCOPE = "roster"
 
 
 class Sex(models.TextChoices):
@@ -54,6 +60,16 @@ class Household(models.Model):
         return self.number
 
 
+class PersonQuerySet(models.QuerySet):
+    def with_current_consent(self, scope: str = ROSTER_CONSENT_SCOPE) -> "PersonQuerySet":
+        """Each person annotated with the consent decision in force (`current_consent_status`, None when never
+        asked or answered) and the recipient kinds it names (`current_consent_kinds`)."""
+        return self.annotate(
+            current_consent_status=current_consent_subquery("status", scope),
+            current_consent_kinds=current_consent_subquery("recipient_kinds", scope),
+        )
+
+
 class Person(models.Model):
     resident_number = models.CharField("宛名番号", max_length=20, unique=True)
     family_name = models.CharField("氏", max_length=50)
@@ -65,9 +81,7 @@ class Person(models.Model):
     kana_key = models.CharField(max_length=200, db_index=True, editable=False)
     birth_date = models.DateField("生年月日")
     sex = models.CharField("性別", max_length=10, choices=Sex.choices)
-    town = models.ForeignKey(
-        "areas.Town", on_delete=models.PROTECT, related_name="residents", verbose_name="町丁目"
-    )
+    town = models.ForeignKey("areas.Town", on_delete=models.PROTECT, related_name="residents", verbose_name="町丁目")
     address = models.CharField("番地", max_length=100, blank=True)
     address_extra = models.CharField("方書", max_length=100, blank=True)
     phone = models.CharField("電話番号", max_length=30, blank=True)
@@ -102,6 +116,8 @@ class Person(models.Model):
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = "住民"
         verbose_name_plural = "住民"
@@ -135,6 +151,13 @@ class Person(models.Model):
     def full_address(self) -> str:
         parts = [self.town.name + self.address, self.address_extra]
         return "\u3000".join(p for p in parts if p)
+
+
+def age_reference_day(person: Person, today: datetime.date) -> datetime.date:
+    """The day an age is counted on: today, or the day of death for a deceased resident."""
+    if person.status == ResidentStatus.DECEASED and person.status_changed_on:
+        return max(person.status_changed_on, person.birth_date)
+    return today
 
 
 class ResidencyEventKind(models.TextChoices):
@@ -211,13 +234,38 @@ class ConsentGivenBy(models.TextChoices):
     GUARDIAN = "guardian", _("成年後見人")
 
 
+class ConsentQuerySet(models.QuerySet):
+    """The one definition of "the decision in force": the latest recorded row per person and scope."""
+
+    def latest_first(self) -> "ConsentQuerySet":
+        return self.order_by("-recorded_at", "-id")
+
+    def current_for(self, person: "Person", scope: str = ROSTER_CONSENT_SCOPE) -> "Consent | None":
+        return self.filter(person=person, scope=scope).latest_first().first()
+
+    def current_by_person(
+        self, person_ids: "list[int] | set[int]", scope: str = ROSTER_CONSENT_SCOPE
+    ) -> "dict[int, Consent]":
+        """The decision in force for each of these persons (a person never asked is absent). One query."""
+        current: dict[int, Consent] = {}
+        for consent in self.filter(person_id__in=person_ids, scope=scope).order_by("person_id", "recorded_at", "id"):
+            current[consent.person_id] = consent  # the last one per person wins
+        return current
+
+
+def current_consent_subquery(field: str, scope: str = ROSTER_CONSENT_SCOPE, person_ref: str = "pk") -> Subquery:
+    """`field` of the decision in force for the person at `person_ref` in the outer query."""
+    latest = Consent.objects.filter(person=OuterRef(person_ref), scope=scope).latest_first()
+    return Subquery(latest.values(field)[:1])
+
+
 class Consent(models.Model):
     """A consent decision about sharing a person's data with community groups in normal times (平常時の名簿
     提供への同意). Append-only: the latest row per person and scope is the one in force, and a withdrawal is a
     new row, so the history stays visible."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents", verbose_name="住民")
-    scope = models.CharField("対象とする情報", max_length=20, default="roster")
+    scope = models.CharField("対象とする情報", max_length=20, default=ROSTER_CONSENT_SCOPE)
     status = models.CharField("同意の状況", max_length=20, choices=ConsentStatus.choices)
     # "|minsei|neighbourhood|" style list of OrganisationKind values; empty means every kind of recipient.
     recipient_kinds = models.CharField("提供先の種別", max_length=200, blank=True)
@@ -230,6 +278,8 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "同意"
@@ -249,7 +299,7 @@ class ConsentRequest(models.Model):
     was asked and did not answer by the reply date is treated as consenting."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consent_requests")
-    scope = models.CharField("対象とする情報", max_length=20, default="roster")
+    scope = models.CharField("対象とする情報", max_length=20, default=ROSTER_CONSENT_SCOPE)
     sent_on = models.DateField("送付日")
     reply_due_on = models.DateField("回答期限")
     batch_label = models.CharField("送付の区分", max_length=100, blank=True)

@@ -3,6 +3,7 @@ person's reasons and a snapshot of the legal items, and the register of copies h
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -123,6 +124,13 @@ class RosterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_name}\u3000{self.given_name}".strip()
+
+
+def listed_in_build(build_id: int | None, person_ref: str = "pk") -> Q:
+    """The one definition of "listed": the person at `person_ref` has an entry in that build (none without one)."""
+    if build_id is None:
+        return Q(pk__in=[])
+    return Q(Exists(RosterEntry.objects.filter(build_id=build_id, person=OuterRef(person_ref))))
 
 
 class RosterEntryReason(models.Model):

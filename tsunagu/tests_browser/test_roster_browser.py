@@ -19,7 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.roster.models import RosterEntryReason, RosterRule, RuleKind
-from tsunagu.tests_browser.test_search_browser import ARTIFACTS, TIMEOUT_MS, chromium, sign_in
+from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, chromium, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_triggers_off_for_flush")]
 

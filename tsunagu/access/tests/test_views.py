@@ -14,7 +14,7 @@ from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.audit.selectors import AuditFilters, audit_entry_queryset
 from tsunagu.audit.services import audit_record
 from tsunagu.audit.triggers import drop_audit_triggers, install_audit_triggers
-from tsunagu.core.tests.test_views import unlabelled_controls
+from tsunagu.testing.html import unlabelled_controls
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +79,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 
 def test_ward_officer_sees_the_log_and_the_viewing_is_recorded(ward, officer):
-    audit_record(actor=ward.shakyo_coordinator, action=AuditAction.SEARCH, target_type="person",
-                 target_ids=[ward.people.a1_agreed.pk], query="q=たかはし")
+    audit_record(
+        actor=ward.shakyo_coordinator,
+        action=AuditAction.SEARCH,
+        target_type="person",
+        target_ids=[ward.people.a1_agreed.pk],
+        query="q=たかはし",
+    )
     before = last_seq()
 
     response = officer.get(AUDIT_URL)
@@ -92,9 +97,7 @@ def test_ward_officer_sees_the_log_and_the_viewing_is_recorded(ward, officer):
     assert "q=たかはし" in html
     assert "shakyo_coordinator" in html
     viewing = AuditEntry.objects.get(seq=before + 1)
-    assert (viewing.action, viewing.target_type, viewing.actor_username) == (
-        AuditAction.LIST, "audit", "ward_officer"
-    )
+    assert (viewing.action, viewing.target_type, viewing.actor_username) == (AuditAction.LIST, "audit", "ward_officer")
     assert viewing.detail == {"total": before, "page": 1}
     assert last_seq() == before + 1
 
@@ -105,12 +108,23 @@ def test_ward_officer_sees_the_log_and_the_viewing_is_recorded(ward, officer):
 def test_filters_by_user_action_person_and_purpose(ward, officer):
     a1, b1 = ward.people.a1_agreed.pk, ward.people.b1_agreed.pk
     viewed_a1 = audit_record(actor=ward.commissioner, action=AuditAction.VIEW, target_type="person", target_ids=[a1])
-    searched = audit_record(actor=ward.shakyo_coordinator, action=AuditAction.SEARCH, target_type="person",
-                            target_ids=[b1, a1])
-    exported = audit_record(actor=ward.association_member, action=AuditAction.EXPORT, target_type="person",
-                            target_ids=[b1], purpose=AuditPurpose.WATCH)
-    exported_label = audit_record(actor=ward.association_member, action=AuditAction.EXPORT, target_type="person",
-                                  target_ids=[b1], purpose=AuditPurpose.WATCH.label)
+    searched = audit_record(
+        actor=ward.shakyo_coordinator, action=AuditAction.SEARCH, target_type="person", target_ids=[b1, a1]
+    )
+    exported = audit_record(
+        actor=ward.association_member,
+        action=AuditAction.EXPORT,
+        target_type="person",
+        target_ids=[b1],
+        purpose=AuditPurpose.WATCH,
+    )
+    exported_label = audit_record(
+        actor=ward.association_member,
+        action=AuditAction.EXPORT,
+        target_type="person",
+        target_ids=[b1],
+        purpose=AuditPurpose.WATCH.label,
+    )
 
     by_user = officer.get(AUDIT_URL, {"username": "shakyo"})
     by_action = officer.get(AUDIT_URL, {"action": AuditAction.EXPORT})
@@ -140,12 +154,15 @@ def test_person_filter_matches_whole_ids_only(ward):
 
 def test_filters_by_date_range_in_japan_time(ward, officer, monkeypatch):
     jst = datetime.timezone(datetime.timedelta(hours=9))
-    early = record_at(monkeypatch, datetime.datetime(2025, 4, 1, 0, 30, tzinfo=jst),
-                      actor=ward.ward_officer, action=AuditAction.VIEW)
-    inside = record_at(monkeypatch, datetime.datetime(2025, 4, 2, 23, 59, tzinfo=jst),
-                       actor=ward.ward_officer, action=AuditAction.VIEW)
-    late = record_at(monkeypatch, datetime.datetime(2025, 4, 3, 0, 0, tzinfo=jst),
-                     actor=ward.ward_officer, action=AuditAction.VIEW)
+    early = record_at(
+        monkeypatch, datetime.datetime(2025, 4, 1, 0, 30, tzinfo=jst), actor=ward.ward_officer, action=AuditAction.VIEW
+    )
+    inside = record_at(
+        monkeypatch, datetime.datetime(2025, 4, 2, 23, 59, tzinfo=jst), actor=ward.ward_officer, action=AuditAction.VIEW
+    )
+    late = record_at(
+        monkeypatch, datetime.datetime(2025, 4, 3, 0, 0, tzinfo=jst), actor=ward.ward_officer, action=AuditAction.VIEW
+    )
 
     both_days = officer.get(AUDIT_URL, {"date_from": "2025-04-01", "date_to": "2025-04-02"})
     second_day = officer.get(AUDIT_URL, {"date_from": "2025-04-02", "date_to": "2025-04-02"})
@@ -209,7 +226,9 @@ def test_verify_reports_a_clean_chain(ward, officer):
     assert "監査ログの検査" in html  # the check itself is listed, under its own label
     check = AuditEntry.objects.get(seq=checked + 1)
     assert (check.action, check.target_type, check.detail) == (
-        AuditAction.LIST, "audit_verify", {"checked": checked, "problems": 0}
+        AuditAction.LIST,
+        "audit_verify",
+        {"checked": checked, "problems": 0},
     )
 
 
@@ -226,9 +245,11 @@ def test_verify_reports_the_altered_entry(ward, officer):
 
     html = response.content.decode()
     assert views.VERIFY_PROBLEMS_MESSAGE % {"checked": checked, "count": 1} in html
-    assert views.VERIFY_PROBLEM_LINE % {
-        "seq": altered.seq, "message": "記録の内容が書き換えられています（ハッシュ不一致）。"
-    } in html
+    assert (
+        views.VERIFY_PROBLEM_LINE
+        % {"seq": altered.seq, "message": "記録の内容が書き換えられています（ハッシュ不一致）。"}
+        in html
+    )
     assert views.VERIFY_OK_MESSAGE % {"checked": checked} not in html
 
 

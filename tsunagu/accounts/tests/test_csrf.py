@@ -7,8 +7,8 @@ from django.test import Client
 from django_otp import login as otp_login
 from rest_framework.authtoken.models import Token
 
-from .factories import PASSWORD
-from .helpers import confirmed_device, is_signed_in
+from tsunagu.testing.accounts import confirmed_device, is_signed_in
+from tsunagu.testing.factories import PASSWORD
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "accounts"
 POST_URLS = [

@@ -16,8 +16,7 @@ from tsunagu.accounts.forms import (
 )
 from tsunagu.accounts.views import LOCKOUT_MESSAGE, LOGGED_OUT_MESSAGE
 from tsunagu.audit.models import AuditAction
-
-from .helpers import audit_rows, is_signed_in, sign_in
+from tsunagu.testing.accounts import audit_rows, is_signed_in, sign_in
 
 LOGIN_URL = "/accounts/login/"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "accounts"

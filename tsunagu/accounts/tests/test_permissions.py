@@ -3,8 +3,7 @@ from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
 from tsunagu.accounts.permissions import TWO_FACTOR_REQUIRED_API_MESSAGE
-
-from .helpers import sign_in
+from tsunagu.testing.accounts import sign_in
 
 PROBE = "/api/probe/"
 pytestmark = pytest.mark.urls("tsunagu.accounts.tests.probe_urls")

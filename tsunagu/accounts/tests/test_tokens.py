@@ -3,8 +3,7 @@ from rest_framework.authtoken.models import Token
 
 from tsunagu.accounts.views import NO_TOKEN_MESSAGE, TOKEN_REVOKED_MESSAGE
 from tsunagu.audit.models import AuditAction
-
-from .helpers import audit_rows, sign_in
+from tsunagu.testing.accounts import audit_rows, sign_in
 
 TOKENS = "/accounts/tokens/"
 SCHEMA = "/api/schema/"

@@ -16,8 +16,7 @@ from tsunagu.accounts.services import (
 )
 from tsunagu.accounts.views import SETUP_DONE_MESSAGE
 from tsunagu.audit.models import AuditAction
-
-from .helpers import audit_rows, code_for, confirmed_device, sign_in, wrong_code_for
+from tsunagu.testing.accounts import audit_rows, code_for, confirmed_device, sign_in, wrong_code_for
 
 TWO_FACTOR = "/accounts/two-factor/"
 SETUP = "/accounts/two-factor/setup/"

@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_own_tables'),
+        ("audit", "0002_own_tables"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='target_type',
-            field=models.CharField(blank=True, choices=[('person', '住民'), ('area', '町丁目・地区'), ('consent', '同意の管理'), ('roster', '避難行動要支援者名簿'), ('roster_build', '名簿の版'), ('roster_rule', '名簿登載の条件'), ('roster_distribution', '名簿の提供記録'), ('evacuation_plan', '個別避難計画'), ('supporter_proposal', '避難支援者の提案'), ('shelter', '避難所'), ('audit', '監査ログ'), ('audit_verify', '監査ログの検査'), ('api_token', 'APIトークン'), ('totp_device', '認証アプリ'), ('demo_ward', '合成データの区')], max_length=40, verbose_name='対象の種類'),
+            model_name="auditentry",
+            name="target_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("person", "住民"),
+                    ("area", "町丁目・地区"),
+                    ("consent", "同意の管理"),
+                    ("roster", "避難行動要支援者名簿"),
+                    ("roster_build", "名簿の版"),
+                    ("roster_rule", "名簿登載の条件"),
+                    ("roster_distribution", "名簿の提供記録"),
+                    ("evacuation_plan", "個別避難計画"),
+                    ("supporter_proposal", "避難支援者の提案"),
+                    ("shelter", "避難所"),
+                    ("audit", "監査ログ"),
+                    ("audit_verify", "監査ログの検査"),
+                    ("api_token", "APIトークン"),
+                    ("totp_device", "認証アプリ"),
+                    ("demo_ward", "合成データの区"),
+                ],
+                max_length=40,
+                verbose_name="対象の種類",
+            ),
         ),
     ]

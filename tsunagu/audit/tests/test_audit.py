@@ -6,11 +6,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.audit.models import GENESIS_HASH, AuditAction, AuditEntry, AuditHead
 from tsunagu.audit.selectors import audit_verify
 from tsunagu.audit.services import audit_record
 from tsunagu.audit.triggers import drop_audit_triggers, install_audit_triggers
+from tsunagu.testing.factories import UserFactory
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIRequestFactory
 
-from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.core.api import (
     CSRF_FAILED_MESSAGE,
     INVALID_INPUT_MESSAGE,
@@ -22,6 +21,7 @@ from tsunagu.core.api import (
     exception_handler,
     validation_error_body,
 )
+from tsunagu.testing.factories import UserFactory
 
 
 def handle(exc: Exception, method: str = "get"):

@@ -1,6 +1,6 @@
 from tsunagu.core.paging import take_page
 from tsunagu.people.models import Person
-from tsunagu.people.tests.factories import PersonFactory
+from tsunagu.testing.factories import PersonFactory
 
 
 def test_pages_are_clamped_and_counted(db):

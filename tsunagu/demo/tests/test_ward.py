@@ -12,7 +12,6 @@ from django.utils import timezone
 from tsunagu.access.policy import visible_persons
 from tsunagu.accounts.models import User
 from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
-from tsunagu.areas.tests.factories import TownFactory
 from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.audit.selectors import audit_verify
 from tsunagu.core.japanese import kana_search_key, name_search_key
@@ -43,6 +42,7 @@ from tsunagu.people.models import (
     ResidentStatus,
 )
 from tsunagu.roster.models import RosterBuild, RosterEntry
+from tsunagu.testing.factories import TownFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evacuation', '0001_initial'),
+        ("evacuation", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evacuationplan',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, default=django.utils.timezone.now, verbose_name='作成日時'),
+            model_name="evacuationplan",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, default=django.utils.timezone.now, verbose_name="作成日時"),
             preserve_default=False,
         ),
     ]

@@ -35,15 +35,22 @@ def full_plan(ward):
     person = ward.people.a1_agreed
     rule = RosterRule.objects.create(label="要介護3以上", kind=RuleKind.CARE_LEVEL, threshold="care_3")
     RosterEntryReason.objects.create(build=ward.roster, person=person, rule=rule, label="要介護3以上")
-    shelter = Shelter.objects.create(code="W1", name="大正区老人福祉センター", address="大正区千島1-1",
-                                     is_welfare_shelter=True)
+    shelter = Shelter.objects.create(
+        code="W1", name="大正区老人福祉センター", address="大正区千島1-1", is_welfare_shelter=True
+    )
     evacuation_plan_save(
         person=person,
         data={
-            "status": PlanStatus.DONE, "priority": Priority.HIGH, "shelter_id": shelter.pk,
-            "next_review_on": datetime.date(2099, 4, 1), "route_notes": "自宅前の道を南へ、千島公園の横を通る。",
-            "timing_notes": "高齢者等避難の発令で避難を始める。", "needs_mobility": "車いす",
-            "needs_medication": "降圧剤（朝夕）", "needs_pets": "小型犬1匹", "hazard_flood_zone": True,
+            "status": PlanStatus.DONE,
+            "priority": Priority.HIGH,
+            "shelter_id": shelter.pk,
+            "next_review_on": datetime.date(2099, 4, 1),
+            "route_notes": "自宅前の道を南へ、千島公園の横を通る。",
+            "timing_notes": "高齢者等避難の発令で避難を始める。",
+            "needs_mobility": "車いす",
+            "needs_medication": "降圧剤（朝夕）",
+            "needs_pets": "小型犬1匹",
+            "hazard_flood_zone": True,
         },
         supporters=[
             {"name": "﨑山　次郎", "relation": "近所の方", "address": "泉尾一丁目2-3", "phone": "06-1234-5678"},
@@ -62,9 +69,23 @@ class TestSheet:
         assert result.content.startswith(b"%PDF")
         assert pdf_pages(result.content, tmp_path) == 1
         text = pdf_text(result.content, tmp_path)
-        for expected in ("取扱注意", "個別避難計画", full_plan.family_name, "髙橋", "タカハシ", "要介護3以上",
-                         "﨑山", "髙田", "大正区老人福祉センター", "福祉避難所", "車いす", "■ 浸水想定区域",
-                         "□ 土砂災害警戒区域", "作成済", "令和81年4月1日"):
+        for expected in (
+            "取扱注意",
+            "個別避難計画",
+            full_plan.family_name,
+            "髙橋",
+            "タカハシ",
+            "要介護3以上",
+            "﨑山",
+            "髙田",
+            "大正区老人福祉センター",
+            "福祉避難所",
+            "車いす",
+            "■ 浸水想定区域",
+            "□ 土砂災害警戒区域",
+            "作成済",
+            "令和81年4月1日",
+        ):
             assert expected in text, expected
         entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
         assert entry.purpose == AuditPurpose.DISASTER_PREP
@@ -73,36 +94,50 @@ class TestSheet:
 
     def test_person_without_a_plan_gets_a_blank_form(self, ward, tmp_path):
         person = ward.people.b1_agreed
-        result = evacuation_plan_export_pdf(user=ward.care_plaza_worker, person_id=person.pk,
-                                            purpose=AuditPurpose.CASE_WORK)
+        result = evacuation_plan_export_pdf(
+            user=ward.care_plaza_worker, person_id=person.pk, purpose=AuditPurpose.CASE_WORK
+        )
         text = pdf_text(result.content, tmp_path)
         assert person.family_name in text and "未着手" in text
 
     def test_very_long_notes_and_many_supporters_still_fit_on_one_page(self, ward, full_plan, tmp_path):
         long = "避難経路の説明がとても長い場合。" * 60
-        many = [{"name": f"支援者{i}", "relation": "近所", "address": "泉尾" * 40, "phone": "06-0000-0000"}
-                for i in range(9)]
+        many = [
+            {"name": f"支援者{i}", "relation": "近所", "address": "泉尾" * 40, "phone": "06-0000-0000"}
+            for i in range(9)
+        ]
         evacuation_plan_save(
-            person=full_plan, data={"route_notes": long, "timing_notes": long, "destination_other": long[:200],
-                                    **{f"needs_{n}": long[:200] for n in ("medical_devices", "medication", "mobility",
-                                                                          "communication", "allergies", "pets")}},
-            supporters=many, user=ward.ward_officer,
+            person=full_plan,
+            data={
+                "route_notes": long,
+                "timing_notes": long,
+                "destination_other": long[:200],
+                **{
+                    f"needs_{n}": long[:200]
+                    for n in ("medical_devices", "medication", "mobility", "communication", "allergies", "pets")
+                },
+            },
+            supporters=many,
+            user=ward.ward_officer,
         )
-        result = evacuation_plan_export_pdf(user=ward.ward_officer, person_id=full_plan.pk,
-                                            purpose=AuditPurpose.DISASTER_PREP)
+        result = evacuation_plan_export_pdf(
+            user=ward.ward_officer, person_id=full_plan.pk, purpose=AuditPurpose.DISASTER_PREP
+        )
         assert pdf_pages(result.content, tmp_path) == 1
         assert "ほか5名" in pdf_text(result.content, tmp_path).replace(" ", "")
 
     def test_community_member_may_print_the_sheet_of_a_visible_person(self, ward, full_plan):
-        result = evacuation_plan_export_pdf(user=ward.association_member, person_id=full_plan.pk,
-                                            purpose=AuditPurpose.DISASTER_PREP)
+        result = evacuation_plan_export_pdf(
+            user=ward.association_member, person_id=full_plan.pk, purpose=AuditPurpose.DISASTER_PREP
+        )
         assert result.content.startswith(b"%PDF")
         assert AuditEntry.objects.get(action=AuditAction.EXPORT).actor_username == "association_member"
 
     def test_out_of_scope_is_404_and_denied_without_export(self, ward, full_plan):
         with pytest.raises(Http404):
-            evacuation_plan_export_pdf(user=ward.commissioner, person_id=full_plan.pk,
-                                       purpose=AuditPurpose.DISASTER_PREP)
+            evacuation_plan_export_pdf(
+                user=ward.commissioner, person_id=full_plan.pk, purpose=AuditPurpose.DISASTER_PREP
+            )
         assert AuditEntry.objects.filter(action=AuditAction.DENIED).count() == 1
         assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
 

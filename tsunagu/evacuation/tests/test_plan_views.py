@@ -8,14 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tsunagu.audit.models import AuditAction, AuditEntry
-from tsunagu.conftest import list_on_roster
 from tsunagu.core.wareki import today_jst
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, Priority
 from tsunagu.evacuation.services import REVIEW_DATE_REQUIRED_MESSAGE, SUPPORTER_REQUIRED_MESSAGE, evacuation_plan_save
-from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.roster.models import RosterEntry
 from tsunagu.roster.services import SNAPSHOT_FIELDS
 from tsunagu.shelters.models import Shelter
+from tsunagu.testing.factories import PersonFactory
+from tsunagu.testing.personas import list_on_roster
 
 LIST_URL = "/evacuation/plans/"
 PROGRESS_URL = "/evacuation/plans/progress/"
@@ -72,13 +72,22 @@ class TestEdit:
     def test_save_with_supporters_then_update(self, ward, shelters, verified_client):
         client = verified_client(ward.ward_officer)
         person = ward.people.a1_agreed
-        data = form_data(shelters[1], [SUZUKI], status=PlanStatus.DONE, next_review_on=NEXT_YEAR.isoformat(),
-                         needs_mobility="車いす", hazard_flood_zone="on")
+        data = form_data(
+            shelters[1],
+            [SUZUKI],
+            status=PlanStatus.DONE,
+            next_review_on=NEXT_YEAR.isoformat(),
+            needs_mobility="車いす",
+            hazard_flood_zone="on",
+        )
         response = client.post(detail_url(person), data)
         assert response.status_code == 302 and response["Location"] == detail_url(person)
         plan = EvacuationPlan.objects.get(person=person)
         assert (plan.status, plan.shelter, plan.needs_mobility, plan.hazard_flood_zone) == (
-            PlanStatus.DONE, shelters[1], "車いす", True
+            PlanStatus.DONE,
+            shelters[1],
+            "車いす",
+            True,
         )
         assert list(plan.supporters.values_list("name", "phone")) == [("鈴木　一郎", "06-1111-2222")]
         # Editing: the supporter row is ticked for deletion and another added; status back to 作成中.
@@ -88,8 +97,9 @@ class TestEdit:
         plan.refresh_from_db()
         assert plan.shelter == shelters[0] and plan.status == PlanStatus.IN_PROGRESS
         assert list(plan.supporters.values_list("name", flat=True)) == ["佐藤　花子"]
-        actions = list(AuditEntry.objects.filter(detail__has_key="plan_id").order_by("seq")
-                       .values_list("action", flat=True))
+        actions = list(
+            AuditEntry.objects.filter(detail__has_key="plan_id").order_by("seq").values_list("action", flat=True)
+        )
         assert actions == [AuditAction.CREATE, AuditAction.UPDATE]
 
     def test_broken_rules_show_the_exact_messages(self, ward, verified_client):
@@ -103,8 +113,12 @@ class TestEdit:
 
     def test_community_user_views_read_only_and_may_not_post(self, ward, verified_client):
         person = ward.people.a1_agreed
-        evacuation_plan_save(person=person, data={"status": PlanStatus.IN_PROGRESS, "needs_pets": "小型犬"},
-                             supporters=[SUZUKI], user=ward.ward_officer)
+        evacuation_plan_save(
+            person=person,
+            data={"status": PlanStatus.IN_PROGRESS, "needs_pets": "小型犬"},
+            supporters=[SUZUKI],
+            user=ward.ward_officer,
+        )
         client = verified_client(ward.association_member)
         page = client.get(detail_url(person))
         body = page.content.decode()
@@ -135,8 +149,9 @@ class TestEdit:
 
 class TestList:
     def test_officer_lists_everyone_on_the_latest_build_with_status(self, ward, verified_client):
-        evacuation_plan_save(person=ward.people.a1_agreed, data={"status": PlanStatus.IN_PROGRESS}, supporters=[],
-                             user=ward.ward_officer)
+        evacuation_plan_save(
+            person=ward.people.a1_agreed, data={"status": PlanStatus.IN_PROGRESS}, supporters=[], user=ward.ward_officer
+        )
         response = verified_client(ward.ward_officer).get(LIST_URL)
         rows = {r.person.pk: r.status for r in response.context["result"].rows}
         assert len(rows) == 7
@@ -146,9 +161,12 @@ class TestList:
         assert sorted(entry.target_ids) == sorted(rows)
 
     def test_filters_by_status_and_priority(self, ward, verified_client):
-        evacuation_plan_save(person=ward.people.a1_agreed, data={"status": PlanStatus.IN_PROGRESS,
-                                                                  "priority": Priority.HIGH},
-                             supporters=[], user=ward.ward_officer)
+        evacuation_plan_save(
+            person=ward.people.a1_agreed,
+            data={"status": PlanStatus.IN_PROGRESS, "priority": Priority.HIGH},
+            supporters=[],
+            user=ward.ward_officer,
+        )
         client = verified_client(ward.ward_officer)
         in_progress = client.get(LIST_URL, {"status": PlanStatus.IN_PROGRESS}).context["result"]
         assert [r.person.pk for r in in_progress.rows] == [ward.people.a1_agreed.pk]
@@ -185,8 +203,9 @@ class TestList:
             RosterEntry(build=ward.roster, person=p, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in extra
         )
         for person in extra[:5]:
-            evacuation_plan_save(person=person, data={"status": PlanStatus.IN_PROGRESS}, supporters=[SUZUKI],
-                                 user=ward.ward_officer)
+            evacuation_plan_save(
+                person=person, data={"status": PlanStatus.IN_PROGRESS}, supporters=[SUZUKI], user=ward.ward_officer
+            )
         with CaptureQueriesContext(connection) as many:
             response = client.get(LIST_URL)
         assert response.context["result"].total == 19
@@ -195,9 +214,12 @@ class TestList:
 
 class TestProgressPage:
     def test_officer_sees_rates(self, ward, verified_client):
-        evacuation_plan_save(person=ward.people.b1_agreed,
-                             data={"status": PlanStatus.DONE, "next_review_on": NEXT_YEAR}, supporters=[SUZUKI],
-                             user=ward.ward_officer)
+        evacuation_plan_save(
+            person=ward.people.b1_agreed,
+            data={"status": PlanStatus.DONE, "next_review_on": NEXT_YEAR},
+            supporters=[SUZUKI],
+            user=ward.ward_officer,
+        )
         before = AuditEntry.objects.count()
         response = verified_client(ward.ward_officer).get(PROGRESS_URL)
         body = response.content.decode()

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tsunagu.access.policy import CAPABILITIES, Capability
 from tsunagu.audit.models import AuditAction, AuditEntry
-from tsunagu.conftest import list_on_roster
 from tsunagu.evacuation.models import (
     CandidateKind,
     EvacuationPlan,
@@ -19,19 +19,23 @@ from tsunagu.evacuation.models import (
     SupporterCandidate,
     SupporterProposal,
 )
-from tsunagu.evacuation.proposals import (
-    NOT_PENDING_MESSAGE,
-    PERMISSION_MESSAGE,
-    TARGET_TYPE,
+from tsunagu.evacuation.selectors.proposals import (
     can_manage_proposals,
     persons_needing_supporter,
-    supporter_proposal_confirm,
     supporter_proposal_list,
+)
+from tsunagu.evacuation.services.proposals import (
+    NOT_PENDING_MESSAGE,
+    TARGET_TYPE,
+    supporter_proposal_confirm,
     supporter_proposal_reject,
     supporter_proposals_create,
 )
-from tsunagu.evacuation.views_matching import CONFIRMED_MESSAGE
-from tsunagu.people.tests.factories import PersonFactory
+from tsunagu.evacuation.views.matching import CONFIRMED_MESSAGE
+from tsunagu.testing.factories import PersonFactory
+from tsunagu.testing.personas import list_on_roster
+
+PERMISSION_MESSAGE = CAPABILITIES[Capability.MATCH_SUPPORTERS].refusal
 
 LAT0, LON0 = Decimal("34.660000"), Decimal("135.470000")
 STEP = Decimal("0.000900")  # about 100 m north–south, 80 m east–west
@@ -45,8 +49,13 @@ def place(obj, north: int, east: int = 0) -> None:
 
 def candidate(name: str, north: int, east: int = 0, capacity: int = 2, **kwargs) -> SupporterCandidate:
     return SupporterCandidate.objects.create(
-        kind=kwargs.pop("kind", CandidateKind.NEIGHBOUR), name=name, address="大阪市大正区泉尾一丁目1-1",
-        phone="090-0000-0000", latitude=LAT0 + STEP * north, longitude=LON0 + STEP * east, capacity=capacity,
+        kind=kwargs.pop("kind", CandidateKind.NEIGHBOUR),
+        name=name,
+        address="大阪市大正区泉尾一丁目1-1",
+        phone="090-0000-0000",
+        latitude=LAT0 + STEP * north,
+        longitude=LON0 + STEP * east,
+        capacity=capacity,
         **kwargs,
     )
 
@@ -78,7 +87,12 @@ def test_ward_officer_gets_a_proposal_for_every_placed_person_within_capacities(
     run = supporter_proposals_create(user=placed.ward_officer)
 
     placed_ids = {
-        p.a1_agreed.pk, p.a1_refused.pk, p.a2_unanswered.pk, p.a2_agreed.pk, p.b1_agreed.pk, p.b1_unanswered.pk
+        p.a1_agreed.pk,
+        p.a1_refused.pk,
+        p.a2_unanswered.pk,
+        p.a2_agreed.pk,
+        p.b1_agreed.pk,
+        p.b1_unanswered.pk,
     }
     assert proposed_ids() == placed_ids  # b1_refused has no coordinates
     assert (run.persons, run.candidates, run.created) == (6, 2, 6)
@@ -201,7 +215,9 @@ def test_reject_frees_the_place_and_the_pair_is_not_proposed_again(placed, propo
     assert not PlanSupporter.objects.exists()
     entry = last_entry()
     assert (entry.action, entry.target_ids, entry.detail["decision"]) == (
-        AuditAction.UPDATE, [proposal.person_id], "rejected"
+        AuditAction.UPDATE,
+        [proposal.person_id],
+        "rejected",
     )
 
     supporter_proposals_create(user=placed.ward_officer)
@@ -218,7 +234,9 @@ def test_a_proposal_outside_the_users_districts_is_404_and_logged(placed, propos
             supporter_proposal_confirm(user=placed.care_plaza_worker, proposal_id=proposal_id)
         entry = last_entry()
         assert (entry.action, entry.target_type, entry.detail["requested_id"]) == (
-            AuditAction.DENIED, TARGET_TYPE, str(proposal_id)
+            AuditAction.DENIED,
+            TARGET_TYPE,
+            str(proposal_id),
         )
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PROPOSED
@@ -317,7 +335,9 @@ def test_pages_refuse_community_members_and_log_it(placed, client):
         assert response.status_code == 403
         entry = last_entry()
         assert (entry.action, entry.target_type, entry.actor_username) == (
-            AuditAction.DENIED, TARGET_TYPE, "association_member"
+            AuditAction.DENIED,
+            TARGET_TYPE,
+            "association_member",
         )
     response = client.post(reverse("evacuation:matching_run"))
     assert response.status_code == 403

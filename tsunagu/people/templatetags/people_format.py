@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.core.wareki import age_on, format_wareki, today_jst
 from tsunagu.organisations.models import OrganisationKind
-from tsunagu.people.exporting import age_reference_day
-from tsunagu.people.models import Person, ResidentStatus
+from tsunagu.people.models import Person, ResidentStatus, age_reference_day
 
 register = template.Library()
 

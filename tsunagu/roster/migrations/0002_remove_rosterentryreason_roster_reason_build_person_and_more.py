@@ -5,29 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('roster', '0001_initial'),
+        ("roster", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='rosterentryreason',
-            name='roster_reason_build_person',
+            model_name="rosterentryreason",
+            name="roster_reason_build_person",
         ),
         migrations.AlterField(
-            model_name='rosterentry',
-            name='build',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='roster.rosterbuild'),
+            model_name="rosterentry",
+            name="build",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="entries",
+                to="roster.rosterbuild",
+            ),
         ),
         migrations.AlterField(
-            model_name='rosterentryreason',
-            name='build',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='reasons', to='roster.rosterbuild'),
+            model_name="rosterentryreason",
+            name="build",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reasons",
+                to="roster.rosterbuild",
+            ),
         ),
         migrations.AlterField(
-            model_name='rosterentryreason',
-            name='rule',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='roster.rosterrule'),
+            model_name="rosterentryreason",
+            name="rule",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="roster.rosterrule"
+            ),
         ),
     ]

@@ -4,12 +4,11 @@ import datetime
 
 import pytest
 
-from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.people.models import CareLevel, ResidentStatus
-from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.roster.models import RosterEntry, RosterEntryReason, RosterRule, RuleKind, SelfRequest
 from tsunagu.roster.services import roster_build
+from tsunagu.testing.factories import PersonFactory, UserFactory
 
 DAY = datetime.date(2026, 4, 1)
 

@@ -10,8 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.audit.models import AuditAction, AuditEntry
-from tsunagu.organisations.tests.factories import AgreementFactory
-from tsunagu.roster.distribution import (
+from tsunagu.roster.models import Distribution, DistributionForm
+from tsunagu.roster.selectors.distribution import (
+    DistributionFilters,
+    DistributionStatus,
+    distribution_list,
+    distribution_overdue,
+)
+from tsunagu.roster.services.distribution import (
     AGREEMENT_NOT_VALID_MESSAGE,
     AGREEMENT_OTHER_ORGANISATION_MESSAGE,
     AGREEMENT_REVOKED_MESSAGE,
@@ -20,16 +26,12 @@ from tsunagu.roster.distribution import (
     DISTRICT_OUTSIDE_AGREEMENT_MESSAGE,
     RETURN_ONLY_PAPER_MESSAGE,
     TARGET_TYPE,
-    DistributionFilters,
     DistributionRefusedError,
-    DistributionStatus,
     distribution_create,
-    distribution_list,
     distribution_mark_destroyed,
     distribution_mark_returned,
-    distribution_overdue,
 )
-from tsunagu.roster.models import Distribution, DistributionForm
+from tsunagu.testing.factories import AgreementFactory
 
 DAY = datetime.date(2026, 6, 1)
 

@@ -13,22 +13,20 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
-from tsunagu.conftest import list_on_roster
 from tsunagu.people.models import ConsentStatus
-from tsunagu.people.tests.factories import ConsentFactory, PersonFactory
-from tsunagu.roster.distribution import distribution_create
 from tsunagu.roster.models import DistributionForm, RosterEntry, RosterEntryReason, RosterRule, RuleKind
 from tsunagu.roster.outputs import (
-    CONFIDENTIAL,
     OUTPUT_AGREEMENT_ENDED_MESSAGE,
     OUTPUT_PURPOSE_REQUIRED_MESSAGE,
-    SUPPORT_HEADERS,
     OutputFormat,
     OutputRefusedError,
-    roster_lines,
     roster_output_distribution,
     roster_output_district,
 )
+from tsunagu.roster.services.distribution import distribution_create
+from tsunagu.roster.sheet import CONFIDENTIAL, SUPPORT_HEADERS, roster_lines
+from tsunagu.testing.factories import ConsentFactory, PersonFactory
+from tsunagu.testing.personas import list_on_roster
 
 DAY = datetime.date(2026, 6, 1)
 
@@ -244,7 +242,7 @@ def test_output_page_requires_a_purpose(ward, verified_client):
         reverse("roster:output_distribution", args=[distribution.pk]), {"output_format": OutputFormat.PDF}
     )
     assert response.status_code == 400
-    assert OUTPUT_PURPOSE_REQUIRED_MESSAGE in response.content.decode()
+    assert str(OUTPUT_PURPOSE_REQUIRED_MESSAGE) in response.content.decode()
     assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
 
     response = client.post(

@@ -8,11 +8,8 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.audit.models import AuditAction, AuditEntry
-from tsunagu.conftest import list_on_roster
 from tsunagu.people.models import CareLevel, ConsentStatus, ResidentStatus
-from tsunagu.people.tests.factories import ConsentFactory, PersonFactory
 from tsunagu.roster.models import RosterEntry, RosterEntryReason, RosterRule, RuleKind, SelfRequest
 from tsunagu.roster.rules import BAD_THRESHOLD_MESSAGE
 from tsunagu.roster.selectors import (
@@ -23,6 +20,8 @@ from tsunagu.roster.selectors import (
     roster_list,
 )
 from tsunagu.roster.services import roster_build
+from tsunagu.testing.factories import ConsentFactory, PersonFactory, UserFactory
+from tsunagu.testing.personas import list_on_roster
 
 DAY = datetime.date(2026, 4, 1)
 

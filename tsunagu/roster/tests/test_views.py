@@ -8,12 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tsunagu.audit.models import AuditAction, AuditEntry
-from tsunagu.conftest import list_on_roster
 from tsunagu.people.models import CareLevel
-from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.roster.models import RosterBuild, RosterEntryReason, RosterRule, RuleKind
 from tsunagu.roster.rules import BAD_THRESHOLD_MESSAGE
 from tsunagu.roster.views import BUILD_CREATED_MESSAGE, RULE_DEACTIVATED_MESSAGE, RULE_SAVED_MESSAGE
+from tsunagu.testing.factories import PersonFactory
+from tsunagu.testing.personas import list_on_roster
 
 LIST_URL = reverse("roster:list")
 RULES_URL = reverse("roster:rules")

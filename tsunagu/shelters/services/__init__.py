@@ -6,29 +6,20 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
-from tsunagu.access import policy
+from tsunagu.access.policy import Capability, require_capability
 from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
 from tsunagu.shelters.models import Shelter
 
-__all__ = ["WELFARE_NOT_ALLOWED_MESSAGE", "ShelterChangeNotAllowed", "shelter_set_welfare"]
-
-WELFARE_NOT_ALLOWED_MESSAGE = _("福祉避難所の指定を変更できるのは区役所の福祉部門の職員だけです")
-
-
-class ShelterChangeNotAllowed(PermissionError):  # noqa: N818 - reads as the refusal it is
-    def __init__(self) -> None:
-        super().__init__(str(WELFARE_NOT_ALLOWED_MESSAGE))
+__all__ = ["shelter_set_welfare"]
 
 
 def shelter_set_welfare(
     *, user: Any, shelter: Shelter, is_welfare_shelter: bool, request: HttpRequest | None = None
 ) -> Shelter:
     """Mark or unmark a shelter as 福祉避難所. Published lists do not carry it, so the ward keeps it here."""
-    if not policy.is_ward_welfare(user):
-        raise ShelterChangeNotAllowed
+    require_capability(user, Capability.MANAGE_SHELTERS)
     with transaction.atomic():
         before = shelter.is_welfare_shelter
         shelter.is_welfare_shelter = is_welfare_shelter

@@ -383,7 +383,7 @@ def shelters_import(
     """Import a shelter list in either layout. Raises SheltersImportNotAllowed or ImportFailed (every bad row);
     nothing is written then, nor on a dry run. Shelters missing from the file are kept, and so is the ward's own
     福祉避難所 mark, which no published list carries."""
-    if user is not None and not policy.can_change_people(user):
+    if user is not None and not policy.can(user, policy.Capability.MANAGE_SHELTERS):
         raise SheltersImportNotAllowed
     if not filename and isinstance(source, str | Path):
         filename = Path(source).name

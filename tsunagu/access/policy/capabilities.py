@@ -1,0 +1,120 @@
+"""Capabilities: named things a role may do beyond seeing persons (manage the registry, the roster, consent…).
+
+A view asks for one with @capability_required; a service with require_capability. A refusal is a
+CapabilityDenied (a PermissionDenied): the site's 403 handler (tsunagu.access.views.errors) turns every
+refusal into the one Japanese 403 page and one `denied` audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.audit.models import AuditTarget
+from tsunagu.organisations.models import OrganisationKind
+
+from .refusals import Refused
+from .viewer import viewer_for
+
+
+class Capability(StrEnum):
+    MANAGE_REGISTRY = "manage_registry"  # import and correct residents; search moved-out and deceased residents
+    MANAGE_ROSTER = "manage_roster"  # roster rules, builds and their differences, outputs by district
+    MANAGE_DISTRIBUTIONS = "manage_distributions"  # the register of roster copies handed out, and their outputs
+    MANAGE_CONSENT = "manage_consent"  # consent decisions, request letters, reply slips
+    MANAGE_SHELTERS = "manage_shelters"  # 福祉避難所 designation, shelter imports
+    VIEW_AUDIT_LOG = "view_audit_log"
+    MATCH_SUPPORTERS = "match_supporters"  # supporter proposals for evacuation plans
+    VIEW_PLAN_PROGRESS = "view_plan_progress"  # completion rates of evacuation plans
+    EXPORT_PERSONS = "export_persons"  # the person search's CSV/Excel export (community copies go by register)
+
+
+WARD = frozenset({OrganisationKind.WARD_WELFARE})
+PROFESSIONALS = frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.SHAKYO, OrganisationKind.CARE_PLAZA})
+
+
+@dataclass(frozen=True)
+class CapabilitySpec:
+    holders: frozenset[str]  # organisation kinds whose members hold it
+    target: str  # what a refusal is about, in the audit log
+    refusal: str | Promise  # the sentence the 403 page shows
+
+
+CAPABILITIES: dict[Capability, CapabilitySpec] = {
+    Capability.MANAGE_REGISTRY: CapabilitySpec(
+        WARD, AuditTarget.PERSON, _("住民データの取込・修正は、区役所の福祉部門の職員だけができます。")
+    ),
+    Capability.MANAGE_ROSTER: CapabilitySpec(
+        WARD, AuditTarget.ROSTER, _("名簿の条件・作成・版の比較は、区役所の福祉部門の職員だけが利用できます。")
+    ),
+    Capability.MANAGE_DISTRIBUTIONS: CapabilitySpec(
+        WARD,
+        AuditTarget.ROSTER_DISTRIBUTION,
+        _("名簿の提供記録と名簿の出力は、区役所の福祉部門の職員だけが利用できます。"),
+    ),
+    Capability.MANAGE_CONSENT: CapabilitySpec(
+        WARD, AuditTarget.CONSENT, _("同意の記録・確認書の作成は区役所（福祉部門）の職員だけができます。")
+    ),
+    Capability.MANAGE_SHELTERS: CapabilitySpec(
+        WARD, AuditTarget.SHELTER, _("福祉避難所の指定を変更できるのは区役所の福祉部門の職員だけです")
+    ),
+    Capability.VIEW_AUDIT_LOG: CapabilitySpec(
+        WARD, AuditTarget.AUDIT, _("監査ログを閲覧できるのは、区役所の福祉部門の職員だけです。")
+    ),
+    Capability.MATCH_SUPPORTERS: CapabilitySpec(
+        PROFESSIONALS,
+        AuditTarget.SUPPORTER_PROPOSAL,
+        _("避難支援者の提案は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターの職員だけが扱えます。"),
+    ),
+    Capability.VIEW_PLAN_PROGRESS: CapabilitySpec(
+        PROFESSIONALS,
+        AuditTarget.EVACUATION_PLAN,
+        _("作成状況の集計は、区役所・社会福祉協議会・地域包括支援センターの職員が見られます。"),
+    ),
+    Capability.EXPORT_PERSONS: CapabilitySpec(
+        PROFESSIONALS,
+        AuditTarget.PERSON,
+        _(
+            "住民一覧の出力は、区役所・社会福祉協議会・地域包括支援センターの職員が使えます。"
+            "協定を結んだ団体への名簿は、区役所が配布番号をつけて提供します。"
+        ),
+    ),
+}
+
+
+class CapabilityDenied(Refused):
+    def __init__(self, capability: Capability) -> None:
+        spec = CAPABILITIES[capability]
+        super().__init__(spec.refusal, target=spec.target, detail={"capability": capability.value})
+        self.capability = capability
+
+
+def can(user, capability: Capability) -> bool:  # noqa: ANN001
+    """Whether the user holds the capability today (through a membership of a holding organisation kind)."""
+    return bool(viewer_for(user).organisation_kinds & CAPABILITIES[capability].holders)
+
+
+def require_capability(user, capability: Capability) -> None:  # noqa: ANN001
+    """For services: raise CapabilityDenied unless the user holds it."""
+    if not can(user, capability):
+        raise CapabilityDenied(capability)
+
+
+def capability_required(capability: Capability) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """For views: signed in (else the login page), then the capability (else the one 403 page, logged)."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(request, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN001
+            require_capability(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator

@@ -1,0 +1,53 @@
+"""Grants: one reason a viewer may see some residents, at one detail level, for one data scope."""
+
+import datetime
+from collections.abc import Hashable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils import timezone
+
+from tsunagu.areas.models import TownDistrict
+from tsunagu.organisations.models import ConsentRequirement
+
+
+class DetailLevel(StrEnum):
+    """How much of a person's record a grant shows."""
+
+    FULL = "full"  # professionals: everything incl. 宛名番号, household and history
+    COMMUNITY = "community"  # agreement holders: the roster's items (49条の10), nothing internal
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One reason a user may see some residents of one data scope."""
+
+    label: str
+    level: DetailLevel
+    scope: str
+    town_ids: frozenset[int] | None  # None: the whole ward
+    include_former: bool = False  # moved-out and deceased residents too
+    consent: str = ConsentRequirement.NOT_REQUIRED
+    recipient_kind: str = ""
+    agreement_id: int | None = None
+    # The scope's own limit on a community grant, read by its ScopeRule (the roster: the build whose listed
+    # persons the grant reaches; 0 when there is no build yet, so nobody). None: no such limit.
+    narrowing: Hashable | None = None
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def town_ids(district_ids: set[int] | frozenset[int]) -> frozenset[int]:
+    """The 町丁目 of these districts (districts of any layer)."""
+    if not district_ids:
+        return frozenset()
+    return frozenset(TownDistrict.objects.filter(district_id__in=district_ids).values_list("town_id", flat=True))
+
+
+def narrow(towns: frozenset[int] | None, narrowed_towns: frozenset[int] | None) -> frozenset[int] | None:
+    """A membership's 担当区域 narrows a grant's towns; a membership without one leaves them as they are."""
+    if narrowed_towns is None:
+        return towns
+    return narrowed_towns if towns is None else towns & narrowed_towns

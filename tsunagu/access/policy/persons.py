@@ -1,0 +1,139 @@
+"""Which residents a viewer may see: the base queryset of every read of personal data, and the one way to get
+a single person or be refused."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from tsunagu.audit.services import audit_denied
+from tsunagu.organisations.models import ConsentRequirement, DataScope
+from tsunagu.people.models import ConsentRequest, ConsentStatus, Person, ResidentStatus
+
+from .grants import DetailLevel, Grant
+from .scopes import scope_rule
+from .viewer import viewer_for
+
+NOT_FOUND = "person not found or out of scope"
+
+
+def _consent_q(grant: Grant) -> Q:
+    """The consent a community grant requires, over the annotations of Person.objects.with_current_consent."""
+    status = "current_consent_status"
+    kind_ok = Q(current_consent_kinds="") | Q(current_consent_kinds__contains=f"|{grant.recipient_kind}|")
+    if grant.consent == ConsentRequirement.REQUIRED:
+        return Q(**{status: ConsentStatus.AGREED}) & kind_ok
+    if grant.consent == ConsentRequirement.OPT_OUT:
+        # Opt-out: everyone except those who refused or withdrew.
+        refused = Q(**{f"{status}__in": [ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN]})
+        return ~refused | Q(**{f"{status}__isnull": True})
+    if grant.consent == ConsentRequirement.PRESUMED:
+        # 推定同意: consent given, or asked by letter and no answer by the reply date.
+        unanswered = Q(**{f"{status}__isnull": True}) | Q(**{status: ConsentStatus.UNANSWERED})
+        return (Q(**{status: ConsentStatus.AGREED}) & kind_ok) | (unanswered & Q(_asked_and_overdue=True))
+    return Q()
+
+
+def _grant_q(grant: Grant) -> Q:
+    q = Q()
+    if grant.town_ids is not None:
+        q &= Q(town_id__in=grant.town_ids)
+    if not grant.include_former:
+        q &= Q(status=ResidentStatus.RESIDENT)
+    q &= _consent_q(grant)
+    if grant.narrowing is not None:
+        q &= scope_rule(grant.scope).narrowing_q(grant.narrowing)
+    return q
+
+
+def persons_under(grants: Sequence[Grant], *, day: datetime.date) -> QuerySet[Person]:
+    """The residents these grants (all of one scope) open on `day`."""
+    if not grants:
+        return Person.objects.none()
+    scopes = {g.scope for g in grants}
+    if len(scopes) != 1:
+        raise ValueError(f"grants of several scopes cannot be combined: {sorted(scopes)}")
+    rule = scope_rule(scopes.pop())
+    qs = Person.objects.all()
+    if any(g.consent != ConsentRequirement.NOT_REQUIRED for g in grants):
+        qs = qs.with_current_consent(rule.consent_scope)
+    if any(g.consent == ConsentRequirement.PRESUMED for g in grants):
+        overdue = ConsentRequest.objects.filter(person=OuterRef("pk"), scope=rule.consent_scope, reply_due_on__lt=day)
+        qs = qs.annotate(_asked_and_overdue=Exists(overdue))
+    if any(g.town_ids is None and g.include_former and g.narrowing is None for g in grants):
+        return qs
+    combined = Q(pk__in=[])
+    for grant in grants:
+        combined |= _grant_q(grant)
+    return qs.filter(combined)
+
+
+def visible_persons(
+    user,  # noqa: ANN001 - a User, an AnonymousUser or a Viewer
+    *,
+    day: datetime.date | None = None,
+    scope: str = DataScope.ROSTER,
+    grants: Sequence[Grant] | None = None,
+) -> QuerySet[Person]:
+    """The residents this user may see: the base of every read of personal data."""
+    viewer = viewer_for(user, day=day)
+    return persons_under(viewer.grants(scope) if grants is None else grants, day=viewer.day)
+
+
+def full_level_ids(user, person_ids: Iterable[int], *, scope: str = DataScope.ROSTER) -> set[int]:  # noqa: ANN001
+    """Which of these persons the user sees in full (under a professional grant). At most one query."""
+    viewer = viewer_for(user)
+    ids = list(person_ids)
+    full = viewer.full_grants(scope)
+    if not full or not ids:
+        return set()
+    return set(persons_under(full, day=viewer.day).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def grants_explaining(user, person: Person, *, day: datetime.date | None = None) -> list[Grant]:  # noqa: ANN001
+    """The grants under which the user sees this person (shown on the person page: why you may see this)."""
+    viewer = viewer_for(user, day=day)
+    return [g for g in viewer.grants() if persons_under([g], day=viewer.day).filter(pk=person.pk).exists()]
+
+
+def detail_level(user, person: Person, *, day: datetime.date | None = None) -> DetailLevel | None:  # noqa: ANN001
+    """The most a user may see of one person, or None when the person is out of their scope."""
+    grants = grants_explaining(user, person, day=day)
+    if any(g.level == DetailLevel.FULL for g in grants):
+        return DetailLevel.FULL
+    return DetailLevel.COMMUNITY if grants else None
+
+
+def _as_pk(person_id: object) -> int | None:
+    try:
+        pk = int(str(person_id))
+    except ValueError:
+        return None
+    # Larger than a database integer: cannot exist, and must not reach the query.
+    return pk if 0 < pk < 2**63 else None
+
+
+def person_or_deny(
+    user,  # noqa: ANN001
+    person_id: object,
+    *,
+    request: HttpRequest | None = None,
+    level: DetailLevel | None = None,
+    scope: str = DataScope.ROSTER,
+    related: Sequence[str] = ("town",),
+) -> Person:
+    """The person if the user may see them (in full, when `level` is FULL). Otherwise Http404 — the same answer
+    as for an id that does not exist, so a guessed URL reveals nothing — and the attempt is logged."""
+    viewer = viewer_for(user)
+    pk = _as_pk(person_id)
+    person = None
+    if pk is not None:
+        grants = viewer.full_grants(scope) if level == DetailLevel.FULL else viewer.grants(scope)
+        person = persons_under(grants, day=viewer.day).select_related(*related).filter(pk=pk).first()
+    if person is None:
+        audit_denied(actor=viewer.user, request=request, target_type="person", target_id=person_id)
+        raise Http404(NOT_FOUND)
+    return person

@@ -1,0 +1,83 @@
+"""The Viewer: what one user may see and do on one day, worked out once.
+
+A request gets one Viewer (RequestViewerMiddleware attaches it to request.user), so the navigation, the page
+and its selectors share one reading of the user's memberships and agreements instead of repeating it. Called
+outside a request (commands, tests), every policy call makes a fresh Viewer: a change to an agreement or
+membership is seen at once."""
+
+from __future__ import annotations
+
+import datetime
+from functools import cached_property
+
+from tsunagu.organisations.models import DataScope, Membership
+from tsunagu.organisations.selectors import active_memberships
+
+from .grants import DetailLevel, Grant, today, town_ids
+from .scopes import scope_rule
+
+_ATTRIBUTE = "_tsunagu_viewer"
+
+
+class Viewer:
+    def __init__(self, user, *, day: datetime.date | None = None) -> None:  # noqa: ANN001
+        self.user = user
+        self.day = day or today()
+        self._grants: dict[str, list[Grant]] = {}
+        self._towns: dict[frozenset[int], frozenset[int]] = {}
+
+    def __repr__(self) -> str:
+        return f"<Viewer {getattr(self.user, 'username', None)!r} {self.day}>"
+
+    @cached_property
+    def memberships(self) -> list[Membership]:
+        return active_memberships(self.user, self.day, with_agreements=True)
+
+    @cached_property
+    def organisation_kinds(self) -> frozenset[str]:
+        return frozenset(m.organisation.kind for m in self.memberships)
+
+    def towns_of(self, district_ids: frozenset[int]) -> frozenset[int]:
+        if district_ids not in self._towns:
+            self._towns[district_ids] = town_ids(district_ids)
+        return self._towns[district_ids]
+
+    def grants(self, scope: str = DataScope.ROSTER) -> list[Grant]:
+        """Every grant the user holds today for data `scope`. Empty means the user sees no one."""
+        if scope not in self._grants:
+            self._grants[scope] = scope_rule(scope).grants(self)
+        return self._grants[scope]
+
+    def full_grants(self, scope: str = DataScope.ROSTER) -> list[Grant]:
+        """The professional (FULL-level) grants among them."""
+        return [g for g in self.grants(scope) if g.level == DetailLevel.FULL]
+
+    def sees_former(self, scope: str = DataScope.ROSTER) -> bool:
+        """Whether moved-out and deceased residents are in view (the ward's own welfare section)."""
+        return any(g.include_former for g in self.grants(scope))
+
+    @property
+    def is_professional(self) -> bool:
+        """Professional access (ward welfare, 社協, care plaza): 宛名番号 search, candidates' details."""
+        return bool(self.full_grants())
+
+    @cached_property
+    def role_summary(self) -> list[str]:
+        """Human-readable memberships for the home page and header."""
+        return [f"{m.organisation.name}・{m.get_role_display()}" for m in self.memberships]
+
+
+def viewer_for(user, *, day: datetime.date | None = None) -> Viewer:  # noqa: ANN001
+    """The request's Viewer when the middleware attached one (and the day is today), else a fresh one."""
+    if isinstance(user, Viewer):
+        return user
+    viewer = getattr(user, _ATTRIBUTE, None)
+    if viewer is not None and (day is None or day == viewer.day) and viewer.day == today():
+        return viewer
+    return Viewer(user, day=day)
+
+
+def attach_viewer(user) -> None:  # noqa: ANN001
+    """Give this (request's) user object its Viewer, shared by every policy call during the request."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        setattr(user, _ATTRIBUTE, Viewer(user))

@@ -1,0 +1,13 @@
+"""Consent pages."""
+
+from .pages import (
+    consent_index_view,
+    consent_person_view,
+    consent_replies_view,
+)
+
+__all__ = [
+    "consent_index_view",
+    "consent_person_view",
+    "consent_replies_view",
+]

@@ -1,0 +1,51 @@
+"""Reads of the evacuation app: plans, lists and completion rates (plans.py); supporter proposals (proposals.py)."""
+
+from .plans import (
+    NO_DISTRICT_LABEL,
+    NO_PRIORITY_LABEL,
+    PLAN_LIST_MAX_PAGE_SIZE,
+    PROGRESS_DISTRICT_TYPE,
+    PlanDetail,
+    PlanFilters,
+    PlanPage,
+    PlanRow,
+    Progress,
+    ProgressRow,
+    can_view_progress,
+    effective_status,
+    latest_build,
+    latest_reasons,
+    plan_detail,
+    plan_list,
+    plan_progress,
+    plan_queryset,
+)
+from .proposals import (
+    candidates_with_room,
+    persons_needing_supporter,
+    supporter_proposal_list,
+)
+
+__all__ = [
+    "NO_DISTRICT_LABEL",
+    "NO_PRIORITY_LABEL",
+    "PLAN_LIST_MAX_PAGE_SIZE",
+    "PROGRESS_DISTRICT_TYPE",
+    "PlanDetail",
+    "PlanFilters",
+    "PlanPage",
+    "PlanRow",
+    "Progress",
+    "ProgressRow",
+    "can_view_progress",
+    "candidates_with_room",
+    "effective_status",
+    "latest_build",
+    "latest_reasons",
+    "persons_needing_supporter",
+    "plan_detail",
+    "plan_list",
+    "plan_progress",
+    "plan_queryset",
+    "supporter_proposal_list",
+]

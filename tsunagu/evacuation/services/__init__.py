@@ -1,0 +1,53 @@
+"""Writes of the evacuation app: plans (plans.py) and supporter proposals (proposals.py)."""
+
+from .plans import (
+    CANDIDATE_NOT_FOUND_MESSAGE,
+    EDIT_REFUSED_MESSAGE,
+    PLAN_FIELDS,
+    REVIEW_DATE_REQUIRED_MESSAGE,
+    SHELTER_NOT_FOUND_MESSAGE,
+    SUPPORTER_FIELDS,
+    SUPPORTER_NAME_REQUIRED_MESSAGE,
+    SUPPORTER_REQUIRED_MESSAGE,
+    TEXT_FIELDS,
+    PlanEditRefusedError,
+    PlanValidationError,
+    can_edit_plan,
+    evacuation_plan_save,
+)
+from .proposals import (
+    METHODS,
+    NOT_PENDING_MESSAGE,
+    TARGET_TYPE,
+    UNKNOWN_METHOD_MESSAGE,
+    MatchingSummary,
+    ProposalRun,
+    supporter_proposal_confirm,
+    supporter_proposal_reject,
+    supporter_proposals_create,
+)
+
+__all__ = [
+    "CANDIDATE_NOT_FOUND_MESSAGE",
+    "EDIT_REFUSED_MESSAGE",
+    "METHODS",
+    "NOT_PENDING_MESSAGE",
+    "PLAN_FIELDS",
+    "REVIEW_DATE_REQUIRED_MESSAGE",
+    "SHELTER_NOT_FOUND_MESSAGE",
+    "SUPPORTER_FIELDS",
+    "SUPPORTER_NAME_REQUIRED_MESSAGE",
+    "SUPPORTER_REQUIRED_MESSAGE",
+    "TARGET_TYPE",
+    "TEXT_FIELDS",
+    "UNKNOWN_METHOD_MESSAGE",
+    "MatchingSummary",
+    "PlanEditRefusedError",
+    "PlanValidationError",
+    "ProposalRun",
+    "can_edit_plan",
+    "evacuation_plan_save",
+    "supporter_proposal_confirm",
+    "supporter_proposal_reject",
+    "supporter_proposals_create",
+]

@@ -1,0 +1,31 @@
+"""Reads of organisations and memberships that the floors above share: whose memberships are in force, and
+whether a user belongs to a professional (staff) organisation."""
+
+import datetime
+
+from django.db.models import Prefetch
+
+from .models import STAFF_KINDS, Agreement, Membership
+
+
+def active_memberships(user, day: datetime.date, *, with_agreements: bool = False) -> list[Membership]:  # noqa: ANN001
+    """The user's memberships in force on `day` in active organisations, with their districts (and, if asked,
+    each organisation's agreements, newest first). Empty for anonymous or deactivated users."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    prefetches: list = ["districts", "organisation__service_districts"]
+    if with_agreements:
+        agreements = Agreement.objects.prefetch_related("districts").order_by("-valid_from", "-id")
+        prefetches.append(Prefetch("organisation__agreements", queryset=agreements))
+    memberships = (
+        Membership.objects.filter(user=user, organisation__is_active=True)
+        .select_related("organisation")
+        .prefetch_related(*prefetches)
+        .order_by("organisation__kind", "organisation__name", "role")
+    )
+    return [m for m in memberships if m.is_active_on(day)]
+
+
+def has_staff_membership(user, day: datetime.date) -> bool:  # noqa: ANN001
+    """Whether the user works for a professional organisation (ward, 社協, care plaza) on `day`."""
+    return any(m.organisation.kind in STAFF_KINDS for m in active_memberships(user, day))

@@ -1,0 +1,43 @@
+"""The navigation of every page: what the menu shows a signed-in user, from the request's one Viewer."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from tsunagu.access import policy
+from tsunagu.access.policy import Capability
+from tsunagu.accounts.selectors import is_verified, two_factor_required
+
+
+@dataclass(frozen=True)
+class Navigation:
+    display_name: str
+    roles: list[str]
+    # False while a staff member still has to pass the second factor: the menu then offers sign-out only.
+    unlocked: bool
+    can_view_audit_log: bool
+    # Ward welfare staff manage the roster, consent and distributions; professionals (FULL grants) match supporters.
+    can_manage_roster: bool
+    is_professional: bool
+
+
+def _navigation_for(user) -> Navigation:  # noqa: ANN001
+    viewer = policy.viewer_for(user)
+    unlocked = is_verified(user) or not two_factor_required(user)
+    return Navigation(
+        display_name=str(user),
+        roles=viewer.role_summary,
+        unlocked=unlocked,
+        can_view_audit_log=unlocked and policy.can(viewer, Capability.VIEW_AUDIT_LOG),
+        can_manage_roster=unlocked and policy.can(viewer, Capability.MANAGE_ROSTER),
+        is_professional=unlocked and viewer.is_professional,
+    )
+
+
+def navigation(request: HttpRequest) -> dict:
+    """`nav` for base.html. Lazy, so htmx fragments and JSON responses that never render the menu pay nothing."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": None}
+    return {"nav": SimpleLazyObject(lambda: _navigation_for(user))}

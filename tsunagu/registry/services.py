@@ -1,0 +1,31 @@
+"""Writes to the resident registry and its area table, with the access policy's say on who may make them.
+
+The import routines themselves live with the data (tsunagu.people.importing, tsunagu.areas.importing); the
+floors below the policy cannot ask it, so every caller that names a user comes through here."""
+
+from typing import Any
+
+from tsunagu.access import policy
+from tsunagu.access.policy import Capability
+from tsunagu.areas.importing import AreaImportResult, AreasImportNotAllowed, areas_import
+from tsunagu.people.importing import ImportNotAllowed, ImportResult, residents_import
+
+
+def _may_import(user: Any) -> bool:
+    # No user: the system itself (the command run on the server without --user).
+    return user is None or policy.can(user, Capability.MANAGE_REGISTRY)
+
+
+def registry_residents_import(*, user: Any = None, **options: Any) -> ImportResult:
+    """Import a resident CSV as `user` (see residents_import for the options). Raises ImportNotAllowed for a
+    user who may not change the registry, before anything is read."""
+    if not _may_import(user):
+        raise ImportNotAllowed
+    return residents_import(user=user, **options)
+
+
+def registry_areas_import(*, user: Any = None, **options: Any) -> AreaImportResult:
+    """Import the area table as `user` (see areas_import). Raises AreasImportNotAllowed likewise."""
+    if not _may_import(user):
+        raise AreasImportNotAllowed
+    return areas_import(user=user, **options)

@@ -1,0 +1,35 @@
+"""Factories of every app's models. Tests share helpers through tsunagu.testing, never by importing each other."""
+
+from .accounts import (
+    PASSWORD,
+    UserFactory,
+)
+from .areas import (
+    DistrictFactory,
+    DistrictTypeFactory,
+    TownFactory,
+)
+from .organisations import (
+    AgreementFactory,
+    MembershipFactory,
+    OrganisationFactory,
+)
+from .people import (
+    ConsentFactory,
+    HouseholdFactory,
+    PersonFactory,
+)
+
+__all__ = [
+    "PASSWORD",
+    "AgreementFactory",
+    "ConsentFactory",
+    "DistrictFactory",
+    "DistrictTypeFactory",
+    "HouseholdFactory",
+    "MembershipFactory",
+    "OrganisationFactory",
+    "PersonFactory",
+    "TownFactory",
+    "UserFactory",
+]

@@ -1,0 +1,42 @@
+import datetime
+
+import factory
+
+from tsunagu.core.japanese import kana_search_key, name_search_key
+from tsunagu.people.models import Consent, ConsentStatus, Household, Person, Sex
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    number = factory.Sequence(lambda n: f"H{n:08d}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    resident_number = factory.Sequence(lambda n: f"{100000000 + n}")
+    family_name = "山田"
+    given_name = factory.Sequence(lambda n: f"太郎{n}")
+    family_name_kana = "ヤマダ"
+    given_name_kana = "タロウ"
+    name_key = factory.LazyAttribute(lambda p: name_search_key(p.family_name + p.given_name))
+    kana_key = factory.LazyAttribute(lambda p: kana_search_key(p.family_name_kana + p.given_name_kana))
+    birth_date = datetime.date(1940, 5, 3)
+    sex = Sex.FEMALE
+    town = factory.SubFactory("tsunagu.testing.factories.areas.TownFactory")
+    address = "1-2-3"
+    phone = "06-6555-0000"
+    household = factory.SubFactory(HouseholdFactory)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    person = factory.SubFactory(PersonFactory)
+    status = ConsentStatus.AGREED
+    decided_on = datetime.date(2025, 6, 1)
+    method = "郵送"
