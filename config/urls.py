@@ -23,3 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Japanese (or English) error pages instead of Django's defaults; see tsunagu/core/views_errors.py.
+handler404 = "tsunagu.core.views_errors.page_not_found"
+handler500 = "tsunagu.core.views_errors.server_error"
