@@ -47,9 +47,11 @@ demo-data: venv messages var
 	$(BIN)/python manage.py generate_ward --if-empty --size $(DEMO_SIZE)
 
 # The demo skips the second factor so the printed logins work at once; production settings always require it.
+# It runs with debug off, so a wrong address shows the Japanese 404 page, never Django's list of URLs;
+# `DJANGO_DEBUG=true make demo` turns debug on for development.
 demo: demo-data
 	@$(BIN)/python manage.py demo_logins
-	TSUNAGU_REQUIRE_2FA=false $(BIN)/python manage.py runserver 127.0.0.1:8000
+	TSUNAGU_REQUIRE_2FA=false $(BIN)/python manage.py runserver 127.0.0.1:8000 --settings=config.settings.local
 
 lint: venv
 	$(BIN)/ruff check .

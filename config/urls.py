@@ -29,3 +29,7 @@ urlpatterns = [
 
 # Every refusal: one Japanese page and one `denied` audit row (tsunagu.access.policy.refusals).
 handler403 = "tsunagu.access.views.forbidden"
+
+# Japanese (or English) error pages instead of Django's defaults; see tsunagu/core/views_errors.py.
+handler404 = "tsunagu.core.views_errors.page_not_found"
+handler500 = "tsunagu.core.views_errors.server_error"

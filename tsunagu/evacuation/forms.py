@@ -13,6 +13,7 @@ from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, Priority
 from tsunagu.evacuation.selectors import PROGRESS_DISTRICT_TYPE, PlanFilters
 from tsunagu.evacuation.services import PLAN_FIELDS
 from tsunagu.shelters.models import Shelter
+from tsunagu.shelters.selectors import shelter_choices
 
 
 class ShelterChoiceField(forms.ModelChoiceField):
@@ -24,7 +25,7 @@ class ShelterChoiceField(forms.ModelChoiceField):
 class EvacuationPlanForm(forms.ModelForm):
     shelter = ShelterChoiceField(
         label=_("避難先（避難所）"),
-        queryset=Shelter.objects.order_by("name"),
+        queryset=shelter_choices(),
         required=False,
         empty_label=_("（避難所を選ばない）"),
     )

@@ -1,7 +1,10 @@
 """指定緊急避難場所・指定避難所 as municipalities publish them (デジタル庁 自治体標準オープンデータセット or the
 国土地理院 list), plus 福祉避難所 marked by the ward."""
 
+from __future__ import annotations
+
 from django.db import models
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 # The eight hazard kinds of the open-data layout (災害種別_…), in its column order.
@@ -15,6 +18,15 @@ HAZARD_FIELDS = (
     ("hazard_inland_flood", "内水氾濫"),
     ("hazard_volcano", "火山現象"),
 )
+
+
+class ShelterQuerySet(models.QuerySet):
+    def in_kana_order(self) -> ShelterQuerySet:
+        """50音 order of the reading (名称_カナ, stored as full-width katakana, whose code points run in 50音
+        order, so the order is the same on SQLite and on PostgreSQL whatever its collation). A shelter
+        published without a reading cannot be placed among the others: those come after, by name."""
+        without_reading = Case(When(name_kana="", then=Value(1)), default=Value(0))
+        return self.order_by(without_reading.asc(), "name_kana", "name", "pk")
 
 
 class Shelter(models.Model):
@@ -39,6 +51,8 @@ class Shelter(models.Model):
     target_associations = models.CharField(_("対象となる町会・自治会"), max_length=500, blank=True)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
     note = models.CharField(_("備考"), max_length=500, blank=True)
+
+    objects = ShelterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("避難場所・避難所")

@@ -13,6 +13,7 @@ from tsunagu.shelters.models import HAZARD_FIELDS, Shelter
 __all__ = [
     "HAZARD_LABELS",
     "ShelterFilters",
+    "shelter_choices",
     "shelter_get",
     "shelter_hazard_labels",
     "shelter_list",
@@ -38,7 +39,12 @@ def shelter_list(*, filters: ShelterFilters | None = None) -> QuerySet[Shelter]:
         qs = qs.filter(**{filters.hazard: True})
     if filters.welfare_only:
         qs = qs.filter(is_welfare_shelter=True)
-    return qs.order_by("name", "pk")
+    return qs.in_kana_order()
+
+
+def shelter_choices() -> QuerySet[Shelter]:
+    """Every shelter, for a choice list (the evacuation plan form's 避難先), in the list page's order."""
+    return Shelter.objects.in_kana_order()
 
 
 def shelter_get(*, shelter_id: int) -> Shelter | None:

@@ -201,7 +201,7 @@ def test_the_number_of_queries_does_not_grow_with_persons(mapped, verified_clien
 def test_a_phone_shows_the_map_with_markers_popups_and_the_unlocated_list(mapped, live_server, settings):
     from playwright.sync_api import expect
 
-    from tsunagu.tests_browser.test_search_browser import ARTIFACTS, TIMEOUT_MS, chromium, sign_in
+    from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, chromium, sign_in
 
     # Tiles from this server (missing files): the test must not need the network.
     settings.TSUNAGU_MAP_TILE_URL = "/static/no-tiles/{z}/{x}/{y}.png"

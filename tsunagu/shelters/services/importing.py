@@ -38,6 +38,7 @@ from tsunagu.core.csvio import (
     normalize_header,
     read_csv_text,
 )
+from tsunagu.core.japanese import to_katakana
 from tsunagu.shelters.models import HAZARD_FIELDS, Shelter
 
 __all__ = [
@@ -312,7 +313,9 @@ def _parse_row(
     if LG_CODE in columns:
         fields["local_government_code"] = lg_code
     if KANA in columns:
-        fields["name_kana"] = _limited(_raw(values, columns, KANA), KANA, 200, line, row_errors)
+        # Readings are published in hiragana, katakana or half-width kana: stored as full-width katakana (as a
+        # resident's フリガナ is), so the shelter list's 50音 order does not depend on how a file spelled them.
+        fields["name_kana"] = _limited(to_katakana(_raw(values, columns, KANA)), KANA, 200, line, row_errors)
     if PHONE in columns:
         fields["phone"] = _limited(_text(values, columns, PHONE), PHONE, 30, line, row_errors)
     if CAPACITY in columns:

@@ -156,7 +156,7 @@ def test_the_map_page_and_its_data_show_every_shelter_with_coordinates(ward, cli
 def test_the_shelter_map_and_detail_page_draw_their_markers(ward, shelters, live_server, settings):
     from playwright.sync_api import expect
 
-    from tsunagu.tests_browser.test_search_browser import ARTIFACTS, TIMEOUT_MS, chromium, sign_in
+    from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, chromium, sign_in
 
     settings.TSUNAGU_MAP_TILE_URL = "/static/no-tiles/{z}/{x}/{y}.png"  # no network in tests
     ARTIFACTS.mkdir(exist_ok=True)
