@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.test import Client
 from rest_framework import exceptions
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIRequestFactory
 
 from tsunagu.accounts.tests.factories import UserFactory
+from tsunagu.accounts.tests.helpers import issued_key
 from tsunagu.core.api import (
     CSRF_FAILED_MESSAGE,
     INVALID_INPUT_MESSAGE,
@@ -141,8 +141,7 @@ def test_an_unexpected_exception_is_left_to_become_a_500():
 
 @pytest.fixture
 def token_client(db):
-    token = Token.objects.create(user=UserFactory(username="api_user"))
-    return Client(headers={"Authorization": f"Token {token.key}"})
+    return Client(headers={"Authorization": f"Token {issued_key(UserFactory(username='api_user'))}"})
 
 
 def test_wrong_method_is_405_in_japanese(token_client):
