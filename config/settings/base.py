@@ -3,8 +3,10 @@ environment here, in one place, with safe local defaults (SQLite, debug off unle
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -31,6 +33,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
     "tsunagu.core",
     "tsunagu.accounts",
     "tsunagu.areas",
@@ -46,6 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tsunagu.core.middleware.JapaneseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -176,6 +180,40 @@ SPECTACULAR_SETTINGS = {
 TSUNAGU_WARD_NAME = env("TSUNAGU_WARD_NAME", default="大正区")
 TSUNAGU_MAP_TILE_URL = env("TSUNAGU_MAP_TILE_URL", default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
 TSUNAGU_MAP_ATTRIBUTION = env("TSUNAGU_MAP_ATTRIBUTION", default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>')
+
+
+def _tile_source(url: str) -> list[str]:
+    """The Content-Security-Policy source the map tiles come from: the tile URL's scheme and host (and port). A
+    subdomain placeholder such as {s}.tile.example.org becomes *.tile.example.org. Nothing for tiles served
+    from this site (a path without a host), which 'self' covers."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return []
+    labels = parts.netloc.split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    return [f"{parts.scheme}://{'.'.join(labels)}"]
+
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and requests from this site only; images also from
+# the map's tile server, and data: images (Leaflet sets a tile it cancels to an empty data: GIF; an image cannot
+# run code). Templates hold no inline script, <style> or style attribute (htmx's own indicator style is switched
+# off in base.html), so none of 'unsafe-inline', 'unsafe-eval' or nonces is needed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_tile_source(TSUNAGU_MAP_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # The ordinance mode for sharing the roster in normal times: "required", "presumed" or "opt_out" (docs/consent.md).
 TSUNAGU_ROSTER_CONSENT_MODE = env("TSUNAGU_ROSTER_CONSENT_MODE", default="required")
 
