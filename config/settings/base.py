@@ -3,8 +3,10 @@ environment here, in one place, with safe local defaults (SQLite, debug off unle
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -26,12 +28,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
     "tsunagu.core",
     "tsunagu.audit",
     "tsunagu.accounts",
@@ -51,12 +53,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tsunagu.core.middleware.JapaneseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known, so it also covers the responses of every middleware below.
+    "tsunagu.core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # One reading of the user's memberships and agreements per request (tsunagu.access.policy.Viewer).
     "tsunagu.access.middleware.RequestViewerMiddleware",
@@ -135,6 +140,9 @@ AXES_VERBOSE = False
 TSUNAGU_REQUIRE_2FA = env.bool("TSUNAGU_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = "tsunagu"
 
+# API tokens stop working this many days after they are issued (docs/api.md); the owner issues a new one.
+TSUNAGU_API_TOKEN_DAYS = env.int("TSUNAGU_API_TOKEN_DAYS", default=90)
+
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "tsunagu" / "locale"]
@@ -152,7 +160,8 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Our own tokens (hashed, expiring, read-only or not): `Authorization: Token <key>`, see docs/api.md.
+        "tsunagu.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tsunagu.accounts.permissions.VerifiedStaffForSession"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -177,6 +186,40 @@ SPECTACULAR_SETTINGS = {
 TSUNAGU_WARD_NAME = env("TSUNAGU_WARD_NAME", default="大正区")
 TSUNAGU_MAP_TILE_URL = env("TSUNAGU_MAP_TILE_URL", default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
 TSUNAGU_MAP_ATTRIBUTION = env("TSUNAGU_MAP_ATTRIBUTION", default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>')
+
+
+def _tile_source(url: str) -> list[str]:
+    """The Content-Security-Policy source the map tiles come from: the tile URL's scheme and host (and port). A
+    subdomain placeholder such as {s}.tile.example.org becomes *.tile.example.org. Nothing for tiles served
+    from this site (a path without a host), which 'self' covers."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return []
+    labels = parts.netloc.split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    return [f"{parts.scheme}://{'.'.join(labels)}"]
+
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and requests from this site only; images also from
+# the map's tile server, and data: images (Leaflet sets a tile it cancels to an empty data: GIF; an image cannot
+# run code). Templates hold no inline script, <style> or style attribute (htmx's own indicator style is switched
+# off in base.html), so none of 'unsafe-inline', 'unsafe-eval' or nonces is needed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_tile_source(TSUNAGU_MAP_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # The ordinance mode for sharing the roster in normal times: "required", "presumed" or "opt_out" (docs/consent.md).
 TSUNAGU_ROSTER_CONSENT_MODE = env("TSUNAGU_ROSTER_CONSENT_MODE", default="required")
 

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .models import User
+from .models import ApiToken, User
+from .services import api_token_delete
 from .views import SignOutView
 
 
@@ -20,6 +22,31 @@ class TsunaguUserAdmin(UserAdmin):
     )
     list_display = ("username", "display_name", "email", "is_active", "is_staff", "last_login")
     search_fields = ("username", "display_name", "email")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be looked at and revoked here, not issued: a key is its owner's credential, issued only to
+    them after their own sign-in (the tokens page), never handed out by someone else. Revoking is audited."""
+
+    list_display = ("user", "prefix", "read_only", "created_at", "expires_at", "last_used_at")
+    list_filter = ("read_only",)
+    search_fields = ("user__username", "user__display_name", "prefix")
+    fields = ("user", "prefix", "read_only", "created_at", "expires_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        api_token_delete(token=obj, actor=request.user, request=request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for token in queryset.select_related("user"):
+            api_token_delete(token=token, actor=request.user, request=request)
 
 
 def _admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:

@@ -74,3 +74,17 @@ class TotpCodeForm(LinkedErrorsMixin, forms.Form):
         if not re.fullmatch(r"[0-9]{6}", value):
             raise ValidationError(CODE_FORMAT_MESSAGE, code="format")
         return value
+
+
+class ApiTokenForm(forms.Form):
+    """Issuing a token: the one choice is whether it may change data. Read-only is offered first (least power)."""
+
+    read_only = forms.BooleanField(
+        label=gettext_lazy("読み取り専用にする"),
+        help_text=gettext_lazy(
+            "読み取り専用のトークンは、情報の参照（GET）にだけ使えます。データを登録・変更する連携でなければ、"
+            "こちらをお勧めします。"
+        ),
+        required=False,
+        initial=True,
+    )

@@ -1,11 +1,14 @@
-"""Reads about a user's sign-in state: whether the second factor applies and which devices they hold."""
+"""Reads about a user's sign-in state: whether the second factor applies, which devices and API token they hold."""
+
+import hashlib
 
 from django.conf import settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from tsunagu.organisations.selectors import has_staff_membership
+
+from .models import ApiToken
 
 
 def two_factor_required(user) -> bool:  # noqa: ANN001 - a User or an AnonymousUser
@@ -30,5 +33,22 @@ def has_confirmed_totp(user) -> bool:  # noqa: ANN001
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def api_token_for(user) -> Token | None:  # noqa: ANN001
-    return Token.objects.filter(user=user).first()
+def api_token_for(user) -> ApiToken | None:  # noqa: ANN001
+    return ApiToken.objects.filter(user=user).first()
+
+
+def api_key_hash(key: str) -> str:
+    """What the database keeps of a key. A plain SHA-256 is enough: the key is 256 random bits, so there is
+    nothing to guess that a slow, salted hash would protect; and an exact hash can be looked up by index."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def api_token_by_key(key: str) -> ApiToken | None:
+    """The token whose key this is, with its user, or None."""
+    return ApiToken.objects.select_related("user").filter(key_hash=api_key_hash(key)).first()
+
+
+def api_token_allowed(user) -> bool:  # noqa: ANN001
+    """Whether this user may hold and use an API token: a user who must pass TOTP on the pages (staff) only
+    while they have a confirmed authenticator, so a token never outlives the second factor it stands in for."""
+    return not two_factor_required(user) or has_confirmed_totp(user)

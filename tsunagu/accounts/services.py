@@ -2,18 +2,32 @@
 
 Each service makes its change and then writes its audit row, in one place."""
 
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
 
-from .selectors import has_confirmed_totp, is_verified, totp_devices
+from .models import ApiToken
+from .selectors import (
+    api_key_hash,
+    api_token_allowed,
+    api_token_for,
+    has_confirmed_totp,
+    is_verified,
+    totp_devices,
+)
 
 STAGE_PASSWORD = "password"  # noqa: S105 - the name of a sign-in stage, not a password
 STAGE_TOTP = "totp"
@@ -31,6 +45,17 @@ SETUP_NOT_ALLOWED_MESSAGE = gettext_lazy(
     "認証アプリはすでに登録されています。登録済みのアプリで確認コードを入力してください。"
 )
 VERIFICATION_REQUIRED_MESSAGE = gettext_lazy("この操作の前に、二段階認証の確認コードを入力してください。")
+TOKEN_NEEDS_TWO_FACTOR_MESSAGE = gettext_lazy(
+    "職員のAPIトークンは、認証アプリ（二段階認証）を登録している利用者にだけ発行します。先に認証アプリを登録してください。"
+)
+TOKEN_USER_INACTIVE_MESSAGE = gettext_lazy("利用が停止されているアカウントには、APIトークンを発行できません。")
+
+# Keys look like "tsn_" + 43 URL-safe characters (32 random bytes). The marker lets a secret scanner or a person
+# recognise a leaked tsunagu key; the prefix kept in the database is the marker and the next 8 characters.
+API_KEY_MARKER = "tsn_"
+API_KEY_BYTES = 32
+API_KEY_PREFIX_LENGTH = len(API_KEY_MARKER) + 8
+LAST_USED_PRECISION = datetime.timedelta(minutes=1)
 
 
 def login_record(*, request: HttpRequest, user, stage: str) -> None:  # noqa: ANN001
@@ -131,19 +156,71 @@ def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str)
     return device
 
 
-def api_token_create(*, request: HttpRequest) -> Token:
-    """Issue a new API token for the signed-in, verified user; an earlier token stops working."""
-    user = request.user
-    if not is_verified(user):
-        raise PermissionDenied(VERIFICATION_REQUIRED_MESSAGE)
+@dataclass(frozen=True)
+class IssuedApiToken:
+    """A new token and its key. The key exists only here: the database keeps its hash."""
+
+    token: ApiToken
+    key: str
+
+
+def api_token_issue(*, user, read_only: bool = False, request: HttpRequest | None = None) -> IssuedApiToken:  # noqa: ANN001
+    """Issue `user` a new API token; an earlier one stops working (one token per user, so a user never has to
+    wonder which of several keys is still out there). The only way to make a token (ApiToken.save refuses any
+    other), so every token ever issued has its audit row.
+
+    A user who must pass TOTP on the pages gets a token only while they have a confirmed authenticator."""
+    if not user.is_active:
+        raise PermissionDenied(TOKEN_USER_INACTIVE_MESSAGE)
+    if not api_token_allowed(user):
+        raise PermissionDenied(TOKEN_NEEDS_TWO_FACTOR_MESSAGE)
+    key = API_KEY_MARKER + secrets.token_urlsafe(API_KEY_BYTES)
+    now = timezone.now()
+    days = settings.TSUNAGU_API_TOKEN_DAYS
     with transaction.atomic():
-        replaced, _ = Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
-    audit_record(
-        actor=user, action=AuditAction.CREATE, target_type="api_token", detail={"replaced": bool(replaced)},
-        request=request,
-    )
-    return token
+        # Two issues at once for one user wait for each other here, so the second replaces the first instead of
+        # failing on the one-token-per-user constraint.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        replaced, _ = ApiToken.objects.filter(user=user).delete()
+        token = ApiToken(
+            user=user,
+            prefix=key[:API_KEY_PREFIX_LENGTH],
+            key_hash=api_key_hash(key),
+            read_only=read_only,
+            created_at=now,
+            expires_at=now + datetime.timedelta(days=days),
+        )
+        token.save(issue=True)
+        audit_record(
+            actor=user,
+            action=AuditAction.CREATE,
+            target_type="api_token",
+            target_ids=[token.pk],
+            detail={"replaced": bool(replaced), "read_only": read_only, "days": days},
+            request=request,
+        )
+    return IssuedApiToken(token=token, key=key)
+
+
+def api_token_create(*, request: HttpRequest, read_only: bool = False) -> IssuedApiToken:
+    """The tokens page: issue a token to the signed-in user, whose session must have passed the second factor."""
+    if not is_verified(request.user):
+        raise PermissionDenied(VERIFICATION_REQUIRED_MESSAGE)
+    return api_token_issue(user=request.user, read_only=read_only, request=request)
+
+
+def api_token_delete(*, token: ApiToken, actor, request: HttpRequest | None = None) -> None:  # noqa: ANN001
+    """Revoke one token. An admin revoking someone else's token is named in the row with the owner."""
+    detail: dict = {"revoked": True}
+    if actor is None or actor.pk != token.user_id:
+        detail["user"] = token.user.get_username()
+    with transaction.atomic():
+        token_id = token.pk
+        token.delete()
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target_type="api_token", target_ids=[token_id], detail=detail,
+            request=request,
+        )
 
 
 def api_token_revoke(*, request: HttpRequest) -> bool:
@@ -151,9 +228,17 @@ def api_token_revoke(*, request: HttpRequest) -> bool:
     user = request.user
     if not is_verified(user):
         raise PermissionDenied(VERIFICATION_REQUIRED_MESSAGE)
-    deleted, _ = Token.objects.filter(user=user).delete()
-    if deleted:
-        audit_record(
-            actor=user, action=AuditAction.UPDATE, target_type="api_token", detail={"revoked": True}, request=request
-        )
-    return bool(deleted)
+    token = api_token_for(user)
+    if token is None:
+        return False
+    api_token_delete(token=token, actor=user, request=request)
+    return True
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Note that the token was used. At most once a minute per token: the time is for the owner's overview
+    ("last used"), not an access log (the audit log is that), and an API client should not cost a write each call."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

@@ -25,15 +25,19 @@ __all__ = [
     "MISSING_HEADER_MESSAGE",
     "UNDECODABLE_MESSAGE",
     "UNKNOWN_HEADER_MESSAGE",
+    "UNSAFE_CHARACTER_MESSAGE",
+    "UNSAFE_MORE_MESSAGE",
     "CSVRow",
     "CSVTable",
     "DecodedCSV",
     "ImportFailed",
     "RowError",
     "UndecodableFileError",
+    "UnsafeCharacterError",
     "normalize_header",
     "read_csv_text",
     "read_table",
+    "unsafe_character_errors",
 ]
 
 # Shared by every CSV import: who the audit log names without --user, and the common per-cell messages.
@@ -51,6 +55,14 @@ UNKNOWN_HEADER_MESSAGE = _("見出し「{column}」は使えない列名です�
 DUPLICATE_HEADER_MESSAGE = _("見出し「{column}」が2回以上あります")
 IMPORT_FAILED_MESSAGE = _("{count}件のエラーがあります")
 COLUMN_COUNT_MESSAGE = _("列の数（{count}）が見出しの列の数（{expected}）と合いません")
+UNSAFE_CHARACTER_MESSAGE = _(
+    "{line}行目の「{column}」に、取り込めない制御文字（{codepoint}）があります。文字の向きを変えたり表示を乱したり"
+    "する文字のため、元のファイルから削除してください"
+)
+UNSAFE_MORE_MESSAGE = _("ほかに{count}か所あります")
+# The column named in UNSAFE_CHARACTER_MESSAGE when the header gives no name (the header line itself, or a cell
+# beyond the last heading).
+UNNAMED_COLUMN_LABEL = _("{number}列目")
 
 # Encodings as reported to the user and stored on the import batch.
 UTF8_BOM = "utf-8-sig"
@@ -61,13 +73,33 @@ _HEADER_NOISE = re.compile(r"[\s()]")
 # Python's cp932 codec turns the single bytes 0x80, 0xA0 and 0xFD–0xFF into U+0080 and private-use
 # characters instead of failing; real CP932 text never holds them, nor does any CSV hold NUL (UTF-16 does).
 _NOT_TEXT = re.compile("[\x00\x80\uf8f0-\uf8f3]")
+# Characters no import accepts, anywhere. The bidirectional controls (U+061C, U+200E/U+200F, U+202A–U+202E,
+# U+2066–U+2069) can make a name or an address read differently from what is stored (「Trojan Source」); C0 and C1
+# controls and DEL break screens, CSV and PDF outputs and terminals. Tab, and CR/LF (the CSV's own line breaks,
+# and a line break inside a quoted cell, as Excel writes Alt+Enter), are ordinary text.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# How many places UnsafeCharacterError's message lists; the rest are counted.
+_UNSAFE_SHOWN = 10
 
 
 class UndecodableFileError(ValueError):
-    """The bytes are neither UTF-8 nor CP932."""
+    """The bytes cannot be imported as text: neither UTF-8 nor CP932 (or, in the subclass, unsafe characters)."""
 
-    def __init__(self) -> None:
-        super().__init__(str(UNDECODABLE_MESSAGE))
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or str(UNDECODABLE_MESSAGE))
+
+
+class UnsafeCharacterError(UndecodableFileError):
+    """The text holds control or direction-override characters (see _UNSAFE). A kind of UndecodableFileError, so
+    every import that refuses an unreadable file refuses this one the same way, before any row is read and with
+    nothing written. The message names each place (line, column, code point); `errors` has them as RowErrors."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        shown = [error.message for error in errors[:_UNSAFE_SHOWN]]
+        if len(errors) > _UNSAFE_SHOWN:
+            shown.append(str(UNSAFE_MORE_MESSAGE).format(count=len(errors) - _UNSAFE_SHOWN))
+        super().__init__("／".join(shown))
 
 
 @dataclass(frozen=True)
@@ -105,6 +137,8 @@ def read_csv_text(source: str | Path | bytes | IO[bytes]) -> DecodedCSV:
             continue
         if encoding == UTF8_BOM and not data.startswith(b"\xef\xbb\xbf"):
             encoding = UTF8
+        if unsafe := unsafe_character_errors(text):
+            raise UnsafeCharacterError(unsafe)
         return DecodedCSV(text=text, encoding=encoding, sha256=digest, size=len(data))
     raise UndecodableFileError
 
@@ -159,6 +193,38 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         start = previous_end + 1
         previous_end = reader.line_num
         yield start, record
+
+
+def _unsafe_error(line: int, column: str, character: str) -> RowError:
+    message = str(UNSAFE_CHARACTER_MESSAGE).format(line=line, column=column, codepoint=f"U+{ord(character):04X}")
+    return RowError(line, column, message)
+
+
+def unsafe_character_errors(text: str) -> list[RowError]:
+    """One error for each cell holding a character of _UNSAFE: its line (where its record starts, as for every
+    other error), its column (the heading; 「N列目」 on the header line) and the first such character. Checked on
+    the decoded text by read_csv_text, so every import gets it, whichever way it reads the rows afterwards."""
+    if not _UNSAFE.search(text):
+        return []
+    errors: list[RowError] = []
+    header: list[str] | None = None
+    try:
+        for line, record in _records(text):
+            if header is None:
+                header = [_UNSAFE.sub("", cell).strip() for cell in record]
+            for index, cell in enumerate(record):
+                if found := _UNSAFE.search(cell):
+                    named = line != 1 and index < len(header) and header[index]
+                    column = header[index] if named else str(UNNAMED_COLUMN_LABEL).format(number=index + 1)
+                    errors.append(_unsafe_error(line, column, found.group()))
+    except csv.Error:
+        errors = []  # a record the csv module cannot split: fall back to lines below
+    if not errors:
+        found = _UNSAFE.search(text)
+        assert found is not None
+        line = text.count("\n", 0, found.start()) + 1
+        errors.append(_unsafe_error(line, "", found.group()))
+    return errors
 
 
 def read_table(

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tsunagu.accounts.selectors import has_confirmed_totp, two_factor_required
+from tsunagu.accounts.services import api_token_issue
 from tsunagu.audit.models import AuditEntry
 from tsunagu.testing.factories import PASSWORD
 
@@ -40,3 +42,12 @@ def audit_rows(action: str) -> list[AuditEntry]:
 
 def is_signed_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
+
+
+
+def issued_key(user, *, read_only: bool = False) -> str:
+    """An API key for `user`, issued by the one issuing service (which writes its audit row). A staff user is
+    issued one only with a confirmed authenticator, so one is registered first, as the tokens page requires."""
+    if two_factor_required(user) and not has_confirmed_totp(user):
+        confirmed_device(user)
+    return api_token_issue(user=user, read_only=read_only).key

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 from django_otp import login as otp_login
-from rest_framework.authtoken.models import Token
 
+from tsunagu.accounts.models import ApiToken
 from tsunagu.testing.accounts import confirmed_device, is_signed_in
 from tsunagu.testing.factories import PASSWORD
 
@@ -52,7 +52,7 @@ def test_post_without_csrf_token_is_refused(url, ward):
     response = client.post(url, {"username": "ward_officer", "password": "x", "otp_token": "123456"})
     assert response.status_code == 403
     assert is_signed_in(client)
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_login_with_the_pages_csrf_token_works(ward):
@@ -71,4 +71,4 @@ def test_token_form_with_csrf_token_works(ward):
     client = _verified_csrf_client(ward.ward_officer)
     token = _csrf_token(client.get("/accounts/tokens/").content.decode())
     assert client.post("/accounts/tokens/", {"csrfmiddlewaretoken": token}).status_code == 200
-    assert Token.objects.filter(user=ward.ward_officer).exists()
+    assert ApiToken.objects.filter(user=ward.ward_officer).exists()

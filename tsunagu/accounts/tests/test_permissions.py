@@ -1,9 +1,8 @@
 import pytest
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 
 from tsunagu.accounts.permissions import TWO_FACTOR_REQUIRED_API_MESSAGE
-from tsunagu.testing.accounts import sign_in
+from tsunagu.testing.accounts import issued_key, sign_in
 
 PROBE = "/api/probe/"
 pytestmark = pytest.mark.urls("tsunagu.accounts.tests.probe_urls")
@@ -23,8 +22,8 @@ def test_staff_session_after_second_factor_passes(ward, verified_client):
 
 
 def test_staff_token_passes_without_a_session(client, ward):
-    token = Token.objects.create(user=ward.ward_officer)
-    response = client.get(PROBE, HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = issued_key(ward.ward_officer)  # with the confirmed authenticator a staff token requires
+    response = client.get(PROBE, HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert response.json() == {"user": "ward_officer"}
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy
@@ -21,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ..forms import FORM_ERRORS_ID, SignInForm, TotpCodeForm
+from ..forms import FORM_ERRORS_ID, ApiTokenForm, SignInForm, TotpCodeForm
 from ..selectors import api_token_for, has_confirmed_totp, is_verified, two_factor_required
 from ..services import (
     STAGE_PASSWORD,
@@ -183,9 +184,24 @@ def _verified_or_redirect(request: HttpRequest) -> HttpResponse | None:
 def tokens(request: HttpRequest) -> HttpResponse:
     if (refusal := _verified_or_redirect(request)) is not None:
         return refusal
-    # The key is shown in this one response only; later pages say only that a token exists.
-    new_key = api_token_create(request=request).key if request.method == "POST" else ""
-    return render(request, "accounts/tokens.html", {"token": api_token_for(request.user), "new_key": new_key})
+    # The key is shown in this one response only; later pages show only its first characters.
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
+    new_key = ""
+    if form.is_bound and form.is_valid():
+        new_key = api_token_create(request=request, read_only=form.cleaned_data["read_only"]).key
+        form = ApiTokenForm()
+    token = api_token_for(request.user)
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "token": token,
+            "token_expired": token is not None and token.expires_at <= timezone.now(),
+            "new_key": new_key,
+            "form": form,
+            "token_days": settings.TSUNAGU_API_TOKEN_DAYS,
+        },
+    )
 
 
 @never_cache

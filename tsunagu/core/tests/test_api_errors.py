@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.test import Client
 from rest_framework import exceptions
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIRequestFactory
 
 from tsunagu.core.api import (
@@ -21,6 +20,7 @@ from tsunagu.core.api import (
     exception_handler,
     validation_error_body,
 )
+from tsunagu.testing.accounts import issued_key
 from tsunagu.testing.factories import UserFactory
 
 
@@ -141,8 +141,7 @@ def test_an_unexpected_exception_is_left_to_become_a_500():
 
 @pytest.fixture
 def token_client(db):
-    token = Token.objects.create(user=UserFactory(username="api_user"))
-    return Client(headers={"Authorization": f"Token {token.key}"})
+    return Client(headers={"Authorization": f"Token {issued_key(UserFactory(username='api_user'))}"})
 
 
 def test_wrong_method_is_405_in_japanese(token_client):

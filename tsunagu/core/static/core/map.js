@@ -28,7 +28,7 @@
   function popupContent(props, labels) {
     var box = document.createElement("div");
     var title = document.createElement("div");
-    title.style.fontWeight = "bold";
+    title.className = "map-popup__title";
     title.textContent = props.name || "";
     box.appendChild(title);
     if (props.kind === "person") {
