@@ -1,9 +1,32 @@
-"""One page of a list: the window every list page and its audit entry share."""
+"""One page of a list: the window every list page and its audit entry share, and the page number asked for."""
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+
+# Far past the end of any list (a million residents at ten a page is 100,000 pages), yet small enough that
+# page × page size stays well inside a 64-bit database integer: ?page=9223372036854775807 cannot overflow.
+MAX_PAGE_NUMBER = 1_000_000_000
+
+
+def page_number(request_or_value: object, *, param: str = "page") -> int:
+    """The page asked for, from a request's query string (``?page=``) or a value already taken from one:
+    a whole number from 1 to MAX_PAGE_NUMBER. Anything else (missing, blank, negative, "abc", "1.5") is page 1;
+    a number past the end is clamped here and becomes the last page in `take_page` or Paginator.get_page."""
+    query = getattr(request_or_value, "GET", None)  # an HttpRequest (or a DRF Request, which passes it on)
+    value = query.get(param) if query is not None else request_or_value
+    if isinstance(value, bool):
+        return 1
+    if isinstance(value, int):
+        number = value
+    else:
+        text = "" if value is None else str(value).strip()
+        if not (text.isascii() and text.isdigit()):
+            return 1
+        # Over twelve digits is past any list: never hand int() a string of thousands of digits.
+        number = int(text) if len(text) <= 12 else MAX_PAGE_NUMBER
+    return max(1, min(number, MAX_PAGE_NUMBER))
 
 
 @dataclass(kw_only=True)
@@ -26,9 +49,11 @@ class PageWindow:
 
 
 def take_page(qs: QuerySet, *, page: int, page_size: int, max_page_size: int) -> tuple[list[Any], PageWindow]:
-    """The rows of one page (page and size clamped to sensible values) and where it sits in the whole."""
+    """The rows of one page and where it sits in the whole. The size is clamped to 1..max_page_size; a page
+    before the first is the first, one past the end (however large) is the last, as Paginator.get_page does."""
     page_size = max(1, min(page_size, max_page_size))
-    page = max(1, page)
     total = qs.count()
+    last = max(1, -(-total // page_size))
+    page = max(1, min(page, last))
     rows = list(qs[(page - 1) * page_size : page * page_size])
     return rows, PageWindow(total=total, page=page, page_size=page_size)
