@@ -48,12 +48,17 @@ class PageWindow:
         return self.page > 1
 
 
-def take_page(qs: QuerySet, *, page: int, page_size: int, max_page_size: int) -> tuple[list[Any], PageWindow]:
-    """The rows of one page and where it sits in the whole. The size is clamped to 1..max_page_size; a page
-    before the first is the first, one past the end (however large) is the last, as Paginator.get_page does."""
+def take_page(
+    qs: QuerySet, *, page: int, page_size: int, max_page_size: int, past_end_is_last: bool = True
+) -> tuple[list[Any], PageWindow]:
+    """The rows of one page and where it sits in the whole. The size is clamped to 1..max_page_size and a page
+    before the first is the first. A page past the end (however large) is the last, as Paginator.get_page
+    does, for people following links. ``past_end_is_last=False`` (the API) keeps the number asked for and
+    returns no rows, so a client that reads pages until one comes back empty stops; the number is still
+    clamped to MAX_PAGE_NUMBER, so the offset cannot overflow the database's integers."""
     page_size = max(1, min(page_size, max_page_size))
     total = qs.count()
     last = max(1, -(-total // page_size))
-    page = max(1, min(page, last))
-    rows = list(qs[(page - 1) * page_size : page * page_size])
+    page = max(1, min(page, last if past_end_is_last else MAX_PAGE_NUMBER))
+    rows = list(qs[(page - 1) * page_size : page * page_size]) if page <= last else []
     return rows, PageWindow(total=total, page=page, page_size=page_size)

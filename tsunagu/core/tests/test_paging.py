@@ -84,3 +84,19 @@ def test_take_page_of_an_empty_list_is_page_one(db):
     rows, window = take_page(Person.objects.none(), page=int(HUGE), page_size=3, max_page_size=100)
 
     assert (rows, window.page, window.pages) == ([], 1, 1)
+
+
+def test_take_page_can_answer_past_the_end_with_an_empty_page(db):
+    # The API's way: a client reading pages until one is empty must get the empty one, not the last again.
+    for _ in range(7):
+        PersonFactory()
+    qs = Person.objects.order_by("pk")
+
+    rows, window = take_page(qs, page=4, page_size=3, max_page_size=100, past_end_is_last=False)
+    assert (rows, window.page, window.pages, window.has_next) == ([], 4, 3, False)
+
+    rows, window = take_page(qs, page=int(HUGE), page_size=3, max_page_size=100, past_end_is_last=False)
+    assert (rows, window.page) == ([], MAX_PAGE_NUMBER)
+
+    rows, window = take_page(qs, page=3, page_size=3, max_page_size=100, past_end_is_last=False)
+    assert ([p.pk for p in rows], window.page) == ([qs.last().pk], 3)
