@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import translation
 
 from tsunagu.audit.triggers import drop_audit_triggers, install_audit_triggers
+from tsunagu.testing.concurrency import Together
 from tsunagu.testing.personas import build_ward
 
 
@@ -51,3 +52,9 @@ def japanese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def together(audit_triggers_off_for_flush, monkeypatch):
+    """Run writes at the same moment from several threads (tsunagu.testing.concurrency.Together)."""
+    return Together(monkeypatch)

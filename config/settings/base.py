@@ -99,9 +99,16 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'tsunagu.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL and a busy timeout let the dev server and an import run side by side.
+    # WAL and a busy timeout let the dev server and an import run side by side. Immediate transactions take the
+    # write lock when they begin, so a second writer waits for it (up to the timeout, in seconds). A deferred
+    # transaction would read first and then fail at once with "database is locked" on its first write, because
+    # SQLite cannot upgrade a read that another writer has made stale.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

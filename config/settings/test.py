@@ -1,5 +1,9 @@
 """The test suite. DATABASE_URL selects SQLite (default) or PostgreSQL; make test runs both."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *
 
 DEBUG = False
@@ -7,3 +11,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 AXES_ENABLED = True
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min"}}
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not Django's in-memory test database: threads in the concurrency tests need connections of their
+    # own to one database, as the web server's threads have (an in-memory database shares one cache between
+    # threads and fails at once with "table is locked" instead of waiting). One file per process: pytest-xdist
+    # workers and other checkouts on the machine each get theirs; Django deletes it when the run ends.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"tsunagu-test-{os.getpid()}.sqlite3"),
+    }

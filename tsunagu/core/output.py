@@ -6,6 +6,17 @@ holds others (髙, 﨑) only through the IBM/NEC extension codes, which Shift_JI
 Python's and Windows' encoders treat differently. Such characters are mapped to their standard form where one
 is known (髙→高, 﨑→崎, 𠮷→吉, é→e), otherwise replaced by 〓; every change is reported with its line and
 column, and the writers append a note to the file. The UTF-8 and XLSX writers keep every character.
+
+Formula injection (OWASP "CSV injection"): one rule, ``formula_like``, decides in every format whether a text
+cell could be read as a formula. It looks at the text as the spreadsheet will see it: after CP932 fitting
+(which turns ﹦ into =, a lone combining mark into nothing) and after the width/compatibility folding readers
+apply (Japanese Excel takes ＝ and ＋ typed or read as = and +; NFKC stands in for that). Leading spaces,
+invisible format characters and combining marks are skipped; if what follows is = + - @ or − (CP932 writes −
+as －), or the cell starts with a tab or carriage return, the cell is formula-like. CSV cannot type a cell,
+so such a cell is written with a leading apostrophe (the text shows it, nothing runs). XLSX writes the
+same cells, unchanged, as string cells carrying Excel's own "leading apostrophe" flag (quotePrefix): never
+a formula when opened, and still text if someone edits the cell. The check runs last, on the text exactly
+as written.
 """
 
 from __future__ import annotations
@@ -36,6 +47,7 @@ __all__ = [
     "CsvEncoding",
     "OutputReport",
     "cp932_fit",
+    "formula_like",
     "write_csv",
     "write_xlsx",
 ]
@@ -184,9 +196,34 @@ def _as_text(value: Cell) -> str:
     return str(value)
 
 
-def _guard_formula(text: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet software (CSV injection, OWASP).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# What Excel, LibreOffice Calc and Google Sheets take as the start of a formula. − (U+2212) is here because
+# CP932 spells it 0x817C, which every reader decodes as － (FULLWIDTH HYPHEN-MINUS), i.e. a minus.
+_FORMULA_STARTS = frozenset("=+-@\u2212")
+# A tab or carriage return at the very start also makes some readers evaluate what follows (OWASP).
+_FORMULA_CONTROLS = frozenset("\t\r")
+# Skipped before the first meaningful character: readers trim spaces and show invisible characters as nothing.
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Mc", "Me"})
+
+
+def formula_like(text: str, *, cp932: bool = False) -> bool:
+    """True if a spreadsheet could read ``text`` as a formula. ``cp932``: ``text`` is written in CP932 (it must
+    already be fitted), so judge the characters a reader decodes from those bytes."""
+    if cp932:
+        text = text.encode("cp932").decode("cp932")
+    for char in text:
+        # NFKC per character: ＝ ﹦ ⁼ ₌ → =, ＋ ﹢ ⁺ → +, － ﹣ → -, ＠ ﹫ → @, ⁻ → −, 　 → space.
+        for folded in unicodedata.normalize("NFKC", char):
+            if folded in _FORMULA_CONTROLS:
+                return True
+            if unicodedata.category(folded) in _INVISIBLE_CATEGORIES:
+                continue
+            return folded in _FORMULA_STARTS
+    return False
+
+
+def _guard_formula(text: str, *, cp932: bool = False) -> str:
+    # The apostrophe is what Excel itself writes before text that would otherwise be a formula.
+    return "'" + text if formula_like(text, cp932=cp932) else text
 
 
 def write_csv(
@@ -195,30 +232,34 @@ def write_csv(
     """CSV bytes (CRLF line ends, as Excel writes them) and the report of replaced characters. When something
     was replaced, a blank line and a note listing every replacement end the file."""
     report = OutputReport()
+    cp932 = encoding == CsvEncoding.CP932
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
 
-    def fit(value: Cell, line: int, column: str) -> str:
+    def fit(value: Cell, line: int, column: str | None = None) -> str:
+        """The cell as written; ``column`` None: the cell is a header, named in the report as written."""
         text = _as_text(value)
         if not isinstance(value, str):
             return text
-        text = _guard_formula(text)
-        if encoding == CsvEncoding.CP932:
+        changes: list[tuple[str, str]] = []
+        if cp932:
             text, changes = cp932_fit(text)
-            report.changes.extend(CharacterChange(o, r, line, column) for o, r in changes)
+        # After fitting: fitting can turn a harmless character into a trigger (﹦ → =, a lone mark → nothing).
+        text = _guard_formula(text, cp932=cp932)
+        report.changes.extend(CharacterChange(o, r, line, text if column is None else column) for o, r in changes)
         return text
 
     # Column names in the report are the header as written to the file, so the note can always be encoded.
-    written_headers = [fit(h, 1, h) for h in headers]
+    written_headers = [fit(str(h), 1) for h in headers]
     writer.writerow(written_headers)
     for line, row in enumerate(rows, start=2):
         writer.writerow([fit(value, line, written_headers[i]) for i, value in enumerate(row)])
     if report.changed:
         writer.writerow([])
-        cp932 = encoding == CsvEncoding.CP932
         writer.writerow([NOTE_HEADING.format(encoding="Shift_JIS（CP932）" if cp932 else "UTF-8")])
         for note in report.summary_lines(cp932=cp932):
-            writer.writerow([note])
+            # A note starts with the replaced character, which a reader could fold into a trigger.
+            writer.writerow([_guard_formula(note, cp932=cp932)])
     return buffer.getvalue().encode(encoding.value), report
 
 
@@ -226,7 +267,8 @@ def write_xlsx(
     headers: Sequence[str], rows: Iterable[Sequence[Cell]], *, sheet_title: str = ""
 ) -> tuple[bytes, OutputReport]:
     """An .xlsx workbook with one sheet: bold header, frozen first row, dates as date cells, every string a
-    string cell (never a formula). XLSX holds all of Unicode; only control characters are replaced (〓)."""
+    string cell (never a formula); formula-like strings also carry quotePrefix, Excel's leading apostrophe.
+    XLSX holds all of Unicode; only control characters are replaced (〓)."""
     report = OutputReport()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=(sheet_title or "Sheet1")[:31])
@@ -243,6 +285,9 @@ def write_xlsx(
         result = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             result.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+            # The CSV rule, in XLSX's own form: the text is kept as is and stays text when edited in Excel.
+            if formula_like(value):
+                result.quotePrefix = True
         elif isinstance(value, datetime.date):
             result.number_format = "yyyy/mm/dd"
         if bold:

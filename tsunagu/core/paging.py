@@ -1,24 +1,32 @@
-"""One page of a list: the window every list page and its audit entry share."""
+"""One page of a list: the window every list page and its audit entry share, and the page number asked for."""
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
-# No list has this many pages; a larger number is clamped before it reaches a query (64-bit OFFSET).
-MAX_PAGE = 1_000_000
+# Far past the end of any list (a million residents at ten a page is 100,000 pages), yet small enough that
+# page × page size stays well inside a 64-bit database integer: ?page=9223372036854775807 cannot overflow.
+MAX_PAGE_NUMBER = 1_000_000_000
 
 
-def page_number(value: "HttpRequest | object") -> int:
-    """The page asked for (a request's ?page=, or a value): 1 when missing or unreadable, never above MAX_PAGE."""
-    if isinstance(value, HttpRequest):
-        value = value.GET.get("page", "1")
-    try:
-        number = int(str(value).strip())
-    except ValueError:
+def page_number(request_or_value: object, *, param: str = "page") -> int:
+    """The page asked for, from a request's query string (``?page=``) or a value already taken from one:
+    a whole number from 1 to MAX_PAGE_NUMBER. Anything else (missing, blank, negative, "abc", "1.5") is page 1;
+    a number past the end is clamped here and becomes the last page in `take_page` or Paginator.get_page."""
+    query = getattr(request_or_value, "GET", None)  # an HttpRequest (or a DRF Request, which passes it on)
+    value = query.get(param) if query is not None else request_or_value
+    if isinstance(value, bool):
         return 1
-    return min(max(1, number), MAX_PAGE)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = "" if value is None else str(value).strip()
+        if not (text.isascii() and text.isdigit()):
+            return 1
+        # Over twelve digits is past any list: never hand int() a string of thousands of digits.
+        number = int(text) if len(text) <= 12 else MAX_PAGE_NUMBER
+    return max(1, min(number, MAX_PAGE_NUMBER))
 
 
 @dataclass(kw_only=True)
@@ -40,10 +48,17 @@ class PageWindow:
         return self.page > 1
 
 
-def take_page(qs: QuerySet, *, page: int, page_size: int, max_page_size: int) -> tuple[list[Any], PageWindow]:
-    """The rows of one page (page and size clamped to sensible values) and where it sits in the whole."""
+def take_page(
+    qs: QuerySet, *, page: int, page_size: int, max_page_size: int, past_end_is_last: bool = True
+) -> tuple[list[Any], PageWindow]:
+    """The rows of one page and where it sits in the whole. The size is clamped to 1..max_page_size and a page
+    before the first is the first. A page past the end (however large) is the last, as Paginator.get_page
+    does, for people following links. ``past_end_is_last=False`` (the API) keeps the number asked for and
+    returns no rows, so a client that reads pages until one comes back empty stops; the number is still
+    clamped to MAX_PAGE_NUMBER, so the offset cannot overflow the database's integers."""
     page_size = max(1, min(page_size, max_page_size))
-    page = max(1, page)
     total = qs.count()
-    rows = list(qs[(page - 1) * page_size : page * page_size])
+    last = max(1, -(-total // page_size))
+    page = max(1, min(page, last if past_end_is_last else MAX_PAGE_NUMBER))
+    rows = list(qs[(page - 1) * page_size : page * page_size]) if page <= last else []
     return rows, PageWindow(total=total, page=page, page_size=page_size)

@@ -62,7 +62,12 @@ class PersonListApi(APIView):
             include_former=data["include_former"],
         )
         result = person_search(
-            user=request.user, filters=filters, page=data["page"], page_size=data["page_size"], request=request
+            user=request.user,
+            filters=filters,
+            page=data["page"],
+            page_size=data["page_size"],
+            request=request,
+            past_end_is_last=False,  # a client reading pages until one is empty must get the empty one
         )
         full_ids = policy.full_level_ids(request.user, [p.pk for p in result.persons])
         return Response(

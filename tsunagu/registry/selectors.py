@@ -76,10 +76,16 @@ def person_search(
     page: int = 1,
     page_size: int = 50,
     request: HttpRequest | None = None,
+    past_end_is_last: bool = True,
 ) -> PersonPage:
-    """One page of matching residents. Records a search (or list) entry naming exactly the persons shown."""
+    """One page of matching residents. Records a search (or list) entry naming exactly the persons shown.
+    A page past the end is the last one, or (``past_end_is_last=False``, the API) empty: see take_page."""
     persons, window = take_page(
-        person_queryset(user=user, filters=filters), page=page, page_size=page_size, max_page_size=SEARCH_MAX_PAGE_SIZE
+        person_queryset(user=user, filters=filters),
+        page=page,
+        page_size=page_size,
+        max_page_size=SEARCH_MAX_PAGE_SIZE,
+        past_end_is_last=past_end_is_last,
     )
     audit_record(
         actor=user,

@@ -44,7 +44,6 @@ def is_signed_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
 
 
-
 def issued_key(user, *, read_only: bool = False) -> str:
     """An API key for `user`, issued by the one issuing service (which writes its audit row). A staff user is
     issued one only with a confirmed authenticator, so one is registered first, as the tokens page requires."""

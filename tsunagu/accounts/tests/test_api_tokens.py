@@ -11,7 +11,6 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.accounts.authentication import (
     TOKEN_EXPIRED_MESSAGE,
     TOKEN_READ_ONLY_MESSAGE,
@@ -25,10 +24,10 @@ from tsunagu.accounts.services import (
     TOKEN_USER_INACTIVE_MESSAGE,
     api_token_issue,
 )
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.core.api import AUTHENTICATION_FAILED_MESSAGE, METHOD_NOT_ALLOWED_MESSAGE
-
-from tsunagu.testing.factories import UserFactory
 from tsunagu.testing.accounts import audit_rows, confirmed_device, issued_key
+from tsunagu.testing.factories import UserFactory
 
 TOKENS = "/accounts/tokens/"
 PERSONS = "/api/persons/"

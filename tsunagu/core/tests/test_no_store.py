@@ -9,8 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from tsunagu.testing.accounts import issued_key
 from tsunagu.core.middleware import NoStoreMiddleware
+from tsunagu.testing.accounts import issued_key
 
 
 def no_store(response) -> bool:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.core.csvio import UNSAFE_CHARACTER_MESSAGE
+from tsunagu.core.import_command import FAILED_MESSAGE
 from tsunagu.people.importing import ImportFailed, RowError, residents_import
-from tsunagu.people.management.commands.import_residents import FAILED_MESSAGE
 from tsunagu.people.models import Person
 
 DATA = Path(__file__).parent / "data"

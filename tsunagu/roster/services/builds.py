@@ -41,14 +41,27 @@ def _insert_select(table: str, columns: list[str], select_sql: str, params: tupl
         cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {select_sql}", params)
 
 
+def _serialise_builds() -> None:
+    """Make builds wait for each other, so that each one's number (highest + 1) is free when it inserts.
+
+    PostgreSQL: a lock on the build table in a mode that conflicts with itself and with writes, not with reads,
+    held to the end of the transaction. SQLite needs nothing here: its transactions are immediate
+    (config/settings/base.py), so a second build already waits for the write lock when it begins."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {RosterBuild._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+
+
 def roster_build(*, user=None, day: datetime.date | None = None) -> RosterBuild:  # noqa: ANN001
     """Apply every active rule to the whole registry and keep the result as a new build.
 
     Set-based: one INSERT … SELECT per rule for the reasons, one for the entries. Moved-out and deceased
-    residents are never listed."""
+    residents are never listed. Builds started at the same time run one after the other."""
     day = day or timezone.localdate()
-    rules = list(RosterRule.objects.filter(is_active=True))
     with transaction.atomic():
+        _serialise_builds()
+        # Read inside the lock: a build started after a rule change applies the changed rules.
+        rules = list(RosterRule.objects.filter(is_active=True))
         number = (RosterBuild.objects.aggregate(n=Max("number"))["n"] or 0) + 1
         build = RosterBuild.objects.create(
             number=number,

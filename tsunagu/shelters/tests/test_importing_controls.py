@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tsunagu.access.models import AuditEntry
+from tsunagu.audit.models import AuditEntry
 from tsunagu.core.csvio import UNSAFE_CHARACTER_MESSAGE, RowError
 from tsunagu.shelters.management.commands.import_shelters import FAILED_MESSAGE
 from tsunagu.shelters.models import Shelter

@@ -4,11 +4,11 @@ tsunagu.core.csvio): the page names the line, the column and the code point, and
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tsunagu.access.models import AuditAction, AuditEntry
+from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.core.csvio import UNSAFE_CHARACTER_MESSAGE
 from tsunagu.people.models import Consent
 
-REPLIES_URL = reverse("people:consent_replies")
+REPLIES_URL = reverse("consent:replies")
 
 
 def test_a_control_character_in_an_uploaded_reply_file_is_refused_on_the_page(ward, verified_client):

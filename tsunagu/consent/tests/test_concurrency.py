@@ -1,0 +1,59 @@
+"""Issue 6, item 10: consent withdrawals recorded at the same moment (three clerks entering reply slips) all
+succeed, or, for the same person, the later ones get the Japanese message that there is no agreement left to
+withdraw; never "database is locked" or a duplicate row."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditHead
+from tsunagu.audit.services import audit_record
+from tsunagu.consent import services
+from tsunagu.core.wareki import today_jst
+from tsunagu.people.models import Consent, ConsentGivenBy, ConsentStatus
+
+
+def withdraw(ward, person):
+    return lambda: services.consent_withdraw(
+        person=person,
+        decided_on=today_jst(),
+        given_by=ConsentGivenBy.FAMILY,
+        method="電話",
+        recorded_by=ward.ward_officer,
+    )
+
+
+@pytest.fixture
+def head(ward):
+    # A working ward's log has its head row; creating the very first one is not what these tests are about.
+    audit_record(actor=None, action=AuditAction.VIEW, username="system")
+    return AuditHead.objects.get().seq
+
+
+def test_three_simultaneous_withdrawals_for_three_persons_all_succeed(ward, together, head):
+    persons = [ward.people.a1_agreed, ward.people.a2_agreed, ward.people.b1_agreed]
+    # All three read the current consent before any of them writes, unless writes are serialised.
+    together.meet_before(Consent.objects, "create", parties=3)
+
+    results = together.run(*(withdraw(ward, p) for p in persons))
+
+    assert [type(r) for r in results] == [Consent] * 3, results
+    assert [r.person_id for r in results] == [p.pk for p in persons]
+    for person in persons:
+        assert Consent.objects.current_for(person).status == ConsentStatus.WITHDRAWN
+    logged = AuditEntry.objects.filter(seq__gt=head, action=AuditAction.UPDATE, target_type="person")
+    assert sorted(e.target_ids[0] for e in logged) == sorted(p.pk for p in persons)
+
+
+def test_three_simultaneous_withdrawals_for_one_person_record_one_and_explain_the_others(ward, together, head):
+    person = ward.people.a1_agreed
+    together.meet_before(Consent.objects, "create", parties=3)
+
+    results = together.run(*(withdraw(ward, person) for _ in range(3)))
+
+    recorded = [r for r in results if isinstance(r, Consent)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert (len(recorded), len(refused)) == (1, 2), results
+    message = str(services.WITHDRAW_WITHOUT_AGREEMENT_MESSAGE).format(status=ConsentStatus.WITHDRAWN.label)
+    assert [error.messages for error in refused] == [[message], [message]]
+    assert Consent.objects.filter(person=person, status=ConsentStatus.WITHDRAWN).count() == 1
+    assert AuditEntry.objects.filter(seq__gt=head, action=AuditAction.UPDATE, target_ids=[person.pk]).count() == 1
