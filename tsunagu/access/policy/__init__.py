@@ -23,7 +23,7 @@ from .capabilities import (
     capability_required,
     require_capability,
 )
-from .grants import DetailLevel, Grant, today
+from .grants import DETAIL_FIELDS, DetailLevel, Grant, today
 from .persons import (
     detail_level,
     full_level_ids,
@@ -38,6 +38,7 @@ from .viewer import Viewer, attach_viewer, viewer_for
 
 __all__ = [
     "CAPABILITIES",
+    "DETAIL_FIELDS",
     "Capability",
     "CapabilityDenied",
     "DetailLevel",

@@ -18,6 +18,57 @@ class DetailLevel(StrEnum):
     COMMUNITY = "community"  # agreement holders: the roster's items (49条の10), nothing internal
 
 
+# What each detail level may show of a person, in every page, export, map and API: Person field names, plus
+# "roster_reasons" (避難支援等を必要とする事由 as the roster build recorded them). The community level is the
+# roster's items as 災害対策基本法 49条の10 lists them and nothing else: no 宛名番号, household, history,
+# consent records, nor the ward's support attributes (要介護度, 手帳, 難病 …).
+COMMUNITY_FIELDS: frozenset[str] = frozenset(
+    {
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "birth_date",
+        "sex",
+        "town",
+        "address",
+        "address_extra",
+        "phone",
+        "roster_reasons",
+    }
+)
+SUPPORT_FIELDS: frozenset[str] = frozenset(
+    {
+        "care_level",
+        "physical_disability_type",
+        "physical_disability_grade",
+        "intellectual_disability_grade",
+        "mental_disability_grade",
+        "intractable_disease",
+        "lives_alone",
+        "elderly_only_household",
+    }
+)
+FULL_FIELDS: frozenset[str] = (
+    COMMUNITY_FIELDS
+    | SUPPORT_FIELDS
+    | {
+        "resident_number",
+        "household",
+        "status",
+        "status_changed_on",
+        "latitude",
+        "longitude",
+        "events",
+        "consents",
+    }
+)
+DETAIL_FIELDS: dict[DetailLevel, frozenset[str]] = {
+    DetailLevel.COMMUNITY: COMMUNITY_FIELDS,
+    DetailLevel.FULL: FULL_FIELDS,
+}
+
+
 @dataclass(frozen=True)
 class Grant:
     """One reason a user may see some residents of one data scope."""
