@@ -227,6 +227,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The TrueType font embedded in printed forms (PDF); empty means Debian's IPAex Gothic (fonts-ipaexfont).
+TSUNAGU_PDF_FONT = env("TSUNAGU_PDF_FONT", default="")
 # The ordinance mode for sharing the roster in normal times: "required", "presumed" or "opt_out" (docs/consent.md).
 TSUNAGU_ROSTER_CONSENT_MODE = env("TSUNAGU_ROSTER_CONSENT_MODE", default="required")
 

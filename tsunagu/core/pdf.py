@@ -26,7 +26,7 @@ class FontMissingError(RuntimeError):
 @cache
 def japanese_font() -> str:
     """Register the embedded Japanese font once and return its name for reportlab."""
-    configured = getattr(settings, "TSUNAGU_PDF_FONT", "")
+    configured = settings.TSUNAGU_PDF_FONT
     for candidate in (configured, *FONT_CANDIDATES):
         if candidate and Path(candidate).is_file():
             pdfmetrics.registerFont(TTFont(FONT_NAME, candidate))
