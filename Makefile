@@ -39,8 +39,9 @@ system-deps:
 messages: venv
 	cd tsunagu && ../$(BIN)/django-admin compilemessages --ignore=.venv >/dev/null
 
+# var/audit holds the audit log's checkpoint files (docs/deploy.md); `make clean` removes them with the database.
 var:
-	mkdir -p var
+	mkdir -p var var/audit
 
 demo-data: venv messages var
 	$(BIN)/python manage.py migrate --noinput
@@ -63,6 +64,7 @@ audit-deps: venv
 
 check-deploy: venv
 	DJANGO_SECRET_KEY=check-deploy-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-0123456789abcdef \
+	TSUNAGU_AUDIT_KEY=check-deploy-audit-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-0123456789abcdef \
 	DATABASE_URL=sqlite:///var/check.sqlite3 DJANGO_ALLOWED_HOSTS=tsunagu.example.jp \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING --settings=config.settings.production
 

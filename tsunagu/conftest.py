@@ -1,5 +1,5 @@
 """Shared fixtures: the small ward with its named personas (tsunagu.testing.personas), a client that has
-passed the second factor, and the audit triggers around transactional tests."""
+passed the second factor, the audit triggers around transactional tests, and a checkpoint directory per test."""
 
 from types import SimpleNamespace
 
@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
+from tsunagu.audit import checkpoint
 from tsunagu.audit.triggers import drop_audit_triggers, install_audit_triggers
 from tsunagu.testing.concurrency import Together
 from tsunagu.testing.personas import build_ward
@@ -43,6 +44,20 @@ def audit_triggers_off_for_flush(transactional_db):
     install_audit_triggers(connection)
     yield
     drop_audit_triggers(connection)
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoints(request, settings, tmp_path_factory, monkeypatch):
+    """Every test starts from an empty audit log, so it gets an empty checkpoint directory too (lines left by
+    another test would name entries this one never wrote). A checkpoint line is written when the entry's
+    transaction commits; a test under the `db` fixture runs in a transaction that is rolled back, never
+    committed, so there the line is written at once. Transactional tests commit for real and keep the real hook.
+    Yields the directory."""
+    directory = tmp_path_factory.mktemp("audit")
+    settings.TSUNAGU_AUDIT_DIR = directory
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        monkeypatch.setattr(checkpoint, "run_after_commit", lambda write: write())
+    return directory
 
 
 @pytest.fixture(autouse=True)

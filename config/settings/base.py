@@ -150,6 +150,16 @@ OTP_TOTP_ISSUER = "tsunagu"
 # API tokens stop working this many days after they are issued (docs/api.md); the owner issues a new one.
 TSUNAGU_API_TOKEN_DAYS = env.int("TSUNAGU_API_TOKEN_DAYS", default=90)
 
+# The audit log (docs/deploy.md, "Audit log"). Its chain is keyed (HMAC) with a key that must never be stored in
+# the database, so that whoever can write the audit tables cannot recompute it. A fixed key is acceptable only for
+# local runs and tests; production settings refuse to start without a real one. Keys retired by a rotation stay
+# listed (comma-separated) so the entries they signed still verify.
+LOCAL_AUDIT_KEY = "insecure-local-only-audit-key-change-me"
+TSUNAGU_AUDIT_KEY = env("TSUNAGU_AUDIT_KEY", default=LOCAL_AUDIT_KEY)
+TSUNAGU_AUDIT_OLD_KEYS = env.list("TSUNAGU_AUDIT_OLD_KEYS", default=[])
+# Where each committed entry's checkpoint line is appended: outside the database, owned by the app's user only.
+TSUNAGU_AUDIT_DIR = Path(env("TSUNAGU_AUDIT_DIR", default=str(BASE_DIR / "var" / "audit")))
+
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "tsunagu" / "locale"]

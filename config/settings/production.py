@@ -1,10 +1,22 @@
 """Production: PostgreSQL via DATABASE_URL, HTTPS only, secrets from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *
-from .base import env
+from .base import LOCAL_AUDIT_KEY, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without a real key
+
+# The audit chain's key: no default here either. It must be the production server's own, long, and not the secret
+# key (which signs sessions and may be shared more widely), so that knowing one never gives the other.
+TSUNAGU_AUDIT_KEY = env("TSUNAGU_AUDIT_KEY", default="")
+if len(TSUNAGU_AUDIT_KEY) < 32 or TSUNAGU_AUDIT_KEY in (LOCAL_AUDIT_KEY, SECRET_KEY):
+    raise ImproperlyConfigured(
+        "Set TSUNAGU_AUDIT_KEY to a random secret of at least 32 characters, different from DJANGO_SECRET_KEY "
+        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'); it keys the audit log's hash chain "
+        "and must be kept outside the database and backed up apart from it (docs/deploy.md, \"Audit log\")."
+    )
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 

@@ -20,3 +20,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"tsunagu-test-{os.getpid()}.sqlite3"),
     }
+
+# Checkpoint files of the audit chain: never the checkout's var/audit. tsunagu/conftest.py gives every test a
+# directory of its own (each test starts from an empty log); this one is for anything outside a test.
+TSUNAGU_AUDIT_DIR = Path(tempfile.gettempdir()) / f"tsunagu-test-audit-{os.getpid()}"

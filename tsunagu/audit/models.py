@@ -1,8 +1,11 @@
 """The audit log: who saw or changed which personal data, when and why.
 
-Entries are append-only and hash-chained: each entry's hash covers its content and the previous entry's hash,
-and AuditHead remembers the last sequence number and hash, so an altered, deleted or truncated entry is found
-by `tsunagu audit verify`. The database refuses UPDATE and DELETE on the table (triggers in the migration).
+Entries are append-only and chained: each entry's hash covers its content and the previous entry's hash, and
+AuditHead remembers the last sequence number and hash, so an altered, deleted or truncated entry is found by
+`tsunagu audit verify`. The database refuses UPDATE and DELETE on the table (triggers in the migration). The
+hash is keyed (HMAC with a key kept outside the database, tsunagu.audit.keys), so whoever can write the tables
+still cannot recompute it, and each committed entry is also written to a checkpoint file outside the database
+(tsunagu.audit.checkpoint), so a tail cut off together with the head is found too.
 
 This app is the bottom floor above `core`: every other app writes here and it imports none of them."""
 
@@ -11,6 +14,8 @@ import json
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .keys import AuditKeys, audit_keys, mac
 
 
 class AuditAction(models.TextChoices):
@@ -80,6 +85,9 @@ class AuditEntry(models.Model):
     path = models.CharField("URL", max_length=500, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The key that signed this entry (tsunagu.audit.keys.key_id); empty for entries written before the chain was
+    # keyed, whose hash is a plain SHA-256. Covered by the keyed hash, so it cannot be switched to another key.
+    key_id = models.CharField("鍵ID", max_length=16, blank=True, default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -100,38 +108,46 @@ class AuditEntry(models.Model):
         raise PermissionError("監査ログは削除できません。")
 
     def canonical(self) -> str:
-        """The exact text the hash covers. Field order and formats are fixed so both databases agree."""
-        return json.dumps(
-            [
-                self.seq,
-                self.at.isoformat(timespec="microseconds"),
-                self.actor_id_value,
-                self.actor_username,
-                self.action,
-                self.channel,
-                self.target_type,
-                self.target_ids,
-                self.query,
-                self.purpose,
-                self.detail,
-                self.ip_address,
-                self.path,
-                self.prev_hash,
-            ],
-            ensure_ascii=False,
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        """The exact text the hash covers. Field order and formats are fixed so both databases agree. Unkeyed
+        (older) entries keep the text they were hashed with; keyed entries add their key's id."""
+        fields = [
+            self.seq,
+            self.at.isoformat(timespec="microseconds"),
+            self.actor_id_value,
+            self.actor_username,
+            self.action,
+            self.channel,
+            self.target_type,
+            self.target_ids,
+            self.query,
+            self.purpose,
+            self.detail,
+            self.ip_address,
+            self.path,
+            self.prev_hash,
+        ]
+        if self.key_id:
+            fields.append(self.key_id)
+        return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()
+    def compute_hash(self, keys: AuditKeys | None = None) -> str:
+        """The hash this entry must carry: HMAC-SHA-256 under the key it names, or plain SHA-256 for an entry
+        from before the chain was keyed. Raises UnknownAuditKeyError if its key is not configured here."""
+        if not self.key_id:
+            return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()
+        return mac((keys or audit_keys()).get(self.key_id), self.canonical())
 
 
 GENESIS_HASH = "0" * 64
+# Set in the detail of the entry written just after the head row was found missing while entries existed: the
+# keyed hash seals the event into the chain, so verify reports it even after the row has been made again.
+HEAD_REBUILT_DETAIL = "audit_head_rebuilt"
 
 
 class AuditHead(models.Model):
-    """One row: the last sequence number and hash. Updating it first serialises concurrent writers."""
+    """One row (created by a migration): the last sequence number and hash. Updating it first serialises
+    concurrent writers. Whoever can write the database can move it; the checkpoint files are the copy they cannot
+    reach."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)

@@ -2,12 +2,22 @@
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import GENESIS_HASH, AuditAction, AuditChannel, AuditEntry, AuditHead, AuditTarget
+from .checkpoint import checkpoint_after_commit
+from .keys import audit_keys
+from .models import (
+    GENESIS_HASH,
+    HEAD_REBUILT_DETAIL,
+    AuditAction,
+    AuditChannel,
+    AuditEntry,
+    AuditHead,
+    AuditTarget,
+)
 
 
 def _client_ip(request: HttpRequest | None) -> str:
@@ -20,6 +30,31 @@ def _channel_for(request: HttpRequest | None) -> str:
     if request is None:
         return AuditChannel.CLI
     return AuditChannel.API if request.path.startswith("/api/") else AuditChannel.WEB
+
+
+def _advance_head() -> tuple[AuditHead, int | None]:
+    """Take the head row's lock and move it on by one; returns the head, and the number of the last entry if the
+    row had to be rebuilt although entries exist.
+
+    The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before we read the head, so two writers
+    can never chain to the same previous entry. The row is created by a migration; it is missing only after a
+    test flushes the tables or after someone deleted it. Two writers that both find it missing both try to create
+    it: on PostgreSQL the second INSERT waits for the first writer's commit and then fails on the primary key, so
+    it gives up its own row (a savepoint) and takes the first one's lock instead of failing the access."""
+    rebuilt_from = None
+    for _attempt in range(3):
+        if AuditHead.objects.filter(pk=1).update(seq=F("seq") + 1):
+            return AuditHead.objects.get(pk=1), rebuilt_from
+        last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
+        try:
+            with transaction.atomic():
+                AuditHead.objects.create(pk=1, seq=last.seq if last else 0, hash=last.hash if last else GENESIS_HASH)
+        except IntegrityError:
+            continue
+        # Continue the chain rather than refuse every access to personal data (the roster is needed most in a
+        # disaster), and seal the event into the next entry so that verify keeps reporting it.
+        rebuilt_from = last.seq if last else None
+    raise RuntimeError("the audit head row could not be locked")
 
 
 def audit_record(
@@ -41,13 +76,12 @@ def audit_record(
         # The list is closed so that every entry can be named on screen; a new kind gets a member first.
         raise ValueError(f"unknown audit target type: {target_type!r}")
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    keys = audit_keys()
+    detail = dict(detail or {})
     with transaction.atomic():
-        # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before we read the head,
-        # so two writers can never chain to the same previous entry.
-        updated = AuditHead.objects.filter(pk=1).update(seq=F("seq") + 1)
-        if not updated:
-            AuditHead.objects.create(pk=1, seq=1, hash=GENESIS_HASH)
-        head = AuditHead.objects.get(pk=1)
+        head, rebuilt_from = _advance_head()
+        if rebuilt_from is not None:
+            detail[HEAD_REBUILT_DETAIL] = rebuilt_from
         entry = AuditEntry(
             seq=head.seq,
             at=timezone.now(),
@@ -59,14 +93,16 @@ def audit_record(
             target_ids=sorted({int(i) for i in target_ids}),
             query=str(query)[:500],
             purpose=str(purpose)[:200],
-            detail=detail or {},
+            detail=detail,
             ip_address=_client_ip(request),
             path=(request.get_full_path() if request is not None else "")[:500],
             prev_hash=head.hash,
+            key_id=keys.current_id,
         )
-        entry.hash = entry.compute_hash()
+        entry.hash = entry.compute_hash(keys)
         entry.save(force_insert=True)
         AuditHead.objects.filter(pk=1).update(hash=entry.hash)
+        checkpoint_after_commit(seq=entry.seq, at=entry.at, hash_=entry.hash, kid=entry.key_id, keys=keys)
     return entry
 
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 from tsunagu.access import views
 from tsunagu.access.selectors import AUDIT_PAGE_SIZE
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
-from tsunagu.audit.selectors import AuditFilters, audit_entry_queryset
+from tsunagu.audit.selectors import CHECKPOINT_TAIL_LOST_MESSAGE, AuditFilters, audit_entry_queryset
 from tsunagu.audit.services import audit_record
 from tsunagu.audit.triggers import drop_audit_triggers, install_audit_triggers
+from tsunagu.testing.audit import tamper
 from tsunagu.testing.html import unlabelled_controls
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +256,17 @@ def test_verify_reports_the_altered_entry(ward, officer):
 
 def test_verify_needs_post(ward, officer):
     assert officer.get(VERIFY_URL).status_code == 405
+
+
+def test_verify_reports_a_tail_cut_off_with_the_head_moved_back(ward, officer):
+    """Issue 6, item 9: the checkpoint kept outside the database still knows where the log ended."""
+    entries = [audit_record(actor=ward.ward_officer, action=AuditAction.VIEW, query=f"q{i}") for i in range(3)]
+    tamper("DELETE FROM audit_auditentry WHERE seq > %s", [entries[0].seq])
+    tamper("UPDATE audit_audithead SET seq = %s, hash = %s WHERE id = 1", [entries[0].seq, entries[0].hash])
+
+    response = officer.post(VERIFY_URL, follow=True)
+
+    html = response.content.decode()
+    assert views.VERIFY_PROBLEMS_MESSAGE % {"checked": entries[0].seq, "count": 1} in html
+    lost = str(CHECKPOINT_TAIL_LOST_MESSAGE) % {"checkpoint": entries[2].seq, "last": entries[0].seq}
+    assert views.VERIFY_PROBLEM_LINE % {"seq": entries[2].seq, "message": lost} in html

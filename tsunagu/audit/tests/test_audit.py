@@ -9,26 +9,9 @@ from django.db import DatabaseError, connection, transaction
 from tsunagu.audit.models import GENESIS_HASH, AuditAction, AuditEntry, AuditHead
 from tsunagu.audit.selectors import audit_verify
 from tsunagu.audit.services import audit_record
-from tsunagu.audit.triggers import drop_audit_triggers, install_audit_triggers
-from tsunagu.testing.factories import UserFactory
+from tsunagu.testing.audit import tamper
 
-
-@pytest.fixture
-def chain(db):
-    """Five entries on an empty log (no `ward` fixture: building its roster writes an entry of its own)."""
-    install_audit_triggers(connection)  # a transactional test may have dropped them for its flush
-    officer = UserFactory(username="ward_officer")
-    for i in range(5):
-        audit_record(actor=officer, action=AuditAction.VIEW, target_type="person", target_ids=[i + 1])
-    return list(AuditEntry.objects.order_by("seq"))
-
-
-def tamper(sql, params):
-    """What someone with direct database access could do: switch the triggers off and change rows."""
-    drop_audit_triggers(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    install_audit_triggers(connection)
+# The `chain` fixture (five entries on an empty log) is in this folder's conftest.py.
 
 
 def test_entries_are_numbered_and_chained(chain):

@@ -16,6 +16,8 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         {
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "TSUNAGU_AUDIT_KEY": secrets.token_urlsafe(48),
+            "TSUNAGU_AUDIT_DIR": str(tmp_path / "audit"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
             "DJANGO_ALLOWED_HOSTS": "tsunagu.example.jp",
         }
@@ -112,3 +114,36 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = _production_settings(env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key(tmp_path):
+    env = _production_env(tmp_path)
+    del env["TSUNAGU_AUDIT_KEY"]
+    result = _production_settings(env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set TSUNAGU_AUDIT_KEY to a random secret" in result.stderr
+
+
+def test_production_refuses_a_weak_or_borrowed_audit_key(tmp_path):
+    env = _production_env(tmp_path)
+    for key in ("short", "insecure-local-only-audit-key-change-me", env["DJANGO_SECRET_KEY"]):
+        result = _production_settings(env | {"TSUNAGU_AUDIT_KEY": key})
+        assert result.returncode != 0, key
+        assert "ImproperlyConfigured: Set TSUNAGU_AUDIT_KEY" in result.stderr, key
+
+
+def test_check_deploy_warns_when_the_checkpoint_directory_cannot_be_written(tmp_path):
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    env = _production_env(tmp_path) | {"TSUNAGU_AUDIT_DIR": str(blocked / "audit")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "audit.W001" in result.stdout + result.stderr
