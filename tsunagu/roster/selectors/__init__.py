@@ -29,15 +29,30 @@ from .entries import (
     reasons_by_person,
 )
 from .explanations import RosterExplanation, RuleVerdict, person_roster_explanation, rule_threshold_display
-from .lists import ROSTER_MAX_PAGE_SIZE, RosterFilters, RosterPage, RosterRow, roster_entries_queryset, roster_list
+from .lists import (
+    ROSTER_MAX_PAGE_SIZE,
+    ConsentColumn,
+    ConsentState,
+    RosterAreas,
+    RosterFilters,
+    RosterPage,
+    RosterRow,
+    roster_consent_column,
+    roster_entries_queryset,
+    roster_filter_areas,
+    roster_list,
+)
 
 __all__ = [
     "LEGAL_FIELDS",
     "REASONS_FIELD",
     "ROSTER_MAX_PAGE_SIZE",
     "SUPPORT_FIELDS",
+    "ConsentColumn",
+    "ConsentState",
     "DistributionFilters",
     "DistributionStatus",
+    "RosterAreas",
     "RosterDiff",
     "RosterExplanation",
     "RosterFilters",
@@ -60,7 +75,9 @@ __all__ = [
     "roster_build_changes",
     "roster_build_diff",
     "roster_builds",
+    "roster_consent_column",
     "roster_entries_queryset",
+    "roster_filter_areas",
     "roster_list",
     "rule_threshold_display",
 ]

@@ -39,7 +39,7 @@ BUILD_CREATED_MESSAGE = gettext_noop("名簿の第{number}版を作成しまし�
 @login_required
 @require_GET
 def roster_list_view(request: HttpRequest) -> HttpResponse:
-    form = RosterFilterForm(request.GET)
+    form = RosterFilterForm(request.GET, user=request.user)
     result = None
     if form.is_valid():
         result = roster_list(
