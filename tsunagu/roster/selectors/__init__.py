@@ -6,7 +6,17 @@
 - distribution.py: the register of copies handed out, and what a copy holds
 - entries.py: an entry's fields and reasons in words (shared by the others)"""
 
-from .diffs import RosterDiff, roster_build_changes, roster_build_diff, roster_builds
+from .diffs import (
+    DIFF_PAGE_SIZE,
+    DIFF_SECTIONS,
+    DiffSection,
+    RemovedEntry,
+    RosterDiff,
+    RosterDiffPage,
+    roster_build_changes,
+    roster_build_diff,
+    roster_builds,
+)
 from .distribution import (
     DistributionFilters,
     DistributionStatus,
@@ -44,16 +54,21 @@ from .lists import (
 )
 
 __all__ = [
+    "DIFF_PAGE_SIZE",
+    "DIFF_SECTIONS",
     "LEGAL_FIELDS",
     "REASONS_FIELD",
     "ROSTER_MAX_PAGE_SIZE",
     "SUPPORT_FIELDS",
     "ConsentColumn",
     "ConsentState",
+    "DiffSection",
     "DistributionFilters",
     "DistributionStatus",
+    "RemovedEntry",
     "RosterAreas",
     "RosterDiff",
+    "RosterDiffPage",
     "RosterExplanation",
     "RosterFilters",
     "RosterPage",

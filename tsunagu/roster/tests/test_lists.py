@@ -183,9 +183,7 @@ class TestConsentFilter:
             (PRESUMED, {"a2_unanswered"}),
         ],
     )
-    def test_each_state_lists_its_persons_and_the_audit_names_them(
-        self, ward, overdue, presumed_mode, state, expected
-    ):
+    def test_each_state_lists_its_persons_and_the_audit_names_them(self, ward, overdue, presumed_mode, state, expected):
         page = roster_list(user=ward.ward_officer, filters=RosterFilters(consent=state))
 
         assert ids(page) == {getattr(ward.people, name).pk for name in expected}
@@ -320,7 +318,7 @@ class TestListPage:
         page = verified_client(ward.commissioner).get(LIST_URL).content.decode()
 
         assert '<a href="tel:06-6552-1234">06-6552-1234</a>' in page
-        assert "北恩加島一丁目3-4 <span class=\"roster-extra\">北恩加島ハイツ101</span>" in page
+        assert '北恩加島一丁目3-4 <span class="roster-extra">北恩加島ハイツ101</span>' in page
         assert page.count('<span class="card-label">電話</span>') == 2
 
 

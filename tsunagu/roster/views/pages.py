@@ -20,6 +20,8 @@ from ..forms import RosterFilterForm, RosterRuleForm
 from ..models import RosterRule
 from ..rules import RuleError
 from ..selectors import (
+    DIFF_PAGE_SIZE,
+    DIFF_SECTIONS,
     person_roster_explanation,
     roster_build_changes,
     roster_builds,
@@ -115,5 +117,8 @@ def builds_view(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_ROSTER)
 @require_GET
 def build_diff_view(request: HttpRequest, number: int) -> HttpResponse:
-    diff = roster_build_changes(user=request.user, number=number, request=request)
+    pages = {name: page_number(request, param=f"{name}_page") for name in DIFF_SECTIONS}
+    diff = roster_build_changes(
+        user=request.user, number=number, pages=pages, page_size=DIFF_PAGE_SIZE, request=request
+    )
     return render(request, "roster/build_diff.html", {"diff": diff, "build": diff.build})
