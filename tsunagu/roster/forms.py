@@ -15,7 +15,7 @@ from tsunagu.people.models import CareLevel, IntellectualGrade
 
 from .models import RosterRule, RuleKind
 from .rules import BAD_THRESHOLD_MESSAGE, RuleError, rule_condition
-from .selectors import RosterFilters
+from .selectors import RosterFilters, roster_consent_column, roster_filter_areas
 
 # Kinds whose condition reads no threshold: whatever was typed is dropped.
 KINDS_WITHOUT_THRESHOLD = frozenset({RuleKind.INTRACTABLE_DISEASE, RuleKind.SELF_REQUEST})
@@ -27,21 +27,37 @@ class DistrictChoiceField(forms.ModelChoiceField):
 
 
 class RosterFilterForm(forms.Form):
+    """The list's filters, for one viewer: the districts and 町丁目 its grants reach, and the consent states its
+    persons can be in (no consent field when they have all agreed). Anything else is refused as invalid."""
+
     district = DistrictChoiceField(
         label=_("地区"),
-        queryset=District.objects.select_related("district_type"),
+        queryset=District.objects.none(),
         required=False,
         empty_label=_("すべての地区"),
     )
     town = forms.ModelChoiceField(
-        label=_("町丁目"), queryset=Town.objects.all(), required=False, empty_label=_("すべての町丁目")
+        label=_("町丁目"), queryset=Town.objects.none(), required=False, empty_label=_("すべての町丁目")
     )
+    consent = forms.ChoiceField(label=_("同意の状況"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        areas = roster_filter_areas(user)
+        self.fields["district"].queryset = areas.districts
+        self.fields["town"].queryset = areas.towns
+        column = roster_consent_column(user)
+        if column.shown:
+            self.fields["consent"].choices = [("", _("すべて")), *((s.value, s.label) for s in column.states)]
+        else:
+            del self.fields["consent"]
 
     def filters(self) -> RosterFilters:
         data = self.cleaned_data
         return RosterFilters(
             district_id=data["district"].pk if data.get("district") else None,
             town_id=data["town"].pk if data.get("town") else None,
+            consent=data.get("consent") or "",
         )
 
 

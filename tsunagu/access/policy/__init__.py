@@ -25,11 +25,13 @@ from .capabilities import (
 )
 from .grants import DETAIL_FIELDS, DetailLevel, Grant, today
 from .persons import (
+    consent_annotations,
     detail_level,
     full_level_ids,
     grants_explaining,
     person_or_deny,
     persons_under,
+    presumed_consent_q,
     visible_persons,
 )
 from .refusals import Refused, refusal_message, refusal_record
@@ -49,11 +51,13 @@ __all__ = [
     "attach_viewer",
     "can",
     "capability_required",
+    "consent_annotations",
     "detail_level",
     "full_level_ids",
     "grants_explaining",
     "person_or_deny",
     "persons_under",
+    "presumed_consent_q",
     "refusal_message",
     "refusal_record",
     "register_scope",

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 
 from tsunagu.audit.services import audit_denied
 from tsunagu.organisations.models import ConsentRequirement, DataScope
-from tsunagu.people.models import ConsentRequest, ConsentStatus, Person, ResidentStatus
+from tsunagu.people.models import ConsentRequest, ConsentStatus, Person, ResidentStatus, current_consent_subquery
 
 from .grants import DetailLevel, Grant
 from .scopes import scope_rule
@@ -19,11 +19,43 @@ from .viewer import viewer_for
 
 NOT_FOUND = "person not found or out of scope"
 
+# The annotations the consent conditions read: the decision in force (Person.objects.with_current_consent names
+# the first two) and whether a consent letter's reply date has passed unanswered.
+_STATUS = "current_consent_status"
+_KINDS = "current_consent_kinds"
+_ASKED_AND_OVERDUE = "_asked_and_overdue"
+
+
+def _asked_and_overdue(*, day: datetime.date, consent_scope: str, person_ref: str) -> Exists:
+    overdue = ConsentRequest.objects.filter(person=OuterRef(person_ref), scope=consent_scope, reply_due_on__lt=day)
+    return Exists(overdue)
+
+
+def consent_annotations(
+    *, day: datetime.date, consent_scope: str = DataScope.ROSTER, person_ref: str = "pk"
+) -> dict[str, Expression | Subquery]:
+    """The annotations presumed_consent_q reads, for a queryset of persons or of rows that refer to one
+    (`person_ref`, e.g. "person_id" on a roster entry): the decision in force, the recipient kinds it names,
+    and whether the person was asked by letter and the reply date passed before `day`."""
+    return {
+        _STATUS: current_consent_subquery("status", consent_scope, person_ref),
+        _KINDS: current_consent_subquery("recipient_kinds", consent_scope, person_ref),
+        _ASKED_AND_OVERDUE: _asked_and_overdue(day=day, consent_scope=consent_scope, person_ref=person_ref),
+    }
+
+
+def presumed_consent_q() -> Q:
+    """推定同意, over consent_annotations: no answer in force (never answered, or 未回答 recorded) and asked
+    by letter (a ConsentRequest) with no answer by the reply date. The one definition: the policy's presumed
+    grants and the roster's consent column both read it."""
+    unanswered = Q(**{f"{_STATUS}__isnull": True}) | Q(**{_STATUS: ConsentStatus.UNANSWERED})
+    return unanswered & Q(**{_ASKED_AND_OVERDUE: True})
+
 
 def _consent_q(grant: Grant) -> Q:
     """The consent a community grant requires, over the annotations of Person.objects.with_current_consent."""
-    status = "current_consent_status"
-    kind_ok = Q(current_consent_kinds="") | Q(current_consent_kinds__contains=f"|{grant.recipient_kind}|")
+    status = _STATUS
+    kind_ok = Q(**{_KINDS: ""}) | Q(**{f"{_KINDS}__contains": f"|{grant.recipient_kind}|"})
     if grant.consent == ConsentRequirement.REQUIRED:
         return Q(**{status: ConsentStatus.AGREED}) & kind_ok
     if grant.consent == ConsentRequirement.OPT_OUT:
@@ -32,8 +64,7 @@ def _consent_q(grant: Grant) -> Q:
         return ~refused | Q(**{f"{status}__isnull": True})
     if grant.consent == ConsentRequirement.PRESUMED:
         # 推定同意: consent given, or asked by letter and no answer by the reply date.
-        unanswered = Q(**{f"{status}__isnull": True}) | Q(**{status: ConsentStatus.UNANSWERED})
-        return (Q(**{status: ConsentStatus.AGREED}) & kind_ok) | (unanswered & Q(_asked_and_overdue=True))
+        return (Q(**{status: ConsentStatus.AGREED}) & kind_ok) | presumed_consent_q()
     return Q()
 
 
@@ -61,8 +92,8 @@ def persons_under(grants: Sequence[Grant], *, day: datetime.date) -> QuerySet[Pe
     if any(g.consent != ConsentRequirement.NOT_REQUIRED for g in grants):
         qs = qs.with_current_consent(rule.consent_scope)
     if any(g.consent == ConsentRequirement.PRESUMED for g in grants):
-        overdue = ConsentRequest.objects.filter(person=OuterRef("pk"), scope=rule.consent_scope, reply_due_on__lt=day)
-        qs = qs.annotate(_asked_and_overdue=Exists(overdue))
+        overdue = _asked_and_overdue(day=day, consent_scope=rule.consent_scope, person_ref="pk")
+        qs = qs.annotate(**{_ASKED_AND_OVERDUE: overdue})
     if any(g.town_ids is None and g.include_former and g.narrowing is None for g in grants):
         return qs
     combined = Q(pk__in=[])

@@ -6,7 +6,17 @@
 - distribution.py: the register of copies handed out, and what a copy holds
 - entries.py: an entry's fields and reasons in words (shared by the others)"""
 
-from .diffs import RosterDiff, roster_build_changes, roster_build_diff, roster_builds
+from .diffs import (
+    DIFF_PAGE_SIZE,
+    DIFF_SECTIONS,
+    DiffSection,
+    RemovedEntry,
+    RosterDiff,
+    RosterDiffPage,
+    roster_build_changes,
+    roster_build_diff,
+    roster_builds,
+)
 from .distribution import (
     DistributionFilters,
     DistributionStatus,
@@ -29,16 +39,36 @@ from .entries import (
     reasons_by_person,
 )
 from .explanations import RosterExplanation, RuleVerdict, person_roster_explanation, rule_threshold_display
-from .lists import ROSTER_MAX_PAGE_SIZE, RosterFilters, RosterPage, RosterRow, roster_entries_queryset, roster_list
+from .lists import (
+    ROSTER_MAX_PAGE_SIZE,
+    ConsentColumn,
+    ConsentState,
+    RosterAreas,
+    RosterFilters,
+    RosterPage,
+    RosterRow,
+    roster_consent_column,
+    roster_entries_queryset,
+    roster_filter_areas,
+    roster_list,
+)
 
 __all__ = [
+    "DIFF_PAGE_SIZE",
+    "DIFF_SECTIONS",
     "LEGAL_FIELDS",
     "REASONS_FIELD",
     "ROSTER_MAX_PAGE_SIZE",
     "SUPPORT_FIELDS",
+    "ConsentColumn",
+    "ConsentState",
+    "DiffSection",
     "DistributionFilters",
     "DistributionStatus",
+    "RemovedEntry",
+    "RosterAreas",
     "RosterDiff",
+    "RosterDiffPage",
     "RosterExplanation",
     "RosterFilters",
     "RosterPage",
@@ -60,7 +90,9 @@ __all__ = [
     "roster_build_changes",
     "roster_build_diff",
     "roster_builds",
+    "roster_consent_column",
     "roster_entries_queryset",
+    "roster_filter_areas",
     "roster_list",
     "rule_threshold_display",
 ]

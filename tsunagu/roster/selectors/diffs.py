@@ -1,4 +1,6 @@
-"""Versions of the roster and what changed between two of them: who was added, who left, whose items changed."""
+"""Versions of the roster and what changed between two of them: who was added, who left (and why), whose items
+changed. A ward of 60,000 can have thousands of changes, so the page shows each of the three lists a page at a
+time, and its audit entry names the persons of those pages only."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ from django.utils.translation import gettext as _
 from tsunagu.access import policy
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
+from tsunagu.core.paging import PageWindow
+from tsunagu.core.wareki import format_wareki
+from tsunagu.people.models import ResidencyEvent, ResidencyEventKind
 
 from ..models import RosterBuild, RosterEntry, RosterEntryReason
 from .entries import LEGAL_FIELDS, REASONS_FIELD, SUPPORT_FIELDS, entry_display, entry_label
@@ -122,27 +127,113 @@ def roster_build_diff(build: RosterBuild) -> RosterDiff:
     return diff
 
 
-def roster_build_changes(*, user, number: int, request: HttpRequest | None = None) -> RosterDiff:  # noqa: ANN001
+DIFF_PAGE_SIZE = 50
+DIFF_MAX_PAGE_SIZE = 200
+DIFF_SECTIONS = ("added", "removed", "changed")
+
+# Registry events that end a residence in the ward, and those that begin one again (a later return cancels an
+# earlier move-out).
+_LEAVING = (ResidencyEventKind.MOVED_OUT, ResidencyEventKind.DIED)
+_ARRIVING = (ResidencyEventKind.REGISTERED, ResidencyEventKind.MOVED_IN, ResidencyEventKind.RETURNED)
+
+
+@dataclass
+class RemovedEntry(DiffEntry):
+    """A person the previous build listed and this one does not, with why: they left the ward (the registry's
+    event: 転出 令和8年11月30日, 死亡 …) or no longer meet the conditions they were listed under."""
+
+    left: ResidencyEvent | None = None
+
+    @property
+    def why(self) -> str:
+        if self.left is not None:
+            return _("{event} {day}").format(
+                event=self.left.get_kind_display(), day=format_wareki(self.left.occurred_on)
+            )
+        return _("条件に該当しなくなった：{reasons}").format(reasons="、".join(self.reasons) or "—")
+
+
+@dataclass(kw_only=True)
+class DiffSection(PageWindow):
+    """One page of one of the three lists."""
+
+    rows: list
+
+
+@dataclass(kw_only=True)
+class RosterDiffPage:
+    build: RosterBuild
+    previous: RosterBuild | None
+    added: DiffSection
+    removed: DiffSection
+    changed: DiffSection
+
+    @property
+    def person_ids(self) -> list[int]:
+        """The persons this page shows (what its audit entry names)."""
+        return [d.entry.person_id for d in (*self.added.rows, *self.removed.rows)] + [
+            c.new.person_id for c in self.changed.rows
+        ]
+
+
+def _section(items: list, *, page: int, page_size: int) -> DiffSection:
+    """The page of a list already in memory; past the end is the last page (as take_page does)."""
+    page_size = max(1, min(page_size, DIFF_MAX_PAGE_SIZE))
+    last = max(1, -(-len(items) // page_size))
+    page = max(1, min(page, last))
+    rows = items[(page - 1) * page_size : page * page_size]
+    return DiffSection(rows=rows, total=len(items), page=page, page_size=page_size)
+
+
+def _leaving_events(build: RosterBuild, person_ids: list[int]) -> dict[int, ResidencyEvent]:
+    """For each person, the registry event by which they left the ward up to the build's reference date, if
+    their last arrival or departure by then is a departure. One query."""
+    last: dict[int, ResidencyEvent] = {}
+    events = ResidencyEvent.objects.filter(
+        person_id__in=person_ids, kind__in=(*_LEAVING, *_ARRIVING), occurred_on__lte=build.reference_date
+    ).order_by("person_id", "occurred_on", "id")
+    for event in events:
+        last[event.person_id] = event
+    return {pk: event for pk, event in last.items() if event.kind in _LEAVING}
+
+
+def roster_build_changes(
+    *,
+    user,  # noqa: ANN001
+    number: int,
+    pages: dict[str, int] | None = None,
+    page_size: int = DIFF_PAGE_SIZE,
+    request: HttpRequest | None = None,
+) -> RosterDiffPage:
     """The difference page of build `number`, for those who manage the roster (it names people across the whole
-    ward). Records one LIST entry naming every person it shows. Unknown number: Http404."""
+    ward): one page of each list (`pages` maps "added", "removed", "changed" to a page number), the removed
+    with why they left. Records one LIST entry naming exactly the persons shown. Unknown number: Http404."""
     policy.require_capability(user, policy.Capability.MANAGE_ROSTER)
     build = RosterBuild.objects.select_related("built_by").filter(number=number).first()
     if build is None:
         raise Http404("no such roster build")
     diff = roster_build_diff(build)
+    pages = pages or {}
+    added = _section(diff.added, page=pages.get("added", 1), page_size=page_size)
+    removed = _section(diff.removed, page=pages.get("removed", 1), page_size=page_size)
+    changed = _section(diff.changed, page=pages.get("changed", 1), page_size=page_size)
+    left = _leaving_events(build, [d.entry.person_id for d in removed.rows]) if removed.rows else {}
+    removed.rows = [RemovedEntry(d.entry, d.reasons, left.get(d.entry.person_id)) for d in removed.rows]
+    result = RosterDiffPage(build=build, previous=diff.previous, added=added, removed=removed, changed=changed)
     audit_record(
         actor=user,
         action=AuditAction.LIST,
         target_type=AuditTarget.PERSON,
-        target_ids=diff.person_ids,
+        target_ids=result.person_ids,
         query=f"roster_diff={build.number}",
         detail={
             "roster_build": build.number,
             "previous": diff.previous.number if diff.previous else None,
-            "added": len(diff.added),
-            "removed": len(diff.removed),
-            "changed": len(diff.changed),
+            "added": added.total,
+            "removed": removed.total,
+            "changed": changed.total,
+            "pages": {name: getattr(result, name).page for name in DIFF_SECTIONS},
         },
         request=request,
     )
-    return diff
+    return result

@@ -53,7 +53,14 @@ class RosterExplanation:
 
 
 def _grade_range(threshold: str) -> str:
-    return _("1〜{grade}級").format(grade=threshold)
+    """「1〜2級」 for grades 1 to 2; a range of one grade is that grade: 「1級」, never 「1〜1級」."""
+    try:
+        grade: int | str = int(threshold)
+    except ValueError:
+        grade = threshold  # unreadable: shown as typed (the rule's own error says what is wrong)
+    if grade == 1:
+        return _("{grade}級").format(grade=grade)
+    return _("1〜{grade}級").format(grade=grade)
 
 
 def _care_label(value: str) -> str:
@@ -61,7 +68,7 @@ def _care_label(value: str) -> str:
 
 
 def rule_threshold_display(rule: RosterRule) -> str:
-    """The threshold as staff read it: 「要介護3以上」「1〜2級」「75歳以上」; 「—」 for kinds without one."""
+    """The threshold as staff read it: 「要介護3以上」「1〜2級」「1級」「75歳以上」; 「—」 for kinds without one."""
     kind, threshold = rule.kind, rule.threshold
     if not threshold:
         return "—"

@@ -18,6 +18,7 @@ from tsunagu.roster.selectors import (
     person_roster_explanation,
     roster_build_diff,
     roster_list,
+    rule_threshold_display,
 )
 from tsunagu.roster.services import roster_build
 from tsunagu.testing.factories import ConsentFactory, PersonFactory, UserFactory
@@ -255,3 +256,32 @@ class TestRosterListVisibility:
         assert RosterEntry.objects.count() == 0
         page = roster_list(user=UserFactory())
         assert page.build is None and page.rows == []
+
+
+class TestGradeRange:
+    """A range of one grade is that grade: 「1級」, never 「1〜1級」; wider ranges keep 「1〜2級」."""
+
+    @pytest.mark.parametrize(
+        ("kind", "threshold", "shown"),
+        [
+            (RuleKind.PHYSICAL_GRADE, "1", "1級"),
+            (RuleKind.PHYSICAL_GRADE, "2", "1〜2級"),
+            (RuleKind.MENTAL_GRADE, "1", "1級"),
+            (RuleKind.MENTAL_GRADE, "3", "1〜3級"),
+            (RuleKind.CARE_LEVEL, "care_3", "要介護3以上"),
+            (RuleKind.AGE_LIVING_ALONE, "75", "75歳以上"),
+        ],
+    )
+    def test_threshold_display(self, kind, threshold, shown):
+        assert rule_threshold_display(RosterRule(label="x", kind=kind, threshold=threshold)) == shown
+
+    def test_the_explanation_says_1級_too(self, ward):
+        RosterRule.objects.create(label="身体障害者手帳1級", kind=RuleKind.PHYSICAL_GRADE, threshold="1")
+        RosterRule.objects.create(label="精神障害者保健福祉手帳1・2級", kind=RuleKind.MENTAL_GRADE, threshold="2")
+
+        x = person_roster_explanation(user=ward.ward_officer, person_id=ward.people.a1_agreed.pk, day=DAY)
+
+        assert [v.description for v in x.verdicts] == [
+            "身体障害者手帳：なし（基準：1級）",
+            "精神障害者保健福祉手帳：なし（基準：1〜2級）",
+        ]

@@ -270,3 +270,14 @@ class TestList:
         )
         with django_assert_max_num_queries(len(few.captured_queries)):
             assert len(why_links(client.get(LIST_URL))) == 37
+
+
+class TestRulesPageGrades:
+    def test_a_one_grade_threshold_reads_1級_not_1から1級(self, ward, verified_client):
+        RosterRule.objects.create(label="精神障害者保健福祉手帳1級", kind=RuleKind.MENTAL_GRADE, threshold="1")
+        RosterRule.objects.create(label="身体障害者手帳1・2級", kind=RuleKind.PHYSICAL_GRADE, threshold="2")
+
+        page = verified_client(ward.ward_officer).get(RULES_URL).content.decode()
+
+        assert "<td>1級</td>" in page and "<td>1〜2級</td>" in page
+        assert "1〜1級" not in page

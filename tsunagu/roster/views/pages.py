@@ -20,6 +20,8 @@ from ..forms import RosterFilterForm, RosterRuleForm
 from ..models import RosterRule
 from ..rules import RuleError
 from ..selectors import (
+    DIFF_PAGE_SIZE,
+    DIFF_SECTIONS,
     person_roster_explanation,
     roster_build_changes,
     roster_builds,
@@ -39,7 +41,7 @@ BUILD_CREATED_MESSAGE = gettext_noop("名簿の第{number}版を作成しまし�
 @login_required
 @require_GET
 def roster_list_view(request: HttpRequest) -> HttpResponse:
-    form = RosterFilterForm(request.GET)
+    form = RosterFilterForm(request.GET, user=request.user)
     result = None
     if form.is_valid():
         result = roster_list(
@@ -115,5 +117,8 @@ def builds_view(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_ROSTER)
 @require_GET
 def build_diff_view(request: HttpRequest, number: int) -> HttpResponse:
-    diff = roster_build_changes(user=request.user, number=number, request=request)
+    pages = {name: page_number(request, param=f"{name}_page") for name in DIFF_SECTIONS}
+    diff = roster_build_changes(
+        user=request.user, number=number, pages=pages, page_size=DIFF_PAGE_SIZE, request=request
+    )
     return render(request, "roster/build_diff.html", {"diff": diff, "build": diff.build})
