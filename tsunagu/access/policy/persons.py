@@ -59,9 +59,10 @@ def _consent_q(grant: Grant) -> Q:
     if grant.consent == ConsentRequirement.REQUIRED:
         return Q(**{status: ConsentStatus.AGREED}) & kind_ok
     if grant.consent == ConsentRequirement.OPT_OUT:
-        # Opt-out: everyone except those who refused or withdrew.
-        refused = Q(**{f"{status}__in": [ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN]})
-        return ~refused | Q(**{f"{status}__isnull": True})
+        # Opt-out: everyone except those who refused or withdrew, and those whose consent names other recipients
+        # only (agreeing to the 民生委員 alone is an objection to the others).
+        no_answer = Q(**{f"{status}__isnull": True}) | Q(**{status: ConsentStatus.UNANSWERED})
+        return no_answer | (Q(**{status: ConsentStatus.AGREED}) & kind_ok)
     if grant.consent == ConsentRequirement.PRESUMED:
         # 推定同意: consent given, or asked by letter and no answer by the reply date.
         return (Q(**{status: ConsentStatus.AGREED}) & kind_ok) | presumed_consent_q()

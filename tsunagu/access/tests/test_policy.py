@@ -173,6 +173,21 @@ class TestConsent:
             "b1_unanswered",
         }
 
+    def test_under_opt_out_a_consent_for_other_recipients_only_is_an_objection(self, ward):
+        """The 民児協 shares under opt-out; a person who agreed for the 町会 alone has said no to the 民児協."""
+        membership = ward.commissioner.memberships.get()
+        membership.districts.clear()  # the whole agreement: A and B
+        ConsentFactory(
+            person=ward.people.b1_agreed,
+            status=ConsentStatus.AGREED,
+            recipient_kinds=f"|{OrganisationKind.NEIGHBOURHOOD}|",
+        )
+        ConsentFactory(
+            person=ward.people.a2_agreed, status=ConsentStatus.AGREED, recipient_kinds=f"|{OrganisationKind.MINSEI}|"
+        )
+        ConsentFactory(person=ward.people.b1_unanswered, status=ConsentStatus.UNANSWERED)
+        assert visible_names(ward, ward.commissioner) == {"a1_agreed", "a2_unanswered", "a2_agreed", "b1_unanswered"}
+
 
 class TestFormerResidents:
     def test_moved_out_and_deceased_are_seen_only_by_the_ward(self, ward):
