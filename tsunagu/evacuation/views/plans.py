@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.access.policy import Capability, Refused, capability_required
 from tsunagu.audit.models import AuditTarget
+from tsunagu.core.output import attachment_header
 from tsunagu.core.paging import page_number
 from tsunagu.evacuation.forms import EvacuationPlanForm, PlanFilterForm, PlanPdfForm, SupporterFormSet, supporter_rows
 from tsunagu.evacuation.pdf import evacuation_plan_export_pdf
@@ -115,7 +115,7 @@ def plan_pdf_view(request: HttpRequest, person_id: str) -> HttpResponse:
             return HttpResponse(
                 result.content,
                 content_type="application/pdf",
-                headers={"Content-Disposition": content_disposition_header(True, result.filename)},
+                headers={"Content-Disposition": attachment_header(result.filename)},
             )
         detail = plan_detail(user=request.user, person_id=person_id, request=request, audit=False)
     else:
