@@ -527,9 +527,10 @@ def _clear_ward() -> dict[str, int]:
     """Delete what a generated (or imported) ward consists of, dependants first. Audit entries stay."""
     persons = Person.objects.count()
     organisations = Organisation.objects.count()
-    for model in (RosterEntryReason, RosterEntry, Distribution, RosterBuild, SelfRequest, RosterRule, ConsentRequest):
+    for model in (RosterEntryReason, RosterEntry, Distribution, RosterBuild, SelfRequest, RosterRule):
         model.objects.all().delete()
-    Consent.objects.all().delete()
+    Consent.objects.all().delete()  # before the letters its replies name (PROTECT)
+    ConsentRequest.objects.all().delete()
     ResidencyEvent.objects.all().delete()
     # Matching proposals and plans refer to persons and candidates (PROTECT): they go first.
     SupporterProposal.objects.all().delete()
