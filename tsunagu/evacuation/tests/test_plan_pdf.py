@@ -3,11 +3,13 @@ entry with its purpose in the audit log."""
 
 import datetime
 import subprocess
+from urllib.parse import quote
 
 import pytest
 from django.http import Http404
 
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.core.wareki import today_jst
 from tsunagu.evacuation.models import PlanStatus, Priority
 from tsunagu.evacuation.pdf import PURPOSE_INVALID_MESSAGE, evacuation_plan_export_pdf
 from tsunagu.evacuation.services import evacuation_plan_save
@@ -180,6 +182,17 @@ class TestPdfView:
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
         assert AuditEntry.objects.get(action=AuditAction.EXPORT).purpose == AuditPurpose.CONFERENCE
+
+    def test_the_sheet_is_named_by_the_one_scheme(self, ward, full_plan, verified_client):
+        response = verified_client(ward.ward_officer).post(
+            PDF_URL.format(full_plan.pk), {"purpose": AuditPurpose.CONFERENCE}
+        )
+
+        day = f"{today_jst():%Y%m%d}"
+        name = quote(f"個別避難計画_{day}_{full_plan.pk}.pdf")
+        assert response["Content-Disposition"] == (
+            f"attachment; filename*=utf-8''{name}; filename=evacuation-plan_{day}_{full_plan.pk}.pdf"
+        )
 
     def test_outsider_gets_404_and_a_denied_entry(self, ward, full_plan, client):
         client.force_login(ward.outsider)
