@@ -1,7 +1,8 @@
 """Importing the ward's area table (町丁目 and their district layers) from a CSV file: `tsunagu import areas FILE`.
 
-One row per 町丁目: 町丁目コード, 町丁目名, 町丁目名かな, 郵便番号 (optional), then one column per district layer (小学校区, 出張所管内,
-連合町会, 民生委員担当区域 or any DistrictType already defined, by name or code) holding the district's name.
+One row per 町丁目: 町丁目コード, 町丁目名, 町丁目名かな, 郵便番号 (optional), then one column per district layer
+(小学校区, 出張所管内, 連合町会, 民生委員担当区域 or any DistrictType already defined, by name or code) holding the
+district's name.
 See docs/import-areas.md. Like the resident import: every bad row is reported, and nothing is written unless
 the whole file is good. Towns missing from the file and districts no longer named are kept as they are.
 
