@@ -201,6 +201,9 @@ SPECTACULAR_SETTINGS = {
 
 # The ward this deployment serves; the demo fills it with a synthetic ward.
 TSUNAGU_WARD_NAME = env("TSUNAGU_WARD_NAME", default="大正区")
+# The prefecture and city before the ward's name in a postal address (大阪府大阪市 + 大正区 + 泉尾一丁目1-2-3), as the
+# consent letters print it in the window-envelope address block. A 特別区 of Tokyo sets 東京都.
+TSUNAGU_MUNICIPALITY_NAME = env("TSUNAGU_MUNICIPALITY_NAME", default="大阪府大阪市")
 TSUNAGU_MAP_TILE_URL = env("TSUNAGU_MAP_TILE_URL", default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
 TSUNAGU_MAP_ATTRIBUTION = env("TSUNAGU_MAP_ATTRIBUTION", default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>')
 

@@ -22,6 +22,6 @@ class TownDistrictInline(admin.TabularInline):
 
 @admin.register(Town)
 class TownAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_kana"]
-    search_fields = ["code", "name", "name_kana"]
+    list_display = ["code", "name", "name_kana", "postal_code"]
+    search_fields = ["code", "name", "name_kana", "postal_code"]
     inlines = [TownDistrictInline]

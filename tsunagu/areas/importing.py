@@ -1,7 +1,8 @@
 """Importing the ward's area table (町丁目 and their district layers) from a CSV file: `tsunagu import areas FILE`.
 
-One row per 町丁目: 町丁目コード, 町丁目名, 町丁目名かな, then one column per district layer (小学校区, 出張所管内,
-連合町会, 民生委員担当区域 or any DistrictType already defined, by name or code) holding the district's name.
+One row per 町丁目: 町丁目コード, 町丁目名, 町丁目名かな, 郵便番号 (optional), then one column per district layer
+(小学校区, 出張所管内, 連合町会, 民生委員担当区域 or any DistrictType already defined, by name or code) holding the
+district's name.
 See docs/import-areas.md. Like the resident import: every bad row is reported, and nothing is written unless
 the whole file is good. Towns missing from the file and districts no longer named are kept as they are.
 
@@ -54,14 +55,17 @@ KANA_MESSAGE = _("町丁目名かな「{value}」はひらがなかカタカナ�
 DUPLICATE_TOWN_MESSAGE = _("町丁目コード「{value}」が{first}行目と重複しています")
 AMBIGUOUS_DISTRICT_MESSAGE = _("{column}「{value}」という地区が複数登録されています（管理画面で整理してください）")
 NO_DISTRICT_COLUMN_MESSAGE = _("地区の列（小学校区・出張所管内・連合町会・民生委員担当区域など）が1つもありません")
+POSTAL_CODE_MESSAGE = _("郵便番号「{value}」は7桁の数字で入力してください（例：551-0031）")
 
 TOWN_CODE, TOWN_NAME, TOWN_KANA = "町丁目コード", "町丁目名", "町丁目名かな"
+TOWN_POSTAL = "郵便番号"  # optional: the consent letters print it (〒) in the window-envelope address
 _BASE_HEADERS = {
     normalize_header(spelling): column
     for column, spellings in (
         (TOWN_CODE, (TOWN_CODE, "町字ID", "コード")),
         (TOWN_NAME, (TOWN_NAME, "町丁目")),
         (TOWN_KANA, (TOWN_KANA, "町丁目名ふりがな", "町丁目名カナ", "町丁目名フリガナ", "ふりがな")),
+        (TOWN_POSTAL, (TOWN_POSTAL, "〒")),
     )
     for spelling in spellings
 }
@@ -102,6 +106,7 @@ class _TownRow:
     code: str
     name: str
     kana: str | None  # None: no かな column
+    postal_code: str | None  # 7 digits or ""; None: no 郵便番号 column
     districts: dict[str, str]  # DistrictType code → district name
 
 
@@ -172,6 +177,14 @@ def _read(text: str) -> tuple[list[_TownRow], dict[str, str], dict[str, str]]:
                 kana = jaconv.kata2hira(normalize_kana_reading(kana_text))
             except ValueError:
                 row_errors.append(RowError(line, TOWN_KANA, str(KANA_MESSAGE).format(value=kana_text.strip())))
+        postal_code = None
+        if TOWN_POSTAL in table.columns:
+            postal_text = raw.values[table.columns[TOWN_POSTAL]]
+            # 551-0031, ５５１－００３１ and 〒551-0031 are all 5510031.
+            postal_code = "".join(c for c in unicodedata.normalize("NFKC", postal_text) if c not in "〒-‐−ー ")
+            if postal_code and not (len(postal_code) == 7 and postal_code.isascii() and postal_code.isdigit()):
+                message = str(POSTAL_CODE_MESSAGE).format(value=postal_text.strip())
+                row_errors.append(RowError(line, TOWN_POSTAL, message))
         districts = {
             code: _clean(raw.values[table.columns[_TYPE_PREFIX + code]], header.strip(), 100, line, row_errors)
             for code, header in layer_columns.items()
@@ -179,7 +192,7 @@ def _read(text: str) -> tuple[list[_TownRow], dict[str, str], dict[str, str]]:
         if row_errors:
             errors.extend(row_errors)
         else:
-            rows.append(_TownRow(line, code, name, kana, districts))
+            rows.append(_TownRow(line, code, name, kana, postal_code, districts))
     if errors:
         raise ImportFailed(errors)
     return rows, layer_columns, {code: name for code, name in to_create.items() if code in layer_columns}
@@ -283,7 +296,7 @@ def _towns(rows: list[_TownRow]) -> tuple[dict[str, Town], dict[str, int]]:
     for row in rows:
         town = existing.get(row.code)
         if town is None:
-            new.append(Town(code=row.code, name=row.name, name_kana=row.kana or ""))
+            new.append(Town(code=row.code, name=row.name, name_kana=row.kana or "", postal_code=row.postal_code or ""))
             continue
         fields = []
         if town.name != row.name:
@@ -292,6 +305,9 @@ def _towns(rows: list[_TownRow]) -> tuple[dict[str, Town], dict[str, int]]:
         if row.kana is not None and town.name_kana != row.kana:
             town.name_kana = row.kana
             fields.append("name_kana")
+        if row.postal_code is not None and town.postal_code != row.postal_code:
+            town.postal_code = row.postal_code
+            fields.append("postal_code")
         if fields:
             changed[tuple(fields)].append(town)
         else:

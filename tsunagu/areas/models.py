@@ -3,7 +3,9 @@
 A ward has several ways of dividing itself (小学校区, 出張所管内, 連合町会, 民生委員担当区域 …). Each layer is
 a DistrictType; each 町丁目 belongs to exactly one district of each type."""
 
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DistrictType(models.Model):
@@ -46,6 +48,10 @@ class Town(models.Model):
     code = models.CharField("町丁目コード", max_length=20, unique=True)
     name = models.CharField("町丁目名", max_length=100)
     name_kana = models.CharField("ふりがな", max_length=200, blank=True)
+    # 7 digits without the hyphen (5510031), as Japan Post's code list writes them; shown as 〒551-0031.
+    postal_code = models.CharField(
+        "郵便番号", max_length=7, blank=True, validators=[RegexValidator(r"^\d{7}$", _("郵便番号は7桁の数字です。"))]
+    )
     districts = models.ManyToManyField(
         District, through="TownDistrict", related_name="towns", verbose_name="地区"
     )
@@ -57,6 +63,12 @@ class Town(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def postal_code_display(self) -> str:
+        """「551-0031」, or "" when the town has no postal code."""
+        code = self.postal_code
+        return f"{code[:3]}-{code[3:]}" if len(code) == 7 else code
 
 
 class TownDistrict(models.Model):

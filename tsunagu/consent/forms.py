@@ -78,14 +78,14 @@ class ConsentRepliesForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "autocomplete": "off"}),
         help_text=_(
-            "宛名番号,回答,記入者,提供先の種別,回答日 の順にカンマで区切ります。"
-            "例：100000123,同意,本人,民生委員・自治会,2026-11-30"
+            "整理番号,回答,記入者,提供先の種別,回答日 の順にカンマで区切ります。"
+            "例：R8-000123,同意,本人,民生委員・自治会,2026-11-30"
         ),
     )
     file = forms.FileField(
         label=_("CSVファイル"),
         required=False,
-        help_text=_("1行目に見出し「宛名番号,回答,記入者,提供先の種別,回答日」。UTF-8またはShift_JIS。"),
+        help_text=_("1行目に見出し「整理番号,回答,記入者,提供先の種別,回答日」。UTF-8またはShift_JIS。"),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -1,16 +1,20 @@
 """The consent-request letter (同意確認書) as a PDF: one A4 portrait page per person, the ward's letter above and
-a reply slip (回答書) to cut off below, with the 宛名番号 as the reference number staff type in when the slip
-comes back. The font is embedded (tsunagu.core.pdf), so the letter prints the same everywhere."""
+a reply slip (回答書) to cut off below. The address block sits where a window envelope (長形3号 窓付き) shows it, so
+the letters are posted without addressing envelopes. The letter's own number (整理番号, R8-000123; never the
+宛名番号) is printed on the letter and the slip; staff type it in when the slip comes back. The font is embedded
+(tsunagu.core.pdf), so the letter prints the same everywhere."""
 
 from __future__ import annotations
 
 import datetime
 import io
+from dataclasses import dataclass
 
 from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
@@ -23,6 +27,26 @@ LEFT = 22 * mm
 RIGHT = PAGE_WIDTH - 22 * mm
 CUT_Y = 118 * mm  # the cut-off line: the reply slip fits a standard return envelope (長形3号) folded once
 
+# The address block and the window of the envelope. The letter goes, folded in three, into a 長形3号 (120 × 235 mm)
+# 窓付き封筒; its top third faces the window. The window of the common ready-made 長3 envelope for A4 三つ折り is
+# 90 × 45 mm and shows, on the sheet, about 20–110 mm from the left edge and 15–60 mm from the top. Japan Post's
+# guideline for window envelopes (「定形郵便物・はがき作成のガイドライン」5. 窓付封筒,
+# https://www.post.japanpost.jp/zipcode/guideline/05.html) asks for an address window of at least 45 × 80 mm and
+# that the postal code and address stay in the window when the sheet moves inside the envelope, and that nothing
+# else shows through it. So the block is printed 5 mm inside that area on every side (x 25–105 mm, y 20–55 mm
+# from the top-left corner), and nothing else is printed in the window's area.
+WINDOW_LEFT = 20 * mm
+WINDOW_TOP = 15 * mm
+WINDOW_WIDTH = 90 * mm
+WINDOW_HEIGHT = 45 * mm
+ADDRESS_SLACK = 5 * mm
+ADDRESS_LEFT = WINDOW_LEFT + ADDRESS_SLACK
+ADDRESS_TOP = WINDOW_TOP + ADDRESS_SLACK
+ADDRESS_WIDTH = WINDOW_WIDTH - 2 * ADDRESS_SLACK
+ADDRESS_HEIGHT = WINDOW_HEIGHT - 2 * ADDRESS_SLACK
+# Where the letter itself starts: below the window's area.
+TITLE_TOP = WINDOW_TOP + WINDOW_HEIGHT + 6 * mm
+
 SLIP_KINDS = ("民生委員", "自治会・町内会", "自主防災組織", "社会福祉協議会", "消防", "警察")
 
 MODE_SENTENCES = {
@@ -34,8 +58,80 @@ MODE_SENTENCES = {
 }
 
 
+@dataclass(frozen=True)
+class Letter:
+    """One letter: the person it is addressed to and the letter's number (ConsentRequest.letter_number)."""
+
+    person: Person
+    number: str
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    """What the window shows: 〒 and the postal code, the address with prefecture, city and ward, the 方書 (building,
+    room) and the name with 様."""
+
+    postal_code: str  # 「〒551-0031」, or "" when the 町丁目 has no postal code
+    address: str  # 「大阪府大阪市大正区泉尾一丁目1-2-3」
+    address_extra: str  # 方書
+    name: str  # 「髙橋　太郎　様」
+
+
+def postal_address(person: Person) -> PostalAddress:
+    """The address as the post reads it: TSUNAGU_MUNICIPALITY_NAME (大阪府大阪市) + TSUNAGU_WARD_NAME (大正区) +
+    町丁目 + 番地. Parts the 町丁目 name already holds (an imported 「大正区泉尾一丁目」) are not repeated."""
+    municipality = getattr(settings, "TSUNAGU_MUNICIPALITY_NAME", "")
+    ward = settings.TSUNAGU_WARD_NAME
+    address = person.town.name + person.address
+    if not address.startswith(ward) and not address.startswith(municipality + ward):
+        address = ward + address
+    if municipality and not address.startswith(municipality):
+        address = municipality + address
+    postal = person.town.postal_code_display
+    return PostalAddress(
+        postal_code=f"〒{postal}" if postal else "",
+        address=address,
+        address_extra=person.address_extra,
+        name=f"{person.full_name}\u3000様",
+    )
+
+
+def _fit(text: str, font: str, size: float, width: float, smallest: float) -> tuple[list[str], float]:
+    """``text`` in lines no wider than ``width``: at ``size`` or smaller (down to ``smallest``), then broken
+    between characters when it still does not fit."""
+    while size > smallest and stringWidth(text, font, size) > width:
+        size -= 0.5
+    lines = [""]
+    for char in text:
+        if lines[-1] and stringWidth(lines[-1] + char, font, size) > width:
+            lines.append(char)
+        else:
+            lines[-1] += char
+    return lines, size
+
+
+def _address_block(canvas: Canvas, font: str, address: PostalAddress) -> float:
+    """Draw the block in the window's area (see WINDOW_*); return the y of its last baseline."""
+    y = PAGE_HEIGHT - ADDRESS_TOP
+    rows: list[tuple[str, float, float]] = []  # (text, size, the space above its baseline)
+    if address.postal_code:
+        rows.append((address.postal_code, 10.5, 4 * mm))
+    for text, size, smallest in ((address.address, 10.5, 8), (address.address_extra, 10.5, 8)):
+        if text:
+            lines, fitted = _fit(text, font, size, ADDRESS_WIDTH, smallest)
+            rows.extend((line, fitted, 5 * mm) for line in lines)
+    name_lines, name_size = _fit(address.name, font, 14, ADDRESS_WIDTH - 4 * mm, 10)
+    rows.extend((line, name_size, 8 * mm) for line in name_lines)
+    for index, (text, size, above) in enumerate(rows):
+        y -= above
+        is_name = index >= len(rows) - len(name_lines)
+        canvas.setFont(font, size)
+        canvas.drawString(ADDRESS_LEFT + (4 * mm if is_name else 0), y, text)
+    return y
+
+
 def _styles(font: str) -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14.5, wordWrap="CJK", firstLineIndent=9.5)
+    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK", firstLineIndent=9.5)
     return {
         "body": body,
         "plain": ParagraphStyle("plain", parent=body, firstLineIndent=0),
@@ -64,33 +160,32 @@ def _escape(text: str) -> str:
 def _letter(
     canvas: Canvas,
     font: str,
-    person: Person,
+    letter: Letter,
     *,
     sent_on: datetime.date,
     reply_due_on: datetime.date,
     sender: str,
     contact: str,
     mode: str,
-) -> None:
+) -> float:
+    """Draw one letter and its slip; return the y where the letter's text ends (above the cut-off line)."""
     styles = _styles(font)
     width = RIGHT - LEFT
     ward = settings.TSUNAGU_WARD_NAME
+    person = letter.person
 
-    # Date and address block, as on any municipal letter.
+    # The address block in the envelope's window; the date, the letter's number and the sender to its right,
+    # outside the window, as on any municipal letter.
+    _address_block(canvas, font, postal_address(person))
     canvas.setFont(font, 10)
     canvas.drawRightString(RIGHT, PAGE_HEIGHT - 20 * mm, format_wareki(sent_on))
-    canvas.setFont(font, 10.5)
-    canvas.drawString(LEFT, PAGE_HEIGHT - 26 * mm, person.town.name + person.address)
-    if person.address_extra:
-        canvas.drawString(LEFT + 4 * mm, PAGE_HEIGHT - 31 * mm, person.address_extra)
-    canvas.setFont(font, 14)
-    canvas.drawString(LEFT + 4 * mm, PAGE_HEIGHT - 40 * mm, f"{person.full_name}\u3000様")
+    canvas.drawRightString(RIGHT, PAGE_HEIGHT - 26 * mm, f"整理番号\u3000{letter.number}")
     canvas.setFont(font, 10.5)
     canvas.drawRightString(RIGHT, PAGE_HEIGHT - 46 * mm, sender)
 
     canvas.setFont(font, 13)
     canvas.drawCentredString(
-        PAGE_WIDTH / 2, PAGE_HEIGHT - 57 * mm, "避難行動要支援者名簿の情報提供についての確認（お願い）"
+        PAGE_WIDTH / 2, PAGE_HEIGHT - TITLE_TOP, "避難行動要支援者名簿の情報提供についての確認（お願い）"
     )
 
     due = format_wareki(reply_due_on)
@@ -102,7 +197,7 @@ def _letter(
         "地域の団体（民生委員・町会（自治会）・自主防災組織など）に、平常時からお渡ししたいと考えています。"
         "受け取った団体とその構成員には、法律で秘密を守る義務があります。",
     ]
-    y = PAGE_HEIGHT - 64 * mm
+    y = PAGE_HEIGHT - TITLE_TOP - 5.5 * mm
     for text in paragraphs:
         y = _para(canvas, text, styles["body"], LEFT, y, width) - 1.5 * mm
 
@@ -123,7 +218,7 @@ def _letter(
         + MODE_SENTENCES.get(mode, "")
     )
     y = _para(canvas, closing, styles["body"], LEFT, y, width) - 2 * mm
-    _para(canvas, f"お問い合わせ先：{_escape(contact)}", styles["plain"], LEFT, y, width)
+    bottom = _para(canvas, f"お問い合わせ先：{_escape(contact)}", styles["plain"], LEFT, y, width)
 
     # The cut-off line.
     canvas.setDash(3, 2)
@@ -140,10 +235,12 @@ def _letter(
     canvas.setFillGray(0)
     canvas.drawCentredString(PAGE_WIDTH / 2, CUT_Y - 1 * mm, label)
 
-    _reply_slip(canvas, font, person, reply_due_on=reply_due_on, sender=sender)
+    _reply_slip(canvas, font, letter, reply_due_on=reply_due_on, sender=sender)
+    return bottom
 
 
-def _reply_slip(canvas: Canvas, font: str, person: Person, *, reply_due_on: datetime.date, sender: str) -> None:
+def _reply_slip(canvas: Canvas, font: str, letter: Letter, *, reply_due_on: datetime.date, sender: str) -> None:
+    person = letter.person
     top = CUT_Y - 8 * mm
     canvas.setFont(font, 9.5)
     canvas.drawString(LEFT, top, f"{sender}\u3000あて")
@@ -174,10 +271,10 @@ def _reply_slip(canvas: Canvas, font: str, person: Person, *, reply_due_on: date
         y -= height
 
     x = LEFT + label_w + 3 * mm
-    # 整理番号 (宛名番号) and the name, printed so the reply can be matched without reading handwriting.
+    # The letter's number and the name, printed so the reply can be matched without reading handwriting.
     y = rows_top - heights[0] / 2 - 1.3 * mm
     canvas.setFont(font, 10)
-    canvas.drawString(x, y, f"整理番号 {person.resident_number}")
+    canvas.drawString(x, y, f"整理番号 {letter.number}")
     canvas.setFont(font, 11)
     canvas.drawString(x + 48 * mm, y, f"{person.full_name}\u3000様")
 
@@ -233,7 +330,7 @@ def _reply_slip(canvas: Canvas, font: str, person: Person, *, reply_due_on: date
 
 def render_consent_letters(
     *,
-    persons: list[Person],
+    letters: list[Letter],
     sent_on: datetime.date,
     reply_due_on: datetime.date,
     sender: str,
@@ -246,11 +343,11 @@ def render_consent_letters(
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle("避難行動要支援者名簿の情報提供についての確認")
     canvas.setAuthor(sender)
-    for person in persons:
+    for letter in letters:
         _letter(
             canvas,
             font,
-            person,
+            letter,
             sent_on=sent_on,
             reply_due_on=reply_due_on,
             sender=sender,

@@ -77,7 +77,9 @@ def consent_page(*, user, person_id: object, request: HttpRequest | None = None)
     """One person's consent history, for users who see the person in full (ward, 社協, 包括). Anyone else, or
     an unknown id: Http404 and a DENIED audit entry."""
     person = policy.person_or_deny(user, person_id, request=request, level=policy.DetailLevel.FULL)
-    history = list(person.consents.filter(scope=DataScope.ROSTER).select_related("recorded_by").latest_first())
+    history = list(
+        person.consents.filter(scope=DataScope.ROSTER).select_related("recorded_by", "consent_request").latest_first()
+    )
     requests = list(person.consent_requests.filter(scope=DataScope.ROSTER).order_by("-sent_on", "-id"))
     audit_record(
         actor=user,

@@ -17,6 +17,11 @@ so such a cell is written with a leading apostrophe (the text shows it, nothing 
 same cells, unchanged, as string cells carrying Excel's own "leading apostrophe" flag (quotePrefix): never
 a formula when opened, and still text if someone edits the cell. The check runs last, on the text exactly
 as written.
+
+File names: every downloadable file is named by ``output_filename`` — what it is, the day, then a number when
+the file has one, and _SJIS for a Shift_JIS CSV (住民一覧_20261201_SJIS.csv beside the UTF-8 住民一覧_20261201.csv),
+so the two copies of a table never share a name — and sent with ``attachment_header``, whose ASCII fallback
+serves the few clients that cannot read the Japanese name (RFC 6266).
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,9 +52,12 @@ __all__ = [
     "UNMAPPABLE_MARK",
     "CharacterChange",
     "CsvEncoding",
+    "OutputFilename",
     "OutputReport",
+    "attachment_header",
     "cp932_fit",
     "formula_like",
+    "output_filename",
     "write_csv",
     "write_xlsx",
 ]
@@ -317,3 +327,65 @@ def write_xlsx(
 def _display_width(text: str) -> int:
     # Full-width characters take two columns in Excel's width unit.
     return sum(2 if unicodedata.east_asian_width(c) in ("F", "W") else 1 for c in text)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# File names
+
+# The Shift_JIS copy, in which characters may have been replaced (see above), says so in its name; the UTF-8
+# copy keeps every character as registered and takes the plain name. The two never share a name.
+ENCODING_SUFFIXES = {CsvEncoding.CP932: "SJIS", CsvEncoding.UTF8_BOM: ""}
+# Characters Windows, macOS or a mail client refuse or misread in a file name, and every kind of space.
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+')
+_NOT_ASCII_NAME = re.compile(r"[^0-9A-Za-z.-]+")
+
+
+class OutputFilename(str):
+    """A download's name as the user sees it (a str), with ``ascii``: the fallback name for old clients."""
+
+    ascii: str
+
+    def __new__(cls, name: str, ascii_name: str) -> OutputFilename:
+        instance = super().__new__(cls, name)
+        instance.ascii = ascii_name
+        return instance
+
+
+def _name_part(text: str) -> str:
+    return _UNSAFE_IN_NAME.sub("-", unicodedata.normalize("NFKC", text)).strip("-._")
+
+
+def _ascii_part(text: str) -> str:
+    return _NOT_ASCII_NAME.sub("-", unicodedata.normalize("NFKC", text)).strip("-._")
+
+
+def output_filename(
+    what: str,
+    *,
+    ascii_what: str,
+    day: datetime.date,
+    extension: str,
+    number: str = "",
+    ascii_number: str | None = None,
+    encoding: CsvEncoding | None = None,
+) -> OutputFilename:
+    """The one naming scheme of downloadable files: 「{what}_{YYYYMMDD}[_{number}][_SJIS].{ext}」, e.g.
+    住民一覧_20261201.csv (UTF-8) and 住民一覧_20261201_SJIS.csv, 避難行動要支援者名簿_20261201_R3-2026-0001.pdf.
+    ``day`` is the day the file is made or the date the document bears. ``ascii_what`` (e.g. "residents") and
+    ``ascii_number`` (default: the ASCII letters and digits of ``number``) make the fallback name. Characters a
+    file system refuses, and spaces, become 「-」."""
+    suffix = ENCODING_SUFFIXES[encoding] if encoding is not None else ""
+    extension = extension.lstrip(".")
+    parts = [_name_part(what), f"{day:%Y%m%d}", _name_part(number), suffix]
+    ascii_number = _ascii_part(number if ascii_number is None else ascii_number)
+    ascii_parts = [_ascii_part(ascii_what), f"{day:%Y%m%d}", ascii_number, suffix]
+    return OutputFilename(
+        "_".join(p for p in parts if p) + f".{extension}",
+        "_".join(p for p in ascii_parts if p) + f".{extension}",
+    )
+
+
+def attachment_header(filename: OutputFilename) -> str:
+    """Content-Disposition for a download: the real name (RFC 5987 encoding, which every current browser reads)
+    and the ASCII name for older clients (RFC 6266; a bare token, as it holds only letters, digits, . - _)."""
+    return f"attachment; filename*=utf-8''{quote(filename)}; filename={filename.ascii}"

@@ -132,6 +132,24 @@ _TOWN_BASES: dict[str, tuple[str, str]] = {
     "0012": ("船町", "ふなまち"),
     "0013": ("鶴町", "つるまち"),
 }
+# 郵便番号 per 町 (every 丁目 of a 町 shares it, as Japan Post numbers 町域), printed on the consent letters'
+# window-envelope address. 泉尾 (551-0031) and 三軒家東 (551-0002) are Japan Post's; the others are plausible
+# 551-00xx numbers for the synthetic ward, not checked against the code list: never post real mail with them.
+_POSTAL_CODES: dict[str, str] = {
+    "0001": "5510031",
+    "0002": "5510033",
+    "0003": "5510021",
+    "0004": "5510002",
+    "0005": "5510001",
+    "0006": "5510003",
+    "0007": "5510011",
+    "0008": "5510013",
+    "0009": "5510012",
+    "0010": "5510032",
+    "0011": "5510034",
+    "0012": "5510022",
+    "0013": "5510023",
+}
 _CHOME = ("一", "二", "三", "四", "五", "六", "七")
 _CHOME_KANA = (
     "いっちょうめ", "にちょうめ", "さんちょうめ", "よんちょうめ", "ごちょうめ", "ろくちょうめ", "ななちょうめ",
@@ -509,9 +527,10 @@ def _clear_ward() -> dict[str, int]:
     """Delete what a generated (or imported) ward consists of, dependants first. Audit entries stay."""
     persons = Person.objects.count()
     organisations = Organisation.objects.count()
-    for model in (RosterEntryReason, RosterEntry, Distribution, RosterBuild, SelfRequest, RosterRule, ConsentRequest):
+    for model in (RosterEntryReason, RosterEntry, Distribution, RosterBuild, SelfRequest, RosterRule):
         model.objects.all().delete()
-    Consent.objects.all().delete()
+    Consent.objects.all().delete()  # before the letters its replies name (PROTECT)
+    ConsentRequest.objects.all().delete()
     ResidencyEvent.objects.all().delete()
     # Matching proposals and plans refer to persons and candidates (PROTECT): they go first.
     SupporterProposal.objects.all().delete()
@@ -765,6 +784,7 @@ class _WardBuilder:
                         code=f"{base}{chome:03d}",
                         name=f"{base_name}{_CHOME[chome - 1]}丁目",
                         name_kana=base_kana + _CHOME_KANA[chome - 1],
+                        postal_code=_POSTAL_CODES[base],
                     )
                 )
         towns.sort(key=lambda t: t.code)

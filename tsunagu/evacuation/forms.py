@@ -1,10 +1,12 @@
-"""Forms of the plan pages: the plan, its supporters (a formset), the list filters and the PDF purpose."""
+"""Forms of the plan pages: the plan, its supporters (a formset that grows a row at a time), the list filters and
+the PDF purpose."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.areas.models import District
@@ -90,7 +92,67 @@ class SupporterForm(forms.Form):
                 f.widget.attrs["aria-label"] = f.label
 
 
-SupporterFormSet = forms.formset_factory(SupporterForm, extra=2, can_delete=True, max_num=20, validate_max=True)
+class BaseSupporterFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        # The 「削除」 tick box sits under its column heading like the inputs: a label of its own too.
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("この行を削除する")
+
+
+SUPPORTER_PREFIX = "supporters"
+MAX_SUPPORTERS = 20
+SupporterFormSet = forms.formset_factory(
+    SupporterForm,
+    formset=BaseSupporterFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_SUPPORTERS,
+    validate_max=True,
+)
+TOTAL_FORMS_FIELD = f"{SUPPORTER_PREFIX}-TOTAL_FORMS"
+
+
+def supporter_row_count(value: object) -> int:
+    """The row count a request names (TOTAL_FORMS), as an index for the next row: 0 to MAX_SUPPORTERS."""
+    try:
+        return min(max(int(str(value)), 0), MAX_SUPPORTERS)
+    except ValueError:
+        return 0
+
+
+def _focus(form: forms.Form) -> forms.Form:
+    # The new row's first input takes the focus: htmx focuses [autofocus] in what it swaps in, and a browser
+    # does so on the page that reloads without JavaScript.
+    form.fields["name"].widget.attrs["autofocus"] = True
+    return form
+
+
+def new_supporter_form(index: int) -> forms.Form:
+    """The empty row ``index`` of the supporters formset (what the 「支援者を追加する」 button fetches)."""
+    formset = SupporterFormSet(prefix=SUPPORTER_PREFIX)
+    form = formset.form(
+        auto_id=formset.auto_id,
+        prefix=formset.add_prefix(index),
+        empty_permitted=True,
+        use_required_attribute=False,
+        renderer=formset.renderer,
+    )
+    formset.add_fields(form, index)
+    return _focus(form)
+
+
+def supporter_formset_plus_one(data: QueryDict) -> forms.BaseFormSet:
+    """The formset as posted with one more empty row: the add button without JavaScript, which re-renders the
+    whole form with everything typed so far (nothing is saved)."""
+    data = data.copy()
+    total = supporter_row_count(data.get(TOTAL_FORMS_FIELD))
+    if total < MAX_SUPPORTERS:
+        data[TOTAL_FORMS_FIELD] = str(total + 1)
+    formset = SupporterFormSet(data, prefix=SUPPORTER_PREFIX)
+    if total < MAX_SUPPORTERS:
+        _focus(formset.forms[total])
+    return formset
 
 
 def supporter_rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:

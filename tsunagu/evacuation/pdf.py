@@ -24,6 +24,7 @@ from reportlab.platypus.flowables import Flowable
 
 from tsunagu.audit.models import AuditAction, AuditPurpose
 from tsunagu.audit.services import audit_record
+from tsunagu.core.output import OutputFilename, output_filename
 from tsunagu.core.pdf import japanese_font
 from tsunagu.core.wareki import format_birth_with_age, format_wareki, today_jst
 from tsunagu.evacuation.selectors import PlanDetail, plan_detail
@@ -39,6 +40,17 @@ MAX_SUPPORTER_ROWS = 4
 CUT_NOTES = 170
 CUT_SHORT = 50
 CUT_LINE = 40
+
+# 災害対策基本法: 第49条の14 is the article on making individual plans (the sheet's title cites it); 第49条の17 is
+# the duty of secrecy of whoever receives a plan's information (個別避難計画情報), the plan's counterpart of the
+# roster's 第49条の13 (tsunagu.roster.sheet.SECRECY_NOTE). The secrecy notes cite 第49条の17.
+TITLE_ARTICLE = "個別避難計画（災害対策基本法第49条の14）"
+SECRECY_NOTE = (
+    "この計画に記載された個人情報は、避難支援等の実施に必要な範囲でのみ利用し、第三者に漏らさないでください"
+    "（災害対策基本法第49条の17）。不要になった写しは区役所に返却するか、確実に廃棄してください。"
+    "記載内容に変更があったときは、区役所または地域の担当者にお知らせください。"
+)
+FOOTER_NOTE = "取扱注意　－　個人情報を含みます（災害対策基本法第49条の17により秘密を守る義務があります）"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -331,7 +343,7 @@ def render_plan_pdf(detail: PlanDetail, *, issued_by: str, today: datetime.date)
         )
     )
     top = Table(
-        [[caution, _p(f"{ward}　個別避難計画（災害対策基本法第49条の14）", s.right)]],
+        [[caution, _p(f"{ward}　{TITLE_ARTICLE}", s.right)]],
         colWidths=[40 * mm, CONTENT_WIDTH - 40 * mm],
     )
     top.setStyle(
@@ -356,14 +368,7 @@ def render_plan_pdf(detail: PlanDetail, *, issued_by: str, today: datetime.date)
     ):
         story.extend(section)
         story.append(Spacer(1, 3 * mm))
-    story.append(
-        _p(
-            "この計画に記載された個人情報は、避難支援等の実施に必要な範囲でのみ利用し、第三者に漏らさないでください"
-            "（災害対策基本法第49条の15）。不要になった写しは区役所に返却するか、確実に廃棄してください。"
-            "記載内容に変更があったときは、区役所または地域の担当者にお知らせください。",
-            s.small,
-        )
-    )
+    story.append(_p(SECRECY_NOTE, s.small))
     story.append(Spacer(1, 1.5 * mm))
     story.append(_p(f"出力：{format_wareki(issued_at.date())} {issued_at:%H:%M}　{issued_by}", s.right))
 
@@ -389,7 +394,7 @@ def _footer(canvas, doc) -> None:  # noqa: ANN001
     canvas.saveState()
     canvas.setFont(japanese_font(), 7)
     canvas.setFillColor(colors.HexColor("#B00020"))
-    canvas.drawCentredString(PAGE_WIDTH / 2, 6 * mm, "取扱注意　－　個人情報を含みます")
+    canvas.drawCentredString(PAGE_WIDTH / 2, 6 * mm, FOOTER_NOTE)
     canvas.restoreState()
 
 
@@ -399,7 +404,7 @@ PURPOSE_INVALID_MESSAGE = "利用目的が正しくありません。"
 @dataclass(frozen=True)
 class PlanPdf:
     content: bytes
-    filename: str
+    filename: OutputFilename
 
 
 def evacuation_plan_export_pdf(
@@ -425,4 +430,8 @@ def evacuation_plan_export_pdf(
         detail={"plan": True, "format": "pdf", "bytes": len(content)},
         request=request,
     )
-    return PlanPdf(content=content, filename=f"個別避難計画_{detail.person.pk}_{today:%Y%m%d}.pdf")
+    # The person's id (as in the page's address), never the 宛名番号: the sheet is handed to community supporters.
+    filename = output_filename(
+        "個別避難計画", ascii_what="evacuation-plan", day=today, extension="pdf", number=str(detail.person.pk)
+    )
+    return PlanPdf(content=content, filename=filename)

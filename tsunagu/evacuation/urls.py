@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/progress/", views.plan_progress_view, name="plan_progress"),
     path("plans/<str:person_id>/", views.plan_detail_view, name="plan_detail"),
     path("plans/<str:person_id>/pdf/", views.plan_pdf_view, name="plan_pdf"),
+    path("plans/<str:person_id>/supporters/new/", views.plan_supporter_row_view, name="plan_supporter_row"),
     path("matching/", views.proposal_list_view, name="matching_proposals"),
     path("matching/run/", views.matching_run_view, name="matching_run"),
     # A str, not an int: a non-numeric guess must also reach the service, 404 and be logged.

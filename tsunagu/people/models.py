@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.wareki import format_wareki_short
+
 # The consent scope of the roster (the value of organisations.DataScope.ROSTER, which this floor cannot import).
 ROSTER_CONSENT_SCOPE = "roster"
 
@@ -274,6 +276,16 @@ class Consent(models.Model):
     )
     method = models.CharField("確認方法", max_length=50, blank=True)
     decided_on = models.DateField("意思表示の日")
+    # The letter (同意確認書) this decision answers, when it came back on the letter's reply slip; None for a
+    # decision given at the counter, by phone or on a visit.
+    consent_request = models.ForeignKey(
+        "people.ConsentRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name="回答した同意確認書",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -294,10 +306,22 @@ class Consent(models.Model):
         return not self.recipient_kinds or f"|{kind}|" in self.recipient_kinds
 
 
+def letter_number_prefix(sent_on: datetime.date) -> str:
+    """「R8-」: the 年度 (April to March) a letter is sent in, as 和暦 era letter and year. Letter numbers run
+    from R8-000001 in each 年度. A 年度 bears the era of its December (2019年度 is 令和元年度, not 平成31年度)."""
+    fiscal_year = sent_on.year if sent_on.month >= 4 else sent_on.year - 1
+    return format_wareki_short(datetime.date(fiscal_year, 12, 31)).split(".")[0] + "-"
+
+
 class ConsentRequest(models.Model):
     """A consent-request letter (同意確認書) sent to a person. Under presumed consent (推定同意) a person who
-    was asked and did not answer by the reply date is treated as consenting."""
+    was asked and did not answer by the reply date is treated as consenting.
 
+    Each letter has its own number (整理番号, e.g. R8-000123), printed on the letter and its reply slip and typed
+    in when the slip comes back. It is not the 宛名番号: the ward's internal registry number is never printed on
+    mail, and the number names the letter a reply answers (Consent.consent_request)."""
+
+    letter_number = models.CharField("整理番号", max_length=20, unique=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consent_requests")
     scope = models.CharField("対象とする情報", max_length=20, default=ROSTER_CONSENT_SCOPE)
     sent_on = models.DateField("送付日")
@@ -314,4 +338,4 @@ class ConsentRequest(models.Model):
         indexes = [models.Index(fields=["person", "scope", "reply_due_on"], name="consent_request_due")]
 
     def __str__(self) -> str:
-        return f"{self.person_id} {self.sent_on}"
+        return f"{self.letter_number} {self.person_id} {self.sent_on}"

@@ -17,13 +17,15 @@ from tsunagu.access import policy
 from tsunagu.audit.forms import PURPOSE_REQUIRED_MESSAGE
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.audit.services import audit_record
-from tsunagu.core.output import CsvEncoding, OutputReport, write_csv, write_xlsx
+from tsunagu.core.output import CsvEncoding, OutputFilename, OutputReport, output_filename, write_csv, write_xlsx
 from tsunagu.core.wareki import age_on, format_wareki, today_jst
 from tsunagu.people.models import Person, age_reference_day
 from tsunagu.registry.selectors import PersonFilters, describe_filters, person_queryset
 
 FORMAT_REQUIRED_MESSAGE = _("出力形式を選んでください。")
 NOTHING_TO_EXPORT_MESSAGE = _("出力できる方がいません。検索条件を確認してください。")
+# The file's name (tsunagu.core.output.output_filename) and the workbook's sheet: a format, so Japanese always.
+EXPORT_NAME = "住民一覧"
 
 
 class ExportFormat(models.TextChoices):
@@ -39,7 +41,7 @@ class ExportRefusedError(ValueError):
 @dataclass(frozen=True)
 class ExportResult:
     content: bytes
-    filename: str
+    filename: OutputFilename
     content_type: str
     person_ids: list[int]
     level: policy.DetailLevel
@@ -128,17 +130,21 @@ def person_export(
     columns = export_columns(level)
     headers = [c.header for c in columns]
     rows = [[c.value(p, today) for c in columns] for p in persons]
-    stem = f"住民一覧_{today:%Y%m%d}"
+    encoding = None
     if export_format == ExportFormat.XLSX:
-        content, report = write_xlsx(headers, rows, sheet_title="住民一覧")
-        filename = f"{stem}.xlsx"
+        content, report = write_xlsx(headers, rows, sheet_title=EXPORT_NAME)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif export_format == ExportFormat.CSV_CP932:
-        content, report = write_csv(headers, rows, encoding=CsvEncoding.CP932)
-        filename, content_type = f"{stem}.csv", "text/csv; charset=Shift_JIS"
     else:
-        content, report = write_csv(headers, rows, encoding=CsvEncoding.UTF8_BOM)
-        filename, content_type = f"{stem}.csv", "text/csv; charset=utf-8"
+        encoding = CsvEncoding.CP932 if export_format == ExportFormat.CSV_CP932 else CsvEncoding.UTF8_BOM
+        content, report = write_csv(headers, rows, encoding=encoding)
+        content_type = "text/csv; charset=Shift_JIS" if encoding == CsvEncoding.CP932 else "text/csv; charset=utf-8"
+    filename = output_filename(
+        EXPORT_NAME,
+        ascii_what="residents",
+        day=today,
+        extension="xlsx" if encoding is None else "csv",
+        encoding=encoding,
+    )
 
     ids = [p.pk for p in persons]
     entry = audit_record(

@@ -23,8 +23,15 @@ from tsunagu.areas.models import District
 from tsunagu.audit.forms import PURPOSE_REQUIRED_MESSAGE as OUTPUT_PURPOSE_REQUIRED_MESSAGE
 from tsunagu.audit.models import AuditAction, AuditPurpose
 from tsunagu.audit.services import audit_record
-from tsunagu.core.output import CsvEncoding, OutputReport, write_csv, write_xlsx
-from tsunagu.core.wareki import format_wareki
+from tsunagu.core.output import (
+    CsvEncoding,
+    OutputFilename,
+    OutputReport,
+    output_filename,
+    write_csv,
+    write_xlsx,
+)
+from tsunagu.core.wareki import format_wareki, today_jst
 
 from .models import Distribution, RosterBuild, RosterEntry
 from .pdf import render_roster_pdf
@@ -36,6 +43,8 @@ OUTPUT_AGREEMENT_ENDED_MESSAGE = "協定が有効でないため、この提供�
 OUTPUT_NO_BUILD_MESSAGE = "名簿がまだ作成されていません。"
 OUTPUT_BAD_FORMAT_MESSAGE = "出力の形式を選んでください。"
 WARD_COPY_NUMBER = "区控 第{build}版 {district}"
+# The files' name (tsunagu.core.output.output_filename): 避難行動要支援者名簿_大正区_20261201_R3-2026-0001.pdf
+OUTPUT_NAME = "避難行動要支援者名簿"
 
 
 class OutputFormat(models.TextChoices):
@@ -67,7 +76,7 @@ class OutputRefusedError(Exception):
 class OutputResult:
     content: bytes
     content_type: str
-    filename: str
+    filename: OutputFilename
     person_ids: list[int]
     report: OutputReport = field(default_factory=OutputReport)
 
@@ -115,8 +124,9 @@ def _check(user, purpose: str, output_format: str, capability: Capability) -> No
         raise OutputRefusedError(OUTPUT_BAD_FORMAT_MESSAGE)
 
 
-def _render(sheet: RosterSheet, output_format: str, filename_stem: str) -> OutputResult:
+def _render(sheet: RosterSheet, output_format: str, *, ascii_number: str | None = None) -> OutputResult:
     report = OutputReport()
+    encoding = None
     if output_format == OutputFormat.PDF:
         content = render_roster_pdf(sheet)
     elif output_format == OutputFormat.XLSX:
@@ -124,10 +134,19 @@ def _render(sheet: RosterSheet, output_format: str, filename_stem: str) -> Outpu
     else:
         encoding = CsvEncoding.CP932 if output_format == OutputFormat.CSV_CP932 else CsvEncoding.UTF8_BOM
         content, report = render_roster_csv(sheet, encoding=encoding)
+    filename = output_filename(
+        OUTPUT_NAME,
+        ascii_what="roster",
+        day=today_jst(),
+        extension=EXTENSIONS[OutputFormat(output_format)],
+        number=sheet.number,
+        ascii_number=ascii_number,
+        encoding=encoding,
+    )
     return OutputResult(
         content=content,
         content_type=CONTENT_TYPES[OutputFormat(output_format)],
-        filename=f"{filename_stem}.{EXTENSIONS[OutputFormat(output_format)]}",
+        filename=filename,
         person_ids=[line.person_id for line in sheet.rows],
         report=report,
     )
@@ -181,7 +200,7 @@ def roster_output_distribution(
         full=False,
         rows=roster_lines(entries, build_id=build.pk, full=False),
     )
-    result = _render(sheet, output_format, distribution.number)
+    result = _render(sheet, output_format)
     detail = {"number": distribution.number, "build": build.number, "format": output_format}
     _audit(user=user, result=result, purpose=purpose, detail=detail, request=request)
     return result
@@ -217,7 +236,7 @@ def roster_output_district(
         full=full,
         rows=roster_lines(entries, build_id=build.pk, full=full),
     )
-    result = _render(sheet, output_format, f"roster_{build.number}_{district.code}")
+    result = _render(sheet, output_format, ascii_number=f"build{build.number}-{district.code}")
     detail = {"number": number, "build": build.number, "format": output_format, "district": district.pk}
     _audit(user=user, result=result, purpose=purpose, detail=detail, request=request)
     return result

@@ -53,9 +53,9 @@ def build_ward() -> SimpleNamespace:
     school = DistrictTypeFactory(code="school", name="小学校区")
     district_a = DistrictFactory(district_type=school, code="A", name="泉尾小学校区")
     district_b = DistrictFactory(district_type=school, code="B", name="北恩加島小学校区")
-    town_a1 = TownFactory(code="0001001", name="泉尾一丁目", in_districts=[district_a])
-    town_a2 = TownFactory(code="0001002", name="泉尾二丁目", in_districts=[district_a])
-    town_b1 = TownFactory(code="0002001", name="北恩加島一丁目", in_districts=[district_b])
+    town_a1 = TownFactory(code="0001001", name="泉尾一丁目", postal_code="5510031", in_districts=[district_a])
+    town_a2 = TownFactory(code="0001002", name="泉尾二丁目", postal_code="5510031", in_districts=[district_a])
+    town_b1 = TownFactory(code="0002001", name="北恩加島一丁目", postal_code="5510033", in_districts=[district_b])
 
     def person(town, consent, **kwargs):
         p = PersonFactory(town=town, **kwargs)

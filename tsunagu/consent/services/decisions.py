@@ -20,7 +20,7 @@ from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
 from tsunagu.core.wareki import today_jst
 from tsunagu.organisations.models import DataScope
-from tsunagu.people.models import Consent, ConsentGivenBy, ConsentStatus, Person
+from tsunagu.people.models import Consent, ConsentGivenBy, ConsentRequest, ConsentStatus, Person
 
 from ..kinds import RecipientKind, recipient_kinds_text
 
@@ -91,11 +91,15 @@ def consent_record(
     recorded_by,  # noqa: ANN001
     request: HttpRequest | None = None,
     scope: str = DataScope.ROSTER,
+    consent_request: ConsentRequest | None = None,
 ) -> Consent:
     """Append one consent decision and its audit entry. Ward welfare staff only (PermissionDenied otherwise);
     ValidationError with every problem when the decision cannot be recorded. `request` is the HTTP request
-    the audit entry names (None from the command line)."""
+    the audit entry names (None from the command line); `consent_request` the letter (同意確認書) the decision
+    answers, when it came back on its reply slip."""
     require_consent_manager(recorded_by)
+    if consent_request is not None and consent_request.person_id != person.pk:
+        raise ValueError("the letter was sent to another person")
     kinds = list(recipient_kinds)
     with transaction.atomic():
         # Lock the person so two clerks entering replies for the same person append in a known order.
@@ -123,6 +127,7 @@ def consent_record(
             method=method,
             decided_on=decided_on,
             recorded_by=recorded_by,
+            consent_request=consent_request,
         )
         audit_record(
             actor=recorded_by,

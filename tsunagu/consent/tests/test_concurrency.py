@@ -2,14 +2,16 @@
 succeed, or, for the same person, the later ones get the Japanese message that there is no agreement left to
 withdraw; never "database is locked" or a duplicate row."""
 
+import subprocess
+
 import pytest
 from django.core.exceptions import ValidationError
 
-from tsunagu.audit.models import AuditAction, AuditEntry, AuditHead
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditHead, AuditPurpose
 from tsunagu.audit.services import audit_record
 from tsunagu.consent import services
 from tsunagu.core.wareki import today_jst
-from tsunagu.people.models import Consent, ConsentGivenBy, ConsentStatus
+from tsunagu.people.models import Consent, ConsentGivenBy, ConsentRequest, ConsentStatus, letter_number_prefix
 
 
 def withdraw(ward, person):
@@ -57,3 +59,31 @@ def test_three_simultaneous_withdrawals_for_one_person_record_one_and_explain_th
     assert [error.messages for error in refused] == [[message], [message]]
     assert Consent.objects.filter(person=person, status=ConsentStatus.WITHDRAWN).count() == 1
     assert AuditEntry.objects.filter(seq__gt=head, action=AuditAction.UPDATE, target_ids=[person.pk]).count() == 1
+
+
+def test_two_letter_batches_made_at_the_same_moment_get_distinct_numbers(ward, together, head):
+    # Both batches pick their numbers before either writes; the unique number makes the second pick again.
+    together.meet_before(ConsentRequest.objects, "bulk_create", parties=2)
+    make = [
+        lambda district=district: services.consent_letters_create(
+            user=ward.ward_officer,
+            district=district,
+            sent_on=today_jst(),
+            reply_days=21,
+            sender="大正区長",
+            contact="大正区役所 保健福祉課",
+            purpose=AuditPurpose.DISASTER_PREP,
+        )
+        for district in (ward.districts.a, ward.districts.b)
+    ]
+
+    results = together.run(*make)
+
+    assert [type(r).__name__ for r in results] == ["LetterBatch", "LetterBatch"], results
+    numbers = sorted(ConsentRequest.objects.values_list("letter_number", flat=True))
+    prefix = letter_number_prefix(today_jst())
+    assert numbers == [f"{prefix}000001", f"{prefix}000002"]
+    # Each PDF prints the number its letter was finally given (the batch that lost the race made it again).
+    for batch in results:
+        text = subprocess.run(["pdftotext", "-", "-"], input=batch.pdf, capture_output=True, check=True).stdout
+        assert batch.requests[0].letter_number in text.decode()

@@ -23,6 +23,12 @@ def person_url(person_or_id):
     return reverse("consent:person", args=[getattr(person_or_id, "pk", person_or_id)])
 
 
+def confirm(client, checked):
+    """The second step of the bulk entry: post the confirmation form the first step showed."""
+    assert checked.status_code == 200 and checked.context["batch"].rows
+    return client.post(REPLIES_URL, {"token": checked.context["token"]})
+
+
 def letters_data(ward, **overrides):
     data = {
         "district": ward.districts.a.pk,
@@ -125,7 +131,8 @@ class TestBulkReplies:
         a2 = ward.people.a2_unanswered
         client = verified_client(ward.ward_officer)
 
-        response = client.post(REPLIES_URL, {"lines": f"{a2.resident_number},同意,本人,,2026-01-10"})
+        checked = client.post(REPLIES_URL, {"lines": f"{a2.resident_number},同意,本人,,2026-01-10"})
+        response = confirm(client, checked)
 
         assert response.status_code == 302
         assert Consent.objects.current_for(a2).status == ConsentStatus.AGREED
@@ -136,7 +143,8 @@ class TestBulkReplies:
         content = f"宛名番号,回答,記入者,回答日\n{b1.resident_number},不同意,家族,2026-01-12\n".encode("cp932")
         upload = SimpleUploadedFile("replies.csv", content, content_type="text/csv")
 
-        response = verified_client(ward.ward_officer).post(REPLIES_URL, {"file": upload})
+        client = verified_client(ward.ward_officer)
+        response = confirm(client, client.post(REPLIES_URL, {"file": upload}))
 
         assert response.status_code == 302
         current = Consent.objects.current_for(b1)

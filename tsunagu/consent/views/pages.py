@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,6 +21,7 @@ from tsunagu.consent.forms import (
     ConsentWithdrawForm,
 )
 from tsunagu.core.csvio import RowError, UndecodableFileError
+from tsunagu.core.output import attachment_header
 from tsunagu.people.models import ConsentStatus
 
 
@@ -52,11 +52,10 @@ def consent_index_view(request: HttpRequest) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            filename = f"同意確認書_{data['district'].name}_{batch.sent_on.isoformat()}.pdf"
             return HttpResponse(
                 batch.pdf,
                 content_type="application/pdf",
-                headers={"Content-Disposition": content_disposition_header(True, filename)},
+                headers={"Content-Disposition": attachment_header(batch.filename)},
             )
     # Counts reveal no one, so they need no audit entry.
     counts = selectors.unanswered_counts_by_district(user=request.user)
@@ -66,9 +65,14 @@ def consent_index_view(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_CONSENT)
 @require_http_methods(["GET", "POST"])
 def consent_replies_view(request: HttpRequest) -> HttpResponse:
-    """Bulk entry of reply slips: every row is checked first; all are recorded or none."""
+    """Bulk entry of reply slips in two steps. The first POST checks every row and shows what will be recorded
+    (nothing is written); the second, from that page, records exactly the rows that were checked (a signed
+    token carries them), checked once more: all or none."""
+    if request.method == "POST" and "token" in request.POST:
+        return _replies_confirm(request)
     form = ConsentRepliesForm(request.POST or None, request.FILES or None)
     errors: list[RowError] = []
+    context: dict = {}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         try:
@@ -76,18 +80,35 @@ def consent_replies_view(request: HttpRequest) -> HttpResponse:
                 rows, header_errors = services.parse_reply_csv(upload.read())
             else:
                 rows, header_errors = services.parse_reply_lines(form.cleaned_data["lines"]), []
-            recorded = services.consent_replies_record(
+            batch = services.consent_replies_preview(
                 user=request.user, rows=rows, errors=header_errors, request=request
             )
         except UndecodableFileError as error:
             form.add_error("file", str(error))
-        except services.RepliesFailed as failure:
-            errors = failure.errors
-            form.add_error(None, str(failure))
         else:
-            messages.success(request, _("{count}件の回答を登録しました。").format(count=len(recorded)))
-            return redirect("consent:replies")
-    return render(request, "consent/replies.html", {"form": form, "errors": errors, **_mode_context()})
+            if batch.errors:
+                errors = batch.errors
+                form.add_error(None, str(services.RepliesFailed(batch.errors)))
+            elif not batch.rows:
+                form.add_error(None, str(services.BULK_EMPTY_MESSAGE))
+            else:
+                context = {"batch": batch, "token": services.consent_replies_token(user=request.user, rows=rows)}
+    return render(request, "consent/replies.html", {"form": form, "errors": errors, **context, **_mode_context()})
+
+
+def _replies_confirm(request: HttpRequest) -> HttpResponse:
+    context = {"form": ConsentRepliesForm(), "errors": [], **_mode_context()}
+    try:
+        rows = services.consent_replies_from_token(user=request.user, token=request.POST["token"])
+        recorded = services.consent_replies_record(user=request.user, rows=rows, request=request)
+    except services.ConfirmationInvalid as refusal:
+        return render(request, "consent/replies.html", {**context, "problems": [str(refusal)]}, status=400)
+    except services.RepliesFailed as failure:
+        # Something changed since the check (another clerk recorded a decision): nothing was written.
+        context.update(errors=failure.errors, problems=[str(failure)])
+        return render(request, "consent/replies.html", context)
+    messages.success(request, _("{count}件の回答を登録しました。").format(count=len(recorded)))
+    return redirect("consent:replies")
 
 
 @login_required

@@ -547,3 +547,13 @@ def test_the_demo_ward_has_a_shelter_per_school_district_for_maps_and_plans():
     assert all(s.latitude is not None and s.longitude is not None for s in shelters)
     generate_ward(size=SMALL, replace=True)
     assert Shelter.objects.filter(code__startswith="demo-").count() == 10
+
+
+def test_every_town_has_a_taisho_ward_postal_code_shared_by_its_chome():
+    generate_ward(size=SMALL)
+
+    codes = dict(Town.objects.values_list("name", "postal_code"))
+    assert all(re.fullmatch(r"5510\d\d\d", code) for code in codes.values())
+    assert {codes[f"泉尾{n}丁目"] for n in "一二三四五六七"} == {"5510031"}
+    assert codes["三軒家東一丁目"] == "5510002"
+    assert Town.objects.get(name="泉尾一丁目").postal_code_display == "551-0031"

@@ -3,11 +3,13 @@ entry with its purpose in the audit log."""
 
 import datetime
 import subprocess
+from urllib.parse import quote
 
 import pytest
 from django.http import Http404
 
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.core.wareki import today_jst
 from tsunagu.evacuation.models import PlanStatus, Priority
 from tsunagu.evacuation.pdf import PURPOSE_INVALID_MESSAGE, evacuation_plan_export_pdf
 from tsunagu.evacuation.services import evacuation_plan_save
@@ -147,6 +149,26 @@ class TestSheet:
         assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
 
 
+class TestArticles:
+    """災害対策基本法: the title cites 第49条の14 (making individual plans); every secrecy note cites 第49条の17
+    (the duty of secrecy of those who receive a plan's information), never the roster's 第49条の13 nor the
+    article on providing the information (第49条の15)."""
+
+    def test_title_cites_49_14_and_the_secrecy_notes_cite_49_17(self, ward, full_plan, tmp_path):
+        result = evacuation_plan_export_pdf(
+            user=ward.ward_officer, person_id=full_plan.pk, purpose=AuditPurpose.DISASTER_PREP
+        )
+
+        text = pdf_text(result.content, tmp_path).replace(" ", "")
+        lines = text.splitlines()
+        assert any("個別避難計画（災害対策基本法第49条の14）" in line for line in lines)
+        footer = [line for line in lines if "取扱注意－個人情報を含みます" in line]
+        assert footer and all("第49条の17" in line for line in footer)
+        assert "第三者に漏らさないでください（災害対策基本法第49条の17）" in text.replace("\n", "")
+        assert "第49条の15）" not in text and "第49条の13" not in text
+        assert text.count("第49条の17") == 2  # the note under the form and the page footer
+
+
 class TestPdfView:
     def test_purpose_is_required_then_the_pdf_is_sent(self, ward, full_plan, verified_client):
         client = verified_client(ward.ward_officer)
@@ -160,6 +182,17 @@ class TestPdfView:
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
         assert AuditEntry.objects.get(action=AuditAction.EXPORT).purpose == AuditPurpose.CONFERENCE
+
+    def test_the_sheet_is_named_by_the_one_scheme(self, ward, full_plan, verified_client):
+        response = verified_client(ward.ward_officer).post(
+            PDF_URL.format(full_plan.pk), {"purpose": AuditPurpose.CONFERENCE}
+        )
+
+        day = f"{today_jst():%Y%m%d}"
+        name = quote(f"個別避難計画_{day}_{full_plan.pk}.pdf")
+        assert response["Content-Disposition"] == (
+            f"attachment; filename*=utf-8''{name}; filename=evacuation-plan_{day}_{full_plan.pk}.pdf"
+        )
 
     def test_outsider_gets_404_and_a_denied_entry(self, ward, full_plan, client):
         client.force_login(ward.outsider)

@@ -15,6 +15,7 @@ from .plans import (
     plan_list_view,
     plan_pdf_view,
     plan_progress_view,
+    plan_supporter_row_view,
 )
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "plan_list_view",
     "plan_pdf_view",
     "plan_progress_view",
+    "plan_supporter_row_view",
     "proposal_confirm_view",
     "proposal_list_view",
     "proposal_reject_view",

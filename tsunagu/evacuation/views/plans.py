@@ -7,14 +7,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.access.policy import Capability, Refused, capability_required
 from tsunagu.audit.models import AuditTarget
+from tsunagu.core.output import attachment_header
 from tsunagu.core.paging import page_number
-from tsunagu.evacuation.forms import EvacuationPlanForm, PlanFilterForm, PlanPdfForm, SupporterFormSet, supporter_rows
+from tsunagu.evacuation.forms import (
+    MAX_SUPPORTERS,
+    SUPPORTER_PREFIX,
+    TOTAL_FORMS_FIELD,
+    EvacuationPlanForm,
+    PlanFilterForm,
+    PlanPdfForm,
+    SupporterFormSet,
+    new_supporter_form,
+    supporter_formset_plus_one,
+    supporter_row_count,
+    supporter_rows,
+)
 from tsunagu.evacuation.pdf import evacuation_plan_export_pdf
 from tsunagu.evacuation.selectors import can_view_progress, plan_detail, plan_list, plan_progress
 from tsunagu.evacuation.services import (
@@ -72,7 +84,11 @@ def plan_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
                 EDIT_REFUSED_MESSAGE, target=AuditTarget.PERSON, target_ids=[detail.person.pk], detail={"plan": "edit"}
             )
         form = EvacuationPlanForm(request.POST, instance=detail.plan)
-        formset = SupporterFormSet(request.POST, prefix="supporters")
+        if "add_supporter" in request.POST:
+            # 「支援者を追加する」 without JavaScript: the same form, everything typed kept, one more row.
+            formset = supporter_formset_plus_one(request.POST)
+            return _render_detail(request, detail, form, formset)
+        formset = SupporterFormSet(request.POST, prefix=SUPPORTER_PREFIX)
         if form.is_valid() and formset.is_valid():
             try:
                 evacuation_plan_save(
@@ -95,12 +111,39 @@ def plan_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
         form, formset = None, None
         if detail.can_edit:
             form = EvacuationPlanForm(instance=detail.plan)
-            formset = SupporterFormSet(initial=_initial_supporters(detail), prefix="supporters")
-    return render(
-        request,
-        "evacuation/plan_detail.html",
-        {"detail": detail, "person": detail.person, "plan": detail.plan, "form": form, "formset": formset},
-    )
+            formset = SupporterFormSet(initial=_initial_supporters(detail), prefix=SUPPORTER_PREFIX)
+    return _render_detail(request, detail, form, formset)
+
+
+def _render_detail(request: HttpRequest, detail, form, formset) -> HttpResponse:  # noqa: ANN001
+    context = {"detail": detail, "person": detail.person, "plan": detail.plan, "form": form, "formset": formset}
+    if formset is not None:
+        context["can_add_supporter"] = formset.total_form_count() < MAX_SUPPORTERS
+        context["max_supporters"] = MAX_SUPPORTERS
+    return render(request, "evacuation/plan_detail.html", context)
+
+
+@login_required
+@require_GET
+def plan_supporter_row_view(request: HttpRequest, person_id: str) -> HttpResponse:
+    """One new empty supporter row for the plan form (htmx): the row, the formset's TOTAL_FORMS one higher and
+    the add button (or a note once the form is full), swapped out of band. Only for those who may edit."""
+    detail = plan_detail(user=request.user, person_id=person_id, request=request, audit=False)
+    if not detail.can_edit:
+        raise Refused(
+            EDIT_REFUSED_MESSAGE, target=AuditTarget.PERSON, target_ids=[detail.person.pk], detail={"plan": "edit"}
+        )
+    index = supporter_row_count(request.GET.get(TOTAL_FORMS_FIELD))
+    if index >= MAX_SUPPORTERS:
+        return HttpResponse(status=204)
+    context = {
+        "person": detail.person,
+        "sform": new_supporter_form(index),
+        "total": index + 1,
+        "can_add_supporter": index + 1 < MAX_SUPPORTERS,
+        "max_supporters": MAX_SUPPORTERS,
+    }
+    return render(request, "evacuation/partials/supporter_new_row.html", context)
 
 
 @login_required
@@ -115,7 +158,7 @@ def plan_pdf_view(request: HttpRequest, person_id: str) -> HttpResponse:
             return HttpResponse(
                 result.content,
                 content_type="application/pdf",
-                headers={"Content-Disposition": content_disposition_header(True, result.filename)},
+                headers={"Content-Disposition": attachment_header(result.filename)},
             )
         detail = plan_detail(user=request.user, person_id=person_id, request=request, audit=False)
     else:

@@ -195,3 +195,25 @@ class TestContent:
         assert sheet.max_row == 2
         assert result.filename == "住民一覧_20250701.xlsx"
         assert not result.report.changed
+
+
+class TestFilenames:
+    @pytest.mark.parametrize(
+        ("export_format", "name", "ascii_name"),
+        [
+            (ExportFormat.CSV_CP932, "住民一覧_20250701_SJIS.csv", "residents_20250701_SJIS.csv"),
+            (ExportFormat.CSV_UTF8, "住民一覧_20250701.csv", "residents_20250701.csv"),
+            (ExportFormat.XLSX, "住民一覧_20250701.xlsx", "residents_20250701.xlsx"),
+        ],
+    )
+    def test_each_format_is_named_by_the_one_scheme(self, ward, export_format, name, ascii_name):
+        result = run(ward.ward_officer, export_format=export_format)
+
+        assert (result.filename, result.filename.ascii) == (name, ascii_name)
+
+    def test_the_shift_jis_and_utf8_files_never_share_a_name(self, ward):
+        names = {
+            run(ward.ward_officer, export_format=f).filename for f in (ExportFormat.CSV_CP932, ExportFormat.CSV_UTF8)
+        }
+
+        assert len(names) == 2

@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.access import policy
+from tsunagu.core.output import attachment_header
 from tsunagu.core.paging import page_number
 from tsunagu.registry.exporting import ExportRefusedError, export_columns, export_detail_level, person_export
 from tsunagu.registry.forms import FILTER_FIELDS, PersonExportForm, PersonSearchForm
@@ -76,7 +77,7 @@ def person_export_view(request: HttpRequest) -> HttpResponse:
                 return HttpResponse(
                     result.content,
                     content_type=result.content_type,
-                    headers={"Content-Disposition": content_disposition_header(True, result.filename)},
+                    headers={"Content-Disposition": attachment_header(result.filename)},
                 )
     else:
         # The filters arrive from the search page's link; the purpose and the format are still to be chosen.

@@ -26,6 +26,7 @@ from tsunagu.roster.selectors import (
 )
 from tsunagu.testing.factories import (
     ConsentFactory,
+    ConsentRequestFactory,
     DistrictFactory,
     DistrictTypeFactory,
     PersonFactory,
@@ -54,7 +55,7 @@ def ids(page) -> set[int]:
 
 def letter(person, *, due: datetime.date) -> ConsentRequest:
     """A consent-request letter sent to `person`, to be answered by `due`."""
-    return ConsentRequest.objects.create(person=person, sent_on=due - datetime.timedelta(days=30), reply_due_on=due)
+    return ConsentRequestFactory(person=person, sent_on=due - datetime.timedelta(days=30), reply_due_on=due)
 
 
 @pytest.fixture

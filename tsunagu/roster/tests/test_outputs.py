@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
+from tsunagu.core.wareki import today_jst
 from tsunagu.people.models import ConsentStatus
 from tsunagu.roster.models import DistributionForm, RosterEntry, RosterEntryReason, RosterRule, RuleKind
 from tsunagu.roster.outputs import (
@@ -24,7 +25,7 @@ from tsunagu.roster.outputs import (
     roster_output_district,
 )
 from tsunagu.roster.services.distribution import distribution_create
-from tsunagu.roster.sheet import CONFIDENTIAL, SUPPORT_HEADERS, roster_lines
+from tsunagu.roster.sheet import CONFIDENTIAL, SECRECY_NOTE, SUPPORT_HEADERS, roster_lines
 from tsunagu.testing.factories import ConsentFactory, PersonFactory
 from tsunagu.testing.personas import list_on_roster
 
@@ -260,3 +261,44 @@ def test_output_pages_refuse_others(ward, client):
     assert client.post(reverse("roster:output_distribution", args=[distribution.pk]), data).status_code == 403
     assert client.post(reverse("roster:output_district"), {**data, "district": ward.districts.a.pk}).status_code == 403
     assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_every_pdf_page_cites_the_rosters_secrecy_article(ward):
+    # 災害対策基本法第49条の13: the duty of secrecy of those who receive the roster's information.
+    pages = pdf_pages(output(ward, distribute(ward)).content)
+
+    assert "第49条の13" in SECRECY_NOTE
+    assert all(SECRECY_NOTE in page.replace(" ", "") for page in pages)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix"),
+    [
+        (OutputFormat.PDF, ".pdf"),
+        (OutputFormat.XLSX, ".xlsx"),
+        (OutputFormat.CSV_CP932, "_SJIS.csv"),
+        (OutputFormat.CSV_UTF8, ".csv"),
+    ],
+)
+def test_files_are_named_by_the_one_scheme(ward, fmt, suffix):
+    distribution = distribute(ward)
+    today = today_jst()
+
+    copy = output(ward, distribution, fmt=fmt)
+    ward_copy = roster_output_district(
+        user=ward.ward_officer, district=ward.districts.a, output_format=fmt, purpose=AuditPurpose.DATA_CHECK
+    )
+
+    assert copy.filename == f"避難行動要支援者名簿_{today:%Y%m%d}_{distribution.number}{suffix}"
+    assert copy.filename.ascii == f"roster_{today:%Y%m%d}_{distribution.number}{suffix}"
+    district = ward.districts.a
+    assert ward_copy.filename == f"避難行動要支援者名簿_{today:%Y%m%d}_区控-第1版-{district.name}{suffix}"
+    assert ward_copy.filename.ascii == f"roster_{today:%Y%m%d}_build1-{district.code}{suffix}"
+
+
+def test_the_two_csv_copies_never_share_a_name(ward):
+    distribution = distribute(ward)
+
+    names = {output(ward, distribution, fmt=f).filename for f in (OutputFormat.CSV_CP932, OutputFormat.CSV_UTF8)}
+
+    assert len(names) == 2

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.access.policy import Capability, capability_required
 from tsunagu.areas.models import District
 from tsunagu.audit.forms import PurposeField
+from tsunagu.core.output import attachment_header
 from tsunagu.organisations.models import Agreement, Organisation
 
 from ..models import Distribution, DistributionForm, RosterBuild
@@ -171,7 +171,7 @@ def _file(result: OutputResult) -> HttpResponse:
     return HttpResponse(
         result.content,
         content_type=result.content_type,
-        headers={"Content-Disposition": content_disposition_header(True, result.filename)},
+        headers={"Content-Disposition": attachment_header(result.filename)},
     )
 
 

@@ -16,6 +16,7 @@ from .organisations import (
 )
 from .people import (
     ConsentFactory,
+    ConsentRequestFactory,
     HouseholdFactory,
     PersonFactory,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "PASSWORD",
     "AgreementFactory",
     "ConsentFactory",
+    "ConsentRequestFactory",
     "DistrictFactory",
     "DistrictTypeFactory",
     "HouseholdFactory",

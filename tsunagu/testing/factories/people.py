@@ -3,7 +3,7 @@ import datetime
 import factory
 
 from tsunagu.core.japanese import kana_search_key, name_search_key
-from tsunagu.people.models import Consent, ConsentStatus, Household, Person, Sex
+from tsunagu.people.models import Consent, ConsentRequest, ConsentStatus, Household, Person, Sex
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):
@@ -40,3 +40,15 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     status = ConsentStatus.AGREED
     decided_on = datetime.date(2025, 6, 1)
     method = "郵送"
+
+
+class ConsentRequestFactory(factory.django.DjangoModelFactory):
+    """A consent-request letter as the letters service records it, with its own 整理番号."""
+
+    class Meta:
+        model = ConsentRequest
+
+    person = factory.SubFactory(PersonFactory)
+    sent_on = datetime.date(2025, 5, 1)
+    reply_due_on = datetime.date(2025, 5, 31)
+    letter_number = factory.Sequence(lambda n: f"T-{n:06d}")
