@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access.models import AuditPurpose
 from tsunagu.areas.models import District
+from tsunagu.core.japanese import normalize_phone
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, Priority
 from tsunagu.evacuation.selectors import PROGRESS_DISTRICT_TYPE, PlanFilters
 from tsunagu.evacuation.services import PLAN_FIELDS
@@ -88,6 +89,10 @@ class SupporterForm(forms.Form):
         for name, f in self.fields.items():
             if name != "candidate_id":
                 f.widget.attrs["aria-label"] = f.label
+
+    def clean_phone(self) -> str:
+        # Stored half-width like every phone number here: ０９０ー１１１１ー２２２２ is 090-1111-2222.
+        return normalize_phone(self.cleaned_data["phone"])
 
 
 SupporterFormSet = forms.formset_factory(SupporterForm, extra=2, can_delete=True, max_num=20, validate_max=True)
