@@ -11,8 +11,9 @@ The file's columns are described for users in docs/import-residents.md. The impo
 Residents missing from the file are left as they are: a file may cover part of the ward. Nothing is deleted.
 
 The package follows those steps: columns (the file's columns and cell parsers), towns (finding a 町丁目),
-rows (reading and checking every row), plan (comparing the rows with the registry), write (writing the plan)
-and service (residents_import, which runs them). `from tsunagu.people.importing import X` keeps working for
+rows (reading and checking every row), households (the 世帯番号 rule, checked against the registry), plan
+(comparing the rows with the registry), write (writing the plan) and service (residents_import, which runs
+them). `from tsunagu.people.importing import X` keeps working for
 every public name.
 """
 
@@ -36,11 +37,13 @@ from tsunagu.people.importing.columns import (
     STATUS_ALLOWED,
     Column,
 )
+from tsunagu.people.importing.households import HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE, HOUSEHOLD_ELSEWHERE_MESSAGE
 from tsunagu.people.importing.rows import DUPLICATE_NUMBER_MESSAGE, TOWN_HEADER_MESSAGE
 from tsunagu.people.importing.service import NOT_ALLOWED_MESSAGE, ImportNotAllowed, ImportResult, residents_import
 from tsunagu.people.importing.towns import (
     TOWN_AMBIGUOUS_MESSAGE,
     TOWN_MISMATCH_MESSAGE,
+    TOWN_NAME_WITH_LOT_MESSAGE,
     TOWN_REQUIRED_MESSAGE,
     TOWN_UNKNOWN_CODE_MESSAGE,
     TOWN_UNKNOWN_NAME_MESSAGE,
@@ -57,6 +60,8 @@ __all__ = [
     "DUPLICATE_NUMBER_MESSAGE",
     "FLAG_ALLOWED",
     "GRADE_MESSAGE",
+    "HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE",
+    "HOUSEHOLD_ELSEWHERE_MESSAGE",
     "IMPORT_BATCH_SIZE",
     "INTELLECTUAL_ALLOWED",
     "KANA_MESSAGE",
@@ -70,6 +75,7 @@ __all__ = [
     "TOWN_AMBIGUOUS_MESSAGE",
     "TOWN_HEADER_MESSAGE",
     "TOWN_MISMATCH_MESSAGE",
+    "TOWN_NAME_WITH_LOT_MESSAGE",
     "TOWN_REQUIRED_MESSAGE",
     "TOWN_UNKNOWN_CODE_MESSAGE",
     "TOWN_UNKNOWN_NAME_MESSAGE",

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.csvio import REQUIRED_VALUE_MESSAGE, TOO_LONG_MESSAGE, normalize_header
-from tsunagu.core.japanese import normalize_kana_reading
+from tsunagu.core.japanese import normalize_kana_reading, normalize_phone
 from tsunagu.core.wareki import FUTURE_DATE_MESSAGE, INVALID_DATE_MESSAGE, parse_birth_date
 from tsunagu.people.models import (
     CareLevel,
@@ -140,7 +140,7 @@ def _grade(low: int, high: int) -> Callable[[str, str], int | None]:
 
 
 def _phone(text: str, column: str) -> str:
-    value = unicodedata.normalize("NFKC", text).strip()
+    value = normalize_phone(text)  # stored half-width: ０６－６５５５－０１０１ and 06ー6555ー0101 are 06-6555-0101
     if len(value) > 30:
         raise BadCell(str(TOO_LONG_MESSAGE).format(column=column, limit=30, length=len(value)))
     if _PHONE_RE.fullmatch(value) is None:

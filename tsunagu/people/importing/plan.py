@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tsunagu.core.japanese import kana_search_key, name_search_key
+from tsunagu.core.japanese import kana_search_key, name_search_key, town_name_key
 from tsunagu.people.importing.batching import LOOKUP_CHUNK, chunks
 from tsunagu.people.importing.rows import Row
 from tsunagu.people.importing.towns import Towns
@@ -27,7 +27,6 @@ _PLAIN_FIELDS = (
 _IDENTITY_FIELDS = frozenset(
     {"family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date", "sex"}
 )
-_ADDRESS_FIELDS = ("town_id", "address", "address_extra")
 
 
 def existing_persons(numbers: Sequence[str]) -> dict[str, Person]:
@@ -144,7 +143,8 @@ def _plan_existing(plan: Plan, row: Row, person: Person, keys: _Keys, towns: Tow
     if not changed and new_status == old_status:
         plan.counts["unchanged"] += 1
         return
-    before = towns.describe(person.town_id, person.address, person.address_extra)
+    old_address = _address(person)
+    before = towns.describe(*old_address)
     for name in changed:
         setattr(person, name, row.values[name])
     identity = sorted(_IDENTITY_FIELDS.intersection(changed))
@@ -164,7 +164,7 @@ def _plan_existing(plan: Plan, row: Row, person: Person, keys: _Keys, towns: Tow
             plan.event(person, ResidencyEventKind.RETURNED, day, {"to": towns.describe(*_address(person))})
         else:
             plan.event(person, _STATUS_EVENT[new_status], day)
-    elif new_status == ResidentStatus.RESIDENT and any(name in changed for name in _ADDRESS_FIELDS):
+    elif new_status == ResidentStatus.RESIDENT and _moved(old_address, _address(person)):
         after = towns.describe(*_address(person))
         plan.event(person, ResidencyEventKind.MOVED_WITHIN, day, {"from": before, "to": after})
     if identity:
@@ -175,3 +175,11 @@ def _plan_existing(plan: Plan, row: Row, person: Person, keys: _Keys, towns: Tow
 
 def _address(person: Person) -> tuple[int, str, str]:
     return person.town_id, person.address, person.address_extra
+
+
+def _moved(old: tuple[int, str, str], new: tuple[int, str, str]) -> bool:
+    """Whether the address changed beyond how it is written: ２－５－８ rewritten as 2-5-8 is stored as written,
+    but it is the same home, so no 区内転居 is recorded (the same folding as town names and the 世帯番号 rule)."""
+    if old == new:
+        return False
+    return old[0] != new[0] or any(town_name_key(a) != town_name_key(b) for a, b in zip(old[1:], new[1:], strict=True))

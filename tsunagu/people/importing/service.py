@@ -15,14 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.access import policy
 from tsunagu.access.audit import audit_record
 from tsunagu.access.models import AuditAction
-from tsunagu.core.csvio import SYSTEM_USERNAME, DecodedCSV, ImportFailed, read_table
+from tsunagu.core.csvio import SYSTEM_USERNAME, DecodedCSV, ImportFailed, RowError, read_table
 from tsunagu.core.wareki import today_jst
 from tsunagu.people.importing.columns import HEADERS, REQUIRED_COLUMNS
+from tsunagu.people.importing.households import household_conflicts
 from tsunagu.people.importing.plan import Plan, existing_persons, make_plan
-from tsunagu.people.importing.rows import check_header, decode, read_rows
+from tsunagu.people.importing.rows import Row, check_header, decode, read_rows
 from tsunagu.people.importing.towns import Towns
 from tsunagu.people.importing.write import household_ids, write_plan
-from tsunagu.people.models import ImportBatch
+from tsunagu.people.models import ImportBatch, Person
 
 NOT_ALLOWED_MESSAGE = _("住民データを取り込む権限がありません（区役所の福祉部門の職員のみ）")
 
@@ -91,16 +92,18 @@ def residents_import(
     towns = Towns()
     rows, errors = read_rows(table, today=today, towns=towns, progress=progress)
     if errors:
-        raise ImportFailed(errors)
+        # The 世帯番号 rule needs the registry; checking the good rows too lets one round of fixes do.
+        _households, _new, _existing, conflicts = _load(rows, towns=towns, create=False)
+        raise ImportFailed(sorted([*errors, *conflicts], key=lambda error: error.line))
 
     def work(batch: ImportBatch | None) -> tuple[Plan, int]:
-        numbers = {r.household_number for r in rows if r.household_number}
-        households, households_created = household_ids(numbers, create=batch is not None)
-        existing = existing_persons([r.resident_number for r in rows])
+        households, new_households, existing, conflicts = _load(rows, towns=towns, create=batch is not None)
+        if conflicts:
+            raise ImportFailed(conflicts)  # inside the transaction: the households just created go too
         plan = make_plan(rows, existing=existing, households=households, towns=towns, today=today)
         if batch is not None:
             write_plan(plan, batch=batch, user=user, progress=progress)
-        return plan, households_created
+        return plan, len(new_households)
 
     if dry_run:
         plan, households_created = work(None)
@@ -142,6 +145,18 @@ def residents_import(
             username=SYSTEM_USERNAME if user is None else "",
         )
     return result
+
+
+def _load(
+    rows: list[Row], *, towns: Towns, create: bool
+) -> tuple[dict[str, int], set[str], dict[str, Person], list[RowError]]:
+    """The households and residents the rows name, and the rows that break the 世帯番号 rule."""
+    households, new_households = household_ids({r.household_number for r in rows if r.household_number}, create=create)
+    existing = existing_persons([r.resident_number for r in rows])
+    conflicts = household_conflicts(
+        rows, existing=existing, households=households, new_households=new_households, towns=towns
+    )
+    return households, new_households, existing, conflicts
 
 
 def _result(

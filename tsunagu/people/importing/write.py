@@ -17,8 +17,8 @@ from tsunagu.people.importing.plan import Plan
 from tsunagu.people.models import Household, ImportBatch, Person, ResidencyEvent
 
 
-def household_ids(numbers: set[str], *, create: bool) -> tuple[dict[str, int], int]:
-    """世帯番号 → household id, creating the missing households in bulk (or, for a dry run, giving them
+def household_ids(numbers: set[str], *, create: bool) -> tuple[dict[str, int], set[str]]:
+    """世帯番号 → household id, and the numbers that are new: created in bulk here (or, for a dry run, given
     negative stand-in ids so that comparisons still see a change)."""
     ids: dict[str, int] = {}
     ordered = sorted(numbers)
@@ -27,11 +27,11 @@ def household_ids(numbers: set[str], *, create: bool) -> tuple[dict[str, int], i
     missing = [number for number in ordered if number not in ids]
     if not create:
         ids.update({number: -n for n, number in enumerate(missing, start=1)})
-        return ids, len(missing)
+        return ids, set(missing)
     insert_rows(Household, ["number"], [(number,) for number in missing])
     for chunk in chunks(missing, LOOKUP_CHUNK):
         ids.update(Household.objects.filter(number__in=chunk).values_list("number", "id"))
-    return ids, len(missing)
+    return ids, set(missing)
 
 
 def write_plan(plan: Plan, *, batch: ImportBatch, user: Any, progress: bool) -> None:
