@@ -222,13 +222,14 @@ def test_the_command_imports_and_fails_loudly(db, tmp_path):
 
 @pytest.mark.django_db
 def test_the_area_table_decides_how_a_town_name_is_written_and_keeps_towns_that_fold_alike():
-    areas_import(source=(HEADER + "0001001,泉尾一丁目,,泉尾小学校区,大正区役所,泉尾第一連合町会,泉尾東地区\r\n").encode())
+    districts = "泉尾小学校区,大正区役所,泉尾第一連合町会,泉尾東地区"
+    areas_import(source=f"{HEADER}0001001,泉尾一丁目,,{districts}\r\n".encode())
     text = HEADER + (
-        "0001001,泉尾1丁目,,泉尾小学校区,大正区役所,泉尾第一連合町会,泉尾東地区\r\n"
+        f"0001001,泉尾1丁目,,{districts}\r\n"
         # Two towns whose names differ only in how 3 is written: kept apart by their codes (names may repeat
         # within a ward, as in 京都); a resident file must then name them by code.
-        "0001003,泉尾三丁目,,泉尾小学校区,大正区役所,泉尾第一連合町会,泉尾東地区\r\n"
-        "0009003,泉尾3丁目,,泉尾小学校区,大正区役所,泉尾第一連合町会,泉尾東地区\r\n"
+        f"0001003,泉尾三丁目,,{districts}\r\n"
+        f"0009003,泉尾3丁目,,{districts}\r\n"
     )
 
     result = areas_import(source=text.encode())

@@ -13,8 +13,7 @@ Residents missing from the file are left as they are: a file may cover part of t
 The package follows those steps: columns (the file's columns and cell parsers), towns (finding a 町丁目),
 rows (reading and checking every row), households (the 世帯番号 rule, checked against the registry), plan
 (comparing the rows with the registry), write (writing the plan) and service (residents_import, which runs
-them). `from tsunagu.people.importing import X` keeps working for
-every public name.
+them). `from tsunagu.people.importing import X` keeps working for every public name.
 """
 
 from tsunagu.core.csvio import REQUIRED_VALUE_MESSAGE, SYSTEM_USERNAME, ImportFailed, RowError

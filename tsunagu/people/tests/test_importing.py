@@ -738,14 +738,29 @@ def test_a_new_household_number_at_two_addresses_in_one_file_is_reported_on_both
     assert not Household.objects.filter(number="H400001").exists()
 
 
-def test_a_resident_who_moved_out_or_died_keeps_the_number_wherever_they_went(ward):
+@pytest.mark.parametrize(("status", "count"), [("転出", "moved_out"), ("死亡", "died")])
+def test_a_resident_who_moved_out_or_died_keeps_the_number_wherever_they_went(ward, status, count):
     run(DATA / "residents_cp932.csv")
-    gone = {**sample_rows()[2], "住民状態": "転出", "異動日": "2026-05-01", "町丁目コード": "0002001", "番地": "9-9"}
+    gone = {**sample_rows()[2], "住民状態": status, "異動日": "2026-05-01", "町丁目コード": "0002001", "番地": "9-9"}
 
     result = run(csv_bytes([gone]))
 
-    assert result.moved_out == 1
+    assert getattr(result, count) == 1
     assert person("300000003").household.number == "H300002"
+
+
+def test_rows_that_say_nothing_new_about_a_household_are_not_checked(ward):
+    run(DATA / "residents_cp932.csv")
+    Person.objects.filter(resident_number="300000003").update(address="9-9")  # a household split before this rule
+    unchanged = [sample_rows()[1], {**sample_rows()[2], "番地": "9-9"}]
+    no_household_column = [{**sample_rows()[1], "番地": "7-7"}]  # 太郎 moves; the file names no households
+    header = [column for column in HEADER if column != "世帯番号"]
+
+    run(csv_bytes(unchanged))
+    result = run(csv_bytes(no_household_column, header=header))
+
+    assert result.moved_within == 1
+    assert person("300000002").household.number == "H300002"
 
 
 def test_household_conflicts_are_reported_with_the_other_bad_rows_in_line_order(ward):
