@@ -16,7 +16,6 @@ nothing about households. Households already split in the registry are left alon
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
@@ -37,25 +36,23 @@ HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE = _(
 
 HOUSEHOLD_COLUMN = "世帯番号"
 
-# (town id, folded 番地, folded 方書)
-AddressKey = tuple[int, str, str]
+# (town id, 番地, 方書): as written, or folded with town_name_key for comparing.
+Address = tuple[int, str, str]
 
-
-@dataclass(frozen=True, slots=True)
-class _Member:
-    key: AddressKey
-    town_id: int
-    line: int | None  # the file's line, or None for a current member the file does not name
+# Where a member of a household lives after the import (as written), and the file's line that says so, or None
+# for a current member the file does not name. A plain tuple: the first import makes one per row.
+_Member = tuple[Address, int | None]
 
 
 class _Keys:
-    """Address keys, remembered per 番地 and 方書: the members of a household repeat them."""
+    """Folded addresses, remembered per 番地 and 方書: the members of a household repeat them."""
 
     def __init__(self) -> None:
         self._parts: dict[str, str] = {}
 
-    def __call__(self, town_id: int, address: str, address_extra: str) -> AddressKey:
-        return town_id, self._part(address), self._part(address_extra)
+    def __call__(self, address: Address) -> Address:
+        town_id, lot, extra = address
+        return town_id, self._part(lot), self._part(extra)
 
     def _part(self, text: str) -> str:
         key = self._parts.get(text)
@@ -64,18 +61,18 @@ class _Keys:
         return key
 
 
-def _final(row: Row, person: Person | None) -> tuple[str, int, str, str]:
-    """(status, town id, 番地, 方書) the row leaves the resident with; columns the file lacks keep their value."""
+def _final(row: Row, person: Person | None) -> tuple[str, Address]:
+    """The status and address the row leaves the resident with; columns the file lacks keep their value."""
     values = row.values
     if person is None:
-        status = row.status or ResidentStatus.RESIDENT
-        return status, values["town_id"], values.get("address", ""), values.get("address_extra", "")
-    return (
-        row.status or person.status,
+        address = (values["town_id"], values.get("address", ""), values.get("address_extra", ""))
+        return row.status or ResidentStatus.RESIDENT, address
+    address = (
         values.get("town_id", person.town_id),
         values.get("address", person.address),
         values.get("address_extra", person.address_extra),
     )
+    return row.status or person.status, address
 
 
 def household_conflicts(
@@ -86,75 +83,77 @@ def household_conflicts(
     new_households: set[str],
     towns: Towns,
 ) -> list[RowError]:
-    """Every row whose 世帯番号 belongs to a household at another address, in line order (see the module)."""
+    """Every row whose 世帯番号 belongs to a household at another address, in line order (see the module).
+
+    Addresses are folded only where two spellings differ, so a household written alike costs no folding: the
+    first import of a ward, where every row claims its new household, stays cheap."""
     keys = _Keys()
-    claims: dict[int, list[tuple[Row, AddressKey]]] = defaultdict(list)
+    resident = ResidentStatus.RESIDENT
+    claims: dict[int, list[tuple[Row, Address]]] = defaultdict(list)
     for row in rows:
         if not row.household_number:
             continue
         person = existing.get(row.resident_number)
-        status, town_id, address, extra = _final(row, person)
-        if status != ResidentStatus.RESIDENT:
+        status, address = _final(row, person)
+        if status != resident:
             continue  # a resident who moved out or died keeps the number as history, wherever they went
         household_id = households[row.household_number]
-        if (
-            person is not None
-            and person.status == ResidentStatus.RESIDENT
-            and person.household_id == household_id
-            and (
-                (person.town_id, person.address, person.address_extra) == (town_id, address, extra)
-                or keys(person.town_id, person.address, person.address_extra) == keys(town_id, address, extra)
-            )
-        ):
-            continue  # stays where the household already is: nothing new is said about the household
-        claims[household_id].append((row, keys(town_id, address, extra)))
+        if person is not None and person.household_id == household_id and person.status == resident:
+            registered = (person.town_id, person.address, person.address_extra)
+            if address == registered or keys(address) == keys(registered):
+                continue  # stays where the household already is: nothing new is said about the household
+        claims[household_id].append((row, address))
     if not claims:
         return []
 
-    # Where each member of those households lives after the import: the file's rows first …
+    # Where each member of those households lives after the import: the file's rows first (a second pass, so
+    # that a re-import claiming nothing pays for one pass only) …
     members: dict[int, list[_Member]] = defaultdict(list)
-    in_file: set[str] = set()
     for row in rows:
-        in_file.add(row.resident_number)
         if not row.household_number or households[row.household_number] not in claims:
             continue
-        status, town_id, address, extra = _final(row, existing.get(row.resident_number))
-        if status == ResidentStatus.RESIDENT:
-            members[households[row.household_number]].append(_Member(keys(town_id, address, extra), town_id, row.line))
+        status, address = _final(row, existing.get(row.resident_number))
+        if status == resident:
+            members[households[row.household_number]].append((address, row.line))
+    in_file = {row.resident_number for row in rows}
     # … then the current members the file does not name, who stay where they are.
-    registered = [households[n] for n in households if n not in new_households and households[n] in claims]
-    for chunk in chunks(sorted(registered), LOOKUP_CHUNK):
-        stayers = Person.objects.filter(household_id__in=chunk, status=ResidentStatus.RESIDENT).values_list(
+    registered_ids = [households[n] for n in households if n not in new_households and households[n] in claims]
+    for chunk in chunks(sorted(registered_ids), LOOKUP_CHUNK):
+        stayers = Person.objects.filter(household_id__in=chunk, status=resident).values_list(
             "resident_number", "household_id", "town_id", "address", "address_extra"
         )
-        for number, household_id, town_id, address, extra in stayers:
+        for number, household_id, town_id, lot, extra in stayers:
             if number not in in_file:
-                members[household_id].append(_Member(keys(town_id, address, extra), town_id, None))
+                members[household_id].append(((town_id, lot, extra), None))
 
     errors: list[RowError] = []
     for household_id, household_claims in claims.items():
         household = members[household_id]
-        if len({member.key for member in household}) == 1:
+        if len({address for address, _line in household}) == 1:
             continue  # everyone ends up at one address: a whole household moved, or a new one came together
-        for row, key in household_claims:
-            other = _first_elsewhere(household, key)
+        folded = [(keys(member[0]), member) for member in household]
+        if len({key for key, _member in folded}) == 1:
+            continue  # one address, written in more than one way
+        for row, address in household_claims:
+            other = _first_elsewhere(folded, keys(address))
             if other is not None:
                 errors.append(_error(row, other, towns))
     return sorted(errors, key=lambda error: error.line)
 
 
-def _first_elsewhere(members: list[_Member], key: AddressKey) -> _Member | None:
+def _first_elsewhere(folded: list[tuple[Address, _Member]], key: Address) -> _Member | None:
     """A member living elsewhere: one the file leaves in place if there is one, else the first such row."""
-    elsewhere = [member for member in members if member.key != key]
-    staying = [member for member in elsewhere if member.line is None]
+    elsewhere = [member for member_key, member in folded if member_key != key]
+    staying = [member for member in elsewhere if member[1] is None]
     return (staying or elsewhere or [None])[0]
 
 
 def _error(row: Row, other: _Member, towns: Towns) -> RowError:
-    town = towns.by_id[other.town_id].name
+    (town_id, _lot, _extra), line = other
+    town = towns.by_id[town_id].name
     number = row.household_number
-    if other.line is None:
+    if line is None:
         message = str(HOUSEHOLD_ELSEWHERE_MESSAGE).format(number=number, town=town)
     else:
-        message = str(HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE).format(number=number, line=other.line, town=town)
+        message = str(HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE).format(number=number, line=line, town=town)
     return RowError(row.line, HOUSEHOLD_COLUMN, message)
