@@ -1,7 +1,8 @@
-"""Japanese text folding for name and フリガナ search.
+"""Japanese text folding for name, フリガナ and address matching, and the stored form of phone numbers.
 
-The registered spelling of a name is never changed here: these functions build separate search keys that
-are stored beside it, so that 「髙橋」 is found by typing 「高橋」 and 「ﾀｶﾊｼ」 finds 「タカハシ」.
+The registered spelling of a name or an address is never changed here: these functions build separate keys
+that are stored or compared beside it, so that 「髙橋」 is found by typing 「高橋」, 「ﾀｶﾊｼ」 finds 「タカハシ」
+and 「泉尾1丁目」 is the same 町丁目 as 「泉尾一丁目」.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ __all__ = [
     "kana_search_key",
     "name_search_key",
     "normalize_kana_reading",
+    "normalize_phone",
     "query_keys",
     "to_katakana",
+    "town_name_key",
 ]
 
 INVALID_KANA_MESSAGE = "フリガナにカタカナ・ひらがな以外の文字が含まれています"
@@ -184,6 +187,59 @@ def normalize_kana_reading(text: str) -> str:
     if any(_STORED_KATAKANA_RE.fullmatch(word) is None for word in words):
         raise ValueError(INVALID_KANA_MESSAGE)
     return "\u3000".join(words)
+
+
+# Dashes people and registry systems put between numbers: hyphen-minus look-alikes, dashes, the minus sign, and
+# the katakana long vowel mark ー (U+30FC; half-width ｰ becomes it under NFKC), which IMEs produce for 「-」.
+_DASHES = "‐‑‒–—―−﹣－ー"
+_DASH_TRANSLATION = str.maketrans(dict.fromkeys(_DASHES, "-"))
+
+# A 丁目 (or 北海道's 条) number, in 漢数字 or in digits: 一丁目, 十一丁目, 二十丁目, 1丁目, 01丁目.
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "壱": 1, "二": 2, "弐": 2, "三": 3, "参": 3, "四": 4, "五": 5,
+                 "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_KANJI_UNITS = {"十": 10, "拾": 10, "百": 100}
+_BLOCK_NUMBER_RE = re.compile(f"([0-9]+|[{''.join(_KANJI_DIGITS)}{''.join(_KANJI_UNITS)}]+)(丁目|条)")
+
+
+def _kanji_number(text: str) -> int:
+    """一 → 1, 十一 → 11, 二十 → 20, 百五 → 105; digit by digit when no 十/百 is written (一〇 → 10)."""
+    if not any(char in _KANJI_UNITS for char in text):
+        return int("".join(str(_KANJI_DIGITS[char]) for char in text))
+    total = current = 0
+    for char in text:
+        if char in _KANJI_UNITS:
+            total += (current or 1) * _KANJI_UNITS[char]
+            current = 0
+        else:
+            current = current * 10 + _KANJI_DIGITS[char]
+    return total + current
+
+
+def _block_number(match: re.Match[str]) -> str:
+    number, unit = match.groups()
+    value = int(number) if number.isdigit() else _kanji_number(number)
+    return f"{value}{unit}"
+
+
+def town_name_key(text: str) -> str:
+    """Key for matching a 町丁目名 (and, with the same folding, a 番地 or 方書) as registries write it.
+
+    泉尾1丁目, 泉尾一丁目, 泉尾１丁目 and 泉尾 一丁目 give the same key (十一丁目 = 11丁目, 二十丁目 = 20丁目);
+    width, spaces, 異体字 and dash look-alikes (２－５－８ = 2-5-8 = 2ー5ー8) are folded too. Only the number
+    before 丁目 or 条 is read as a number: 一番町 stays 一番町 and 1番 stays 1番, because 番・番地 name a lot,
+    not a town, and a town called 一番町 is never written 1番町. The registered spelling is kept for display;
+    this key is only compared."""
+    text = _WHITESPACE.sub("", fold_variants(text)).lower().translate(_DASH_TRANSLATION)
+    return _BLOCK_NUMBER_RE.sub(_block_number, text)
+
+
+def normalize_phone(text: str) -> str:
+    """A phone number in the half-width form it is stored in: ０６－６５５５－０１０１ → 06-6555-0101.
+
+    全角 digits, parentheses and spaces become half-width (NFKC); every dash look-alike (－ ー ‐ ― − …) becomes
+    「-」; outer spaces go. Nothing is checked here: whether the result is a phone number is the caller's
+    decision (the import refuses letters, a form may not)."""
+    return unicodedata.normalize("NFKC", text).translate(_DASH_TRANSLATION).strip()
 
 
 def cp932_unencodable(text: str) -> list[str]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.areas.models import District
 from tsunagu.audit.forms import PurposeField
+from tsunagu.core.japanese import normalize_phone
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, Priority
 from tsunagu.evacuation.selectors import PROGRESS_DISTRICT_TYPE, PlanFilters
 from tsunagu.evacuation.services import PLAN_FIELDS
@@ -90,6 +91,10 @@ class SupporterForm(forms.Form):
         for name, f in self.fields.items():
             if name != "candidate_id":
                 f.widget.attrs["aria-label"] = f.label
+
+    def clean_phone(self) -> str:
+        # Stored half-width like every phone number here: ０９０ー１１１１ー２２２２ is 090-1111-2222.
+        return normalize_phone(self.cleaned_data["phone"])
 
 
 class BaseSupporterFormSet(forms.BaseFormSet):

@@ -212,3 +212,25 @@ def test_the_command_imports_and_fails_loudly(db, tmp_path):
     assert str(failed.value) == FAILED_MESSAGE.format(count=1)
     assert err.getvalue().splitlines() == ["2行目：" + REQUIRED_VALUE_MESSAGE.format(column="町丁目名")]
     assert not Town.objects.filter(code="0005001").exists()
+
+
+@pytest.mark.django_db
+def test_the_area_table_decides_how_a_town_name_is_written_and_keeps_towns_that_fold_alike():
+    districts = "泉尾小学校区,大正区役所,泉尾第一連合町会,泉尾東地区"
+    areas_import(source=f"{HEADER}0001001,泉尾一丁目,,{districts}\r\n".encode())
+    text = HEADER + (
+        f"0001001,泉尾1丁目,,{districts}\r\n"
+        # Two towns whose names differ only in how 3 is written: kept apart by their codes (names may repeat
+        # within a ward, as in 京都); a resident file must then name them by code.
+        f"0001003,泉尾三丁目,,{districts}\r\n"
+        f"0009003,泉尾3丁目,,{districts}\r\n"
+    )
+
+    result = areas_import(source=text.encode())
+
+    assert (result.towns_created, result.towns_updated) == (2, 1)
+    assert list(Town.objects.values_list("code", "name")) == [
+        ("0001001", "泉尾1丁目"),
+        ("0001003", "泉尾三丁目"),
+        ("0009003", "泉尾3丁目"),
+    ]

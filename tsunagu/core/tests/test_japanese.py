@@ -11,8 +11,10 @@ from tsunagu.core.japanese import (
     kana_search_key,
     name_search_key,
     normalize_kana_reading,
+    normalize_phone,
     query_keys,
     to_katakana,
+    town_name_key,
 )
 
 
@@ -245,3 +247,67 @@ def test_normalize_kana_reading_refuses_non_kana(text: str) -> None:
 )
 def test_cp932_unencodable(text: str, expected: list[str]) -> None:
     assert cp932_unencodable(text) == expected
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("泉尾1丁目", "泉尾一丁目", "泉尾１丁目", "泉尾 一丁目", "泉尾01丁目"),
+        ("泉尾11丁目", "泉尾十一丁目", "泉尾１１丁目"),
+        ("泉尾20丁目", "泉尾二十丁目", "泉尾弐拾丁目"),
+        ("泉尾10丁目", "泉尾十丁目", "泉尾一〇丁目"),
+        ("北1条西2丁目", "北一条西二丁目", "北１条西２丁目"),
+        ("2-5-8", "２－５－８", "2ー5ー8", "2−5−8", "2‐5‐8", "2―5―8"),  # 番地: dashes as people type them
+        ("コーポ泉尾101", "コーポ泉尾 １０１"),  # 方書
+        ("濵田町一丁目", "濱田町1丁目", "浜田町一丁目"),  # 異体字, as in names
+    ],
+)
+def test_town_name_key_folds_the_ways_registries_write_a_town(spellings):
+    assert {town_name_key(s) for s in spellings} == {town_name_key(spellings[0])}, spellings
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("泉尾1丁目", "泉尾11丁目"),
+        ("泉尾一丁目", "泉尾十一丁目"),
+        ("泉尾一丁目", "泉尾二丁目"),
+        ("泉尾一丁目", "泉尾一丁目2番"),  # a lot (番) is not part of a town's name …
+        ("一番町", "1番町"),  # … and a number before 番 is never read as one: 一番町 is a name
+        ("八丁堀", "8丁堀"),  # 丁 alone is not 丁目
+        ("2-5-8", "2-5-9"),
+    ],
+)
+def test_town_name_key_keeps_different_towns_and_lots_apart(one, other):
+    assert town_name_key(one) != town_name_key(other)
+
+
+def test_town_name_key_leaves_the_registered_spelling_alone():
+    name = "泉尾一丁目"
+
+    assert town_name_key(name) == "泉尾1丁目"
+    assert name == "泉尾一丁目"
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("０６－６５５５－０１０１", "06-6555-0101"),
+        ("06ー6555ー0101", "06-6555-0101"),  # ー (long vowel mark): what an IME gives for 「-」 after digits
+        ("06ｰ6555ｰ0101", "06-6555-0101"),
+        ("06‐6555‐0101", "06-6555-0101"),
+        ("06―6555―0101", "06-6555-0101"),
+        ("06−6555−0101", "06-6555-0101"),
+        ("（０６）６５５５－０１０１", "(06)6555-0101"),
+        ("　090-1111-2222　", "090-1111-2222"),
+        ("06-6555-0101", "06-6555-0101"),
+        ("", ""),
+    ],
+)
+def test_normalize_phone_gives_the_half_width_form(written, stored):
+    assert normalize_phone(written) == stored
+
+
+def test_normalize_phone_does_not_judge_what_is_not_a_phone_number():
+    # Letters stay: refusing them is the import's rule (PHONE_MESSAGE), not this function's.
+    assert normalize_phone("０６ーＡＢＣ") == "06-ABC"

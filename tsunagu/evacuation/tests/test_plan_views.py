@@ -231,3 +231,14 @@ class TestProgressPage:
     def test_community_users_and_outsiders_are_refused(self, ward, verified_client, persona):
         response = verified_client(getattr(ward, persona)).get(PROGRESS_URL)
         assert response.status_code == 403
+
+
+def test_a_supporter_phone_is_stored_half_width(ward, verified_client):
+    person = ward.people.a1_agreed
+    written = {**SUZUKI, "phone": "０６－１１１１ー２２２２"}
+
+    response = verified_client(ward.ward_officer).post(detail_url(person), form_data(supporters=[written]))
+
+    assert response.status_code == 302
+    supporters = EvacuationPlan.objects.get(person=person).supporters
+    assert list(supporters.values_list("phone", flat=True)) == ["06-1111-2222"]

@@ -21,12 +21,17 @@ from tsunagu.people.importing import (
     DATE_IN_FUTURE,
     DATE_MESSAGE,
     DUPLICATE_NUMBER_MESSAGE,
+    HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE,
+    HOUSEHOLD_ELSEWHERE_MESSAGE,
     KANA_MESSAGE,
+    PHONE_MESSAGE,
     REQUIRED_VALUE_MESSAGE,
     SEX_ALLOWED,
     SYSTEM_USERNAME,
+    TOWN_AMBIGUOUS_MESSAGE,
     TOWN_HEADER_MESSAGE,
     TOWN_MISMATCH_MESSAGE,
+    TOWN_NAME_WITH_LOT_MESSAGE,
     TOWN_UNKNOWN_CODE_MESSAGE,
     TOWN_UNKNOWN_NAME_MESSAGE,
     ImportFailed,
@@ -46,6 +51,7 @@ from tsunagu.people.models import (
     Sex,
 )
 from tsunagu.registry.selectors import PersonFilters, person_search
+from tsunagu.testing.factories import TownFactory
 
 DATA = Path(__file__).parent / "data"
 TODAY = datetime.date(2026, 6, 1)
@@ -511,3 +517,251 @@ def test_a_long_import_shows_a_progress_bar(ward, capsys):
     assert "検査" in shown and "書き込み" in shown
     assert capsys.readouterr().err == ""
     assert Person.objects.filter(resident_number__startswith="5").count() == 1001
+
+
+# ── as registries write it: 町丁目 numerals, 世帯番号 at another address, phone numbers ──
+
+TOWN_HEADER = ["宛名番号", "氏", "氏フリガナ", "生年月日", "性別", "町丁目コード", "町丁目名"]
+
+
+def town_rows(*cells):
+    """One resident per (町丁目コード, 町丁目名) pair, numbered 1, 2, 3 …"""
+    base = sample_rows()[0]
+    return [
+        {**base, "宛名番号": str(n), "町丁目コード": code, "町丁目名": name}
+        for n, (code, name) in enumerate(cells, start=1)
+    ]
+
+
+def test_town_names_in_arabic_or_kanji_numerals_find_the_same_town(ward):
+    eleven = TownFactory(code="0001011", name="泉尾十一丁目")
+    rows = town_rows(
+        ("", "泉尾1丁目"), ("", "泉尾１丁目"), ("", "泉尾 一丁目"), ("", "泉尾一丁目"),
+        ("", "泉尾11丁目"), ("", "泉尾十一丁目"), ("0001001", "泉尾1丁目"),
+    )  # fmt: skip
+
+    result = run(csv_bytes(rows, header=TOWN_HEADER))
+
+    assert result.created == 7
+    assert [person(str(n)).town for n in range(1, 8)] == [ward.towns.a1] * 4 + [eleven] * 2 + [ward.towns.a1]
+    ward.towns.a1.refresh_from_db()
+    assert ward.towns.a1.name == "泉尾一丁目"  # the registered spelling is what pages show
+
+
+def test_a_town_name_that_differs_after_folding_is_still_refused(ward):
+    rows = town_rows(("", "泉尾3丁目"), ("0001001", "泉尾2丁目"), ("", "泉尾11丁目"))
+
+    with pytest.raises(ImportFailed) as failed:
+        run(csv_bytes(rows, header=TOWN_HEADER))
+
+    assert failed.value.errors == [
+        RowError(2, "町丁目名", TOWN_UNKNOWN_NAME_MESSAGE.format(value="泉尾3丁目")),
+        RowError(3, "町丁目名", TOWN_MISMATCH_MESSAGE.format(code="0001001", town="泉尾一丁目", value="泉尾2丁目")),
+        RowError(4, "町丁目名", TOWN_UNKNOWN_NAME_MESSAGE.format(value="泉尾11丁目")),  # not 泉尾一丁目
+    ]
+
+
+def test_a_name_that_folds_to_two_towns_is_ambiguous_and_the_code_decides(ward):
+    TownFactory(code="0001003", name="泉尾三丁目")
+    other = TownFactory(code="0009003", name="泉尾3丁目")
+
+    with pytest.raises(ImportFailed) as failed:
+        run(csv_bytes(town_rows(("", "泉尾３丁目")), header=TOWN_HEADER))
+    assert failed.value.errors == [RowError(2, "町丁目名", TOWN_AMBIGUOUS_MESSAGE.format(value="泉尾３丁目"))]
+
+    run(csv_bytes(town_rows(("0009003", "泉尾三丁目")), header=TOWN_HEADER))
+    assert person("1").town == other
+
+
+def test_a_lot_number_in_the_town_name_is_not_a_town(ward):
+    rows = town_rows(("", "泉尾一丁目2番3号"), ("", "泉尾1丁目2-3"), ("", "泉尾一丁目二番地"), ("", "一番町"))
+
+    with pytest.raises(ImportFailed) as failed:
+        run(csv_bytes(rows, header=TOWN_HEADER))
+
+    assert failed.value.errors == [
+        RowError(2, "町丁目名", TOWN_NAME_WITH_LOT_MESSAGE.format(value="泉尾一丁目2番3号", town="泉尾一丁目")),
+        RowError(3, "町丁目名", TOWN_NAME_WITH_LOT_MESSAGE.format(value="泉尾1丁目2-3", town="泉尾一丁目")),
+        RowError(4, "町丁目名", TOWN_NAME_WITH_LOT_MESSAGE.format(value="泉尾一丁目二番地", town="泉尾一丁目")),
+        RowError(5, "町丁目名", TOWN_UNKNOWN_NAME_MESSAGE.format(value="一番町")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("０６－６５５５－０１０２", "06-6555-0102"),
+        ("06ー6555ー0102", "06-6555-0102"),  # the long vowel mark an IME gives for a hyphen
+        ("06‐6555―0102", "06-6555-0102"),
+        ("06−6555−0102", "06-6555-0102"),
+        ("（06）6555-0102", "(06)6555-0102"),
+        (" 06-6555-0102 ", "06-6555-0102"),
+    ],
+)
+def test_phone_numbers_are_stored_half_width(ward, written, stored):
+    rows = [{**sample_rows()[0], "電話番号": written}]
+
+    run(csv_bytes(rows))
+
+    assert person("300000001").phone == stored
+
+
+def test_a_phone_number_with_letters_is_refused(ward):
+    rows = [{**sample_rows()[0], "電話番号": "06ー6555ー010A"}]
+
+    with pytest.raises(ImportFailed) as failed:
+        run(csv_bytes(rows))
+
+    assert failed.value.errors == [RowError(2, "電話番号", PHONE_MESSAGE.format(value="06ー6555ー010A"))]
+
+
+# 世帯番号. After the sample file: H300002 is 山﨑太郎 (line 3) and 和子 (line 4) at 泉尾二丁目 ２－５－８
+# コーポ泉尾101; H300001 is 髙橋ハナ alone at 泉尾一丁目 1-2-3.
+
+
+def test_an_address_rewritten_in_another_width_is_stored_as_written_but_is_no_move(ward):
+    run(DATA / "residents_cp932.csv")
+    rows = [{**row, "番地": "2-5-8", "方書": "コーポ泉尾 １０１"} for row in sample_rows()[1:3]]  # was ２－５－８
+
+    result = run(csv_bytes(rows))
+
+    assert (result.updated, result.moved_within) == (2, 0)
+    assert (person("300000002").address, person("300000002").address_extra) == ("2-5-8", "コーポ泉尾 １０１")
+    assert [e.kind for e in events_of("300000002")] == [ResidencyEventKind.REGISTERED]
+
+
+def test_a_whole_household_moves_together(ward):
+    run(DATA / "residents_cp932.csv")
+    rows = sample_rows()[1:3]
+    for row in rows:
+        row.update({"町丁目コード": "0002001", "番地": "8-8", "方書": "", "異動日": "R8.5.10"})
+
+    result = run(csv_bytes(rows))
+
+    assert (result.updated, result.moved_within) == (2, 2)
+    taro, kazuko = person("300000002"), person("300000003")
+    assert (taro.town, taro.household.number) == (ward.towns.b1, "H300002")
+    assert kazuko.household_id == taro.household_id
+
+
+def test_moving_part_of_a_household_under_its_number_is_reported(ward):
+    run(DATA / "residents_cp932.csv")
+    before = snapshot()
+    moved = {**sample_rows()[1], "町丁目コード": "0002001", "番地": "8-8", "方書": ""}
+
+    with pytest.raises(ImportFailed) as alone:
+        run(csv_bytes([moved]))
+    with pytest.raises(ImportFailed) as beside:
+        run(csv_bytes([moved, sample_rows()[2]]))  # 和子's row, unchanged: she stays at the old address
+
+    assert alone.value.errors == [
+        RowError(2, "世帯番号", HOUSEHOLD_ELSEWHERE_MESSAGE.format(number="H300002", town="泉尾二丁目"))
+    ]
+    assert beside.value.errors == [
+        RowError(2, "世帯番号", HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE.format(number="H300002", line=3, town="泉尾二丁目"))
+    ]
+    assert str(alone.value.errors[0]) == (
+        "2行目：世帯番号「H300002」は別の住所（泉尾二丁目）の世帯の番号です。世帯ごとの転居なら世帯員全員の行を"
+        "新しい住所で入れてください。別の世帯なら世帯番号を確かめてください"
+    )
+    assert nothing_written(before)
+
+
+def test_a_member_who_moves_out_into_a_new_household_number_is_no_conflict(ward):
+    run(DATA / "residents_cp932.csv")
+    rows = [{**sample_rows()[2], "世帯番号": "H300009", "町丁目コード": "0002001", "番地": "8-8", "方書": ""}]
+
+    result = run(csv_bytes(rows))
+
+    assert (result.moved_within, result.households_created) == (1, 1)
+    assert person("300000003").household.number == "H300009"
+    assert person("300000002").household.number == "H300002"  # 太郎 stays, in his household
+
+
+def test_joining_a_household_at_its_address_is_no_conflict_whatever_the_width(ward):
+    run(DATA / "residents_cp932.csv")
+    newcomer = {
+        **sample_rows()[1], "宛名番号": "300000010", "名": "次郎", "名フリガナ": "ジロウ",
+        "番地": "2-5-8", "方書": "コーポ泉尾 １０１",  # registered as ２－５－８ and コーポ泉尾101
+    }  # fmt: skip
+    kazuko_joins_hana = {
+        **sample_rows()[2], "世帯番号": "H300001", "町丁目コード": "0001001", "番地": "1-2-3", "方書": ""
+    }  # fmt: skip
+
+    result = run(csv_bytes([newcomer, kazuko_joins_hana]))
+
+    assert (result.created, result.updated) == (1, 1)
+    assert person("300000010").household.number == "H300002"
+    assert person("300000003").household.number == "H300001"
+
+
+def test_a_mistyped_household_number_at_another_address_is_reported(ward):
+    run(DATA / "residents_cp932.csv")
+    before = snapshot()
+    typo = {**sample_rows()[3], "宛名番号": "300000010", "世帯番号": "H300001"}  # lives at 北恩加島一丁目 3-1
+
+    with pytest.raises(ImportFailed) as failed:
+        run(csv_bytes([typo]), dry_run=True)
+    with pytest.raises(ImportFailed):
+        run(csv_bytes([typo]))
+
+    assert failed.value.errors == [
+        RowError(2, "世帯番号", HOUSEHOLD_ELSEWHERE_MESSAGE.format(number="H300001", town="泉尾一丁目"))
+    ]
+    assert nothing_written(before)
+
+
+def test_a_new_household_number_at_two_addresses_in_one_file_is_reported_on_both_rows(ward):
+    rows = sample_rows()[:2]
+    for row in rows:
+        row["世帯番号"] = "H400001"
+
+    with pytest.raises(ImportFailed) as failed:
+        run(csv_bytes(rows))
+
+    assert failed.value.errors == [
+        RowError(2, "世帯番号", HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE.format(number="H400001", line=3, town="泉尾二丁目")),
+        RowError(3, "世帯番号", HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE.format(number="H400001", line=2, town="泉尾一丁目")),
+    ]
+    assert not Household.objects.filter(number="H400001").exists()
+
+
+@pytest.mark.parametrize(("status", "count"), [("転出", "moved_out"), ("死亡", "died")])
+def test_a_resident_who_moved_out_or_died_keeps_the_number_wherever_they_went(ward, status, count):
+    run(DATA / "residents_cp932.csv")
+    gone = {**sample_rows()[2], "住民状態": status, "異動日": "2026-05-01", "町丁目コード": "0002001", "番地": "9-9"}
+
+    result = run(csv_bytes([gone]))
+
+    assert getattr(result, count) == 1
+    assert person("300000003").household.number == "H300002"
+
+
+def test_rows_that_say_nothing_new_about_a_household_are_not_checked(ward):
+    run(DATA / "residents_cp932.csv")
+    Person.objects.filter(resident_number="300000003").update(address="9-9")  # a household split before this rule
+    unchanged = [sample_rows()[1], {**sample_rows()[2], "番地": "9-9"}]
+    no_household_column = [{**sample_rows()[1], "番地": "7-7"}]  # 太郎 moves; the file names no households
+    header = [column for column in HEADER if column != "世帯番号"]
+
+    run(csv_bytes(unchanged))
+    result = run(csv_bytes(no_household_column, header=header))
+
+    assert result.moved_within == 1
+    assert person("300000002").household.number == "H300002"
+
+
+def test_household_conflicts_are_reported_with_the_other_bad_rows_in_line_order(ward):
+    run(DATA / "residents_cp932.csv")
+    rows = [
+        {**sample_rows()[3], "宛名番号": "300000010", "世帯番号": "H300001"},
+        {**sample_rows()[3], "宛名番号": "300000011", "性別": "?"},
+    ]
+
+    with pytest.raises(ImportFailed) as failed:
+        run(csv_bytes(rows))
+
+    assert failed.value.errors == [
+        RowError(2, "世帯番号", HOUSEHOLD_ELSEWHERE_MESSAGE.format(number="H300001", town="泉尾一丁目")),
+        RowError(3, "性別", CHOICE_MESSAGE.format(column="性別", value="?", allowed=SEX_ALLOWED)),
+    ]

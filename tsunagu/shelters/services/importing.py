@@ -38,7 +38,7 @@ from tsunagu.core.csvio import (
     normalize_header,
     read_csv_text,
 )
-from tsunagu.core.japanese import to_katakana
+from tsunagu.core.japanese import normalize_phone, to_katakana
 from tsunagu.shelters.models import HAZARD_FIELDS, Shelter
 
 __all__ = [
@@ -317,7 +317,8 @@ def _parse_row(
         # resident's フリガナ is), so the shelter list's 50音 order does not depend on how a file spelled them.
         fields["name_kana"] = _limited(to_katakana(_raw(values, columns, KANA)), KANA, 200, line, row_errors)
     if PHONE in columns:
-        fields["phone"] = _limited(_text(values, columns, PHONE), PHONE, 30, line, row_errors)
+        # Stored half-width like every phone number here (０６－６５５５－０１０１, 06ー6555ー0101 → 06-6555-0101).
+        fields["phone"] = _limited(normalize_phone(_raw(values, columns, PHONE)), PHONE, 30, line, row_errors)
     if CAPACITY in columns:
         fields["capacity"] = capacity
     if ASSOCIATIONS in columns:

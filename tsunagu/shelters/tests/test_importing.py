@@ -260,3 +260,13 @@ def test_the_command_imports_and_reports_errors_by_line():
         call_command("import_shelters", str(DATA / "shelters_shifted_lost_zero.csv"), stderr=err)
     assert str(failure.value) == str(FAILED_MESSAGE).format(count=1)
     assert "3行目：列の数がヘッダーと合いません（ヘッダー39列、この行38列）" in err.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("written", ["０６－００００－０００１", "06ー0000ー0001", "06−0000−0001", " 06‐0000‐0001 "])
+def test_phone_numbers_are_stored_half_width(written):
+    text = (DATA / "shelters_standard_utf8.csv").read_text(encoding="utf-8-sig").replace("06-0000-0001", written)
+
+    shelters_import(source=text.encode("utf-8"))
+
+    assert Shelter.objects.get(code="271284000001").phone == "06-0000-0001"

@@ -1,0 +1,87 @@
+"""Importing the resident registry (住民データ) from a CSV file: `tsunagu import residents FILE`.
+
+The file's columns are described for users in docs/import-residents.md. The import runs in three steps:
+
+1. read and check every row (nothing touches the database yet); any error stops the import, and the caller
+   gets every bad row with its line number and a reason in Japanese;
+2. load the residents the file names (by 宛名番号, in chunks) and work out in Python what changes;
+3. write everything set-based (bulk_create / bulk_update of the changed fields only) in one transaction,
+   with one ImportBatch row and one audit entry for the whole run.
+
+Residents missing from the file are left as they are: a file may cover part of the ward. Nothing is deleted.
+
+The package follows those steps: columns (the file's columns and cell parsers), towns (finding a 町丁目),
+rows (reading and checking every row), households (the 世帯番号 rule, checked against the registry), plan
+(comparing the rows with the registry), write (writing the plan) and service (residents_import, which runs
+them). `from tsunagu.people.importing import X` keeps working for every public name.
+"""
+
+from tsunagu.core.csvio import REQUIRED_VALUE_MESSAGE, SYSTEM_USERNAME, ImportFailed, RowError
+from tsunagu.people.importing.batching import IMPORT_BATCH_SIZE
+from tsunagu.people.importing.columns import (
+    CARE_ALLOWED,
+    CHOICE_MESSAGE,
+    CODE_CHARS_MESSAGE,
+    COLUMNS,
+    DATE_EXAMPLES,
+    DATE_IN_FUTURE,
+    DATE_MESSAGE,
+    FLAG_ALLOWED,
+    GRADE_MESSAGE,
+    INTELLECTUAL_ALLOWED,
+    KANA_MESSAGE,
+    PHONE_MESSAGE,
+    REQUIRED_COLUMNS,
+    SEX_ALLOWED,
+    STATUS_ALLOWED,
+    Column,
+)
+from tsunagu.people.importing.households import HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE, HOUSEHOLD_ELSEWHERE_MESSAGE
+from tsunagu.people.importing.rows import DUPLICATE_NUMBER_MESSAGE, TOWN_HEADER_MESSAGE
+from tsunagu.people.importing.service import NOT_ALLOWED_MESSAGE, ImportNotAllowed, ImportResult, residents_import
+from tsunagu.people.importing.towns import (
+    TOWN_AMBIGUOUS_MESSAGE,
+    TOWN_MISMATCH_MESSAGE,
+    TOWN_NAME_WITH_LOT_MESSAGE,
+    TOWN_REQUIRED_MESSAGE,
+    TOWN_UNKNOWN_CODE_MESSAGE,
+    TOWN_UNKNOWN_NAME_MESSAGE,
+)
+
+__all__ = [
+    "CARE_ALLOWED",
+    "CHOICE_MESSAGE",
+    "CODE_CHARS_MESSAGE",
+    "COLUMNS",
+    "DATE_EXAMPLES",
+    "DATE_IN_FUTURE",
+    "DATE_MESSAGE",
+    "DUPLICATE_NUMBER_MESSAGE",
+    "FLAG_ALLOWED",
+    "GRADE_MESSAGE",
+    "HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE",
+    "HOUSEHOLD_ELSEWHERE_MESSAGE",
+    "IMPORT_BATCH_SIZE",
+    "INTELLECTUAL_ALLOWED",
+    "KANA_MESSAGE",
+    "NOT_ALLOWED_MESSAGE",
+    "PHONE_MESSAGE",
+    "REQUIRED_COLUMNS",
+    "REQUIRED_VALUE_MESSAGE",
+    "SEX_ALLOWED",
+    "STATUS_ALLOWED",
+    "SYSTEM_USERNAME",
+    "TOWN_AMBIGUOUS_MESSAGE",
+    "TOWN_HEADER_MESSAGE",
+    "TOWN_MISMATCH_MESSAGE",
+    "TOWN_NAME_WITH_LOT_MESSAGE",
+    "TOWN_REQUIRED_MESSAGE",
+    "TOWN_UNKNOWN_CODE_MESSAGE",
+    "TOWN_UNKNOWN_NAME_MESSAGE",
+    "Column",
+    "ImportFailed",
+    "ImportNotAllowed",
+    "ImportResult",
+    "RowError",
+    "residents_import",
+]
