@@ -131,8 +131,8 @@ def _empty_residents() -> None:
 
 def measure(database: str, *flags: str) -> dict[str, float]:
     from tsunagu.areas.models import Town
-    from tsunagu.people.importing import IMPORT_BATCH_SIZE, residents_import
     from tsunagu.people.models import Person
+    from tsunagu.people.services import IMPORT_BATCH_SIZE, residents_import
 
     Town.objects.bulk_create(
         [Town(code=f"{27100000 + n:08d}", name=f"大正{n}丁目") for n in range(N_TOWNS)]

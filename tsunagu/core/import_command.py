@@ -1,6 +1,6 @@
 """The shared shell of the `tsunagu import …` commands: who imports, what went wrong, a one-line summary.
 
-Each import's rules live in its service (e.g. tsunagu.people.importing.residents_import); a command only
+Each import's rules live in its service (e.g. tsunagu.people.services.residents_import); a command only
 turns arguments into a call and the outcome into Japanese lines on the terminal."""
 
 from django.contrib.auth import get_user_model

@@ -28,8 +28,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
-from tsunagu.areas.importing import STANDARD_TYPES
 from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
+from tsunagu.areas.services import STANDARD_TYPES
 from tsunagu.audit.models import AuditAction, AuditChannel
 from tsunagu.audit.services import audit_record
 from tsunagu.core.japanese import kana_search_key, name_search_key

@@ -93,7 +93,8 @@ class PersonDetailApi(APIView):
         operation_id="persons_retrieve",
         summary="住民の詳細",
         description="1人分の記録。閲覧できる範囲（detail_level）で項目が変わります：full は宛名番号・世帯・"
-        "異動履歴・同意の記録を含み、community（協定を結んだ団体）は名簿の項目と支援の必要だけです。"
+        "異動履歴・同意の記録・支援に関する情報（要介護度・手帳など）を含み、community（協定を結んだ団体）は"
+        "名簿の項目（氏名・フリガナ・生年月日・性別・住所・電話）だけです。"
         "存在しないIDと閲覧範囲外のIDは区別せず 404 を返し、範囲外への試みは監査ログに「アクセス拒否」として"
         "残ります。",
         parameters=[OpenApiParameter("person_id", int, OpenApiParameter.PATH, description="住民ID。")],

@@ -1,6 +1,13 @@
-"""Exporting residents to CSV or Excel. Pages and the API both call `person_export`: it exports exactly the
-persons the access policy lets the user see under the given filters, only the fields of the user's detail
-level, and records one audit entry with the purpose, the filters and every exported id."""
+"""Exporting residents to CSV or Excel: the professionals' working file (区役所・社協・地域包括). Pages and the
+API both call `person_export`: it exports exactly the persons the user sees in full under the given filters,
+the columns of the FULL detail level, and records one audit entry with the purpose, the filters and every
+exported id.
+
+There is no community-level export. A community member's copy of the roster is handed out by the ward through
+the distribution register (配布番号, 取扱注意: tsunagu.roster.outputs); a file made here would leave that
+register and its return and destruction behind. So exporting is the capability EXPORT_PERSONS, and a
+professional who also holds a community grant (a 社協 worker who is a 民生委員) exports only the persons of
+their professional grants."""
 
 from __future__ import annotations
 
@@ -53,56 +60,70 @@ class ExportResult:
 class Column:
     header: str
     value: Callable[[Person, datetime.date], object]
-    full_only: bool = False
+    # The person fields (names of tsunagu.access.policy.DETAIL_FIELDS) the column shows: a column is written
+    # only at a level that may show all of them.
+    fields: frozenset[str]
 
 
-# Order and names follow the 避難行動要支援者名簿 items; 宛名番号, 世帯 and 住民状態 are internal to the ward
-# and its professional partners (DetailLevel.FULL). The headers are a file format that other tools read, so
+def _column(header: str, value: Callable[[Person, datetime.date], object], *fields: str) -> Column:
+    return Column(header, value, frozenset(fields))
+
+
+# Order and names follow the 避難行動要支援者名簿 items. The headers are a file format that other tools read, so
 # they stay Japanese in every interface language. Flags are booleans: the writers print them as ○.
 COLUMNS: tuple[Column, ...] = (
-    Column("宛名番号", lambda p, t: p.resident_number, full_only=True),
-    Column("氏", lambda p, t: p.family_name),
-    Column("名", lambda p, t: p.given_name),
-    Column("氏（フリガナ）", lambda p, t: p.family_name_kana),
-    Column("名（フリガナ）", lambda p, t: p.given_name_kana),
-    Column("生年月日（和暦）", lambda p, t: format_wareki(p.birth_date)),
-    Column("生年月日（西暦）", lambda p, t: p.birth_date),
-    Column("年齢", lambda p, t: age_on(p.birth_date, age_reference_day(p, t))),
-    Column("性別", lambda p, t: p.get_sex_display()),
-    Column("町丁目", lambda p, t: p.town.name),
-    Column("番地", lambda p, t: p.address),
-    Column("方書", lambda p, t: p.address_extra),
-    Column("電話番号", lambda p, t: p.phone),
-    Column("世帯番号", lambda p, t: p.household.number if p.household else "", full_only=True),
-    Column("住民状態", lambda p, t: p.get_status_display(), full_only=True),
-    Column("要介護度", lambda p, t: p.get_care_level_display()),
-    Column("身体障害者手帳（種別）", lambda p, t: p.get_physical_disability_type_display()),
-    Column("身体障害者手帳（等級）", lambda p, t: p.get_physical_disability_grade_display() or ""),
-    Column("療育手帳", lambda p, t: p.get_intellectual_disability_grade_display()),
-    Column("精神障害者保健福祉手帳（等級）", lambda p, t: p.get_mental_disability_grade_display() or ""),
-    Column("難病", lambda p, t: p.intractable_disease),
-    Column("ひとり暮らし", lambda p, t: p.lives_alone),
-    Column("高齢者のみ世帯", lambda p, t: p.elderly_only_household),
+    _column("宛名番号", lambda p, t: p.resident_number, "resident_number"),
+    _column("氏", lambda p, t: p.family_name, "family_name"),
+    _column("名", lambda p, t: p.given_name, "given_name"),
+    _column("氏（フリガナ）", lambda p, t: p.family_name_kana, "family_name_kana"),
+    _column("名（フリガナ）", lambda p, t: p.given_name_kana, "given_name_kana"),
+    _column("生年月日（和暦）", lambda p, t: format_wareki(p.birth_date), "birth_date"),
+    _column("生年月日（西暦）", lambda p, t: p.birth_date, "birth_date"),
+    # The age of a deceased person stops at their death: the column reads the status too.
+    _column("年齢", lambda p, t: age_on(p.birth_date, age_reference_day(p, t)), "birth_date", "status_changed_on"),
+    _column("性別", lambda p, t: p.get_sex_display(), "sex"),
+    _column("町丁目", lambda p, t: p.town.name, "town"),
+    _column("番地", lambda p, t: p.address, "address"),
+    _column("方書", lambda p, t: p.address_extra, "address_extra"),
+    _column("電話番号", lambda p, t: p.phone, "phone"),
+    _column("世帯番号", lambda p, t: p.household.number if p.household else "", "household"),
+    _column("住民状態", lambda p, t: p.get_status_display(), "status"),
+    _column("要介護度", lambda p, t: p.get_care_level_display(), "care_level"),
+    _column(
+        "身体障害者手帳（種別）",
+        lambda p, t: p.get_physical_disability_type_display(),
+        "physical_disability_type",
+    ),
+    _column(
+        "身体障害者手帳（等級）",
+        lambda p, t: p.get_physical_disability_grade_display() or "",
+        "physical_disability_grade",
+    ),
+    _column("療育手帳", lambda p, t: p.get_intellectual_disability_grade_display(), "intellectual_disability_grade"),
+    _column(
+        "精神障害者保健福祉手帳（等級）",
+        lambda p, t: p.get_mental_disability_grade_display() or "",
+        "mental_disability_grade",
+    ),
+    _column("難病", lambda p, t: p.intractable_disease, "intractable_disease"),
+    _column("ひとり暮らし", lambda p, t: p.lives_alone, "lives_alone"),
+    _column("高齢者のみ世帯", lambda p, t: p.elderly_only_household, "elderly_only_household"),
 )
 
+# The export is made at one level only (see the module docstring).
+EXPORT_LEVEL = policy.DetailLevel.FULL
 
-def export_columns(level: policy.DetailLevel) -> list[Column]:
-    return [c for c in COLUMNS if level == policy.DetailLevel.FULL or not c.full_only]
+
+def export_columns(level: policy.DetailLevel = EXPORT_LEVEL) -> list[Column]:
+    """The columns a file at this level carries: those whose fields the level may show (DETAIL_FIELDS)."""
+    allowed = policy.DETAIL_FIELDS[level]
+    return [c for c in COLUMNS if c.fields <= allowed]
 
 
-def export_detail_level(user, persons: QuerySet[Person]) -> policy.DetailLevel:  # noqa: ANN001
-    """The level every exported person is visible at: FULL only if a FULL grant covers all of them, so one
-    file never mixes internal items for some rows with blanks for others."""
-    viewer = policy.viewer_for(user)
-    full_grants = viewer.full_grants()
-    if not full_grants:
-        return policy.DetailLevel.COMMUNITY
-    if len(full_grants) == len(viewer.grants()):
-        return policy.DetailLevel.FULL
-    under_full = policy.persons_under(full_grants, day=viewer.day).values("pk")
-    if persons.exclude(pk__in=under_full).exists():
-        return policy.DetailLevel.COMMUNITY
-    return policy.DetailLevel.FULL
+def exportable_persons(*, user, filters: PersonFilters) -> QuerySet[Person]:  # noqa: ANN001
+    """The persons an export with these filters would contain: those the user sees in full (professional
+    grants). Not audited: for the export page's count, which reveals no one."""
+    return person_queryset(user=user, filters=filters, level=EXPORT_LEVEL)
 
 
 def person_export(
@@ -114,16 +135,17 @@ def person_export(
     request: HttpRequest | None = None,
     today: datetime.date | None = None,
 ) -> ExportResult:
-    """Build the file and record the EXPORT audit entry. Raises ExportRefusedError (nothing written, nothing
-    logged) without a valid purpose or format, or when no one matches."""
+    """Build the file and record the EXPORT audit entry. Raises CapabilityDenied without EXPORT_PERSONS (the 403
+    handler logs it), ExportRefusedError (nothing written, nothing logged) without a valid purpose or format, or
+    when no one matches."""
+    policy.require_capability(user, policy.Capability.EXPORT_PERSONS)
     if purpose not in AuditPurpose.values:
         raise ExportRefusedError(str(PURPOSE_REQUIRED_MESSAGE))
     if export_format not in ExportFormat.values:
         raise ExportRefusedError(str(FORMAT_REQUIRED_MESSAGE))
     today = today or today_jst()
-    qs = person_queryset(user=user, filters=filters)
-    level = export_detail_level(user, qs)
-    persons = list(qs.select_related("household"))
+    level = EXPORT_LEVEL
+    persons = list(exportable_persons(user=user, filters=filters).select_related("household"))
     if not persons:
         raise ExportRefusedError(str(NOTHING_TO_EXPORT_MESSAGE))
 

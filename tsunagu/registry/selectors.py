@@ -50,11 +50,18 @@ def _filtered(qs: QuerySet[Person], filters: PersonFilters, *, by_resident_numbe
     return qs
 
 
-def person_queryset(*, user, filters: PersonFilters | None = None) -> QuerySet[Person]:  # noqa: ANN001
+def person_queryset(
+    *,
+    user,  # noqa: ANN001
+    filters: PersonFilters | None = None,
+    level: policy.DetailLevel | None = None,
+) -> QuerySet[Person]:
     """The policy-scoped, filtered residents, not yet audited: for callers that page and then call
-    `person_page_audited`, or for counts that reveal no one."""
+    `person_page_audited`, or for counts that reveal no one. With `level` FULL, only the persons the user sees
+    in full (under professional grants)."""
     viewer = policy.viewer_for(user)
-    qs = policy.visible_persons(viewer)
+    grants = viewer.full_grants() if level == policy.DetailLevel.FULL else None
+    qs = policy.visible_persons(viewer, grants=grants)
     # 宛名番号 is internal: only those who may see it may search by it.
     full = viewer.is_professional
     return (
@@ -125,6 +132,11 @@ class PersonDetail:
     @property
     def is_full(self) -> bool:
         return self.level == policy.DetailLevel.FULL
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The person fields this page may show (tsunagu.access.policy.DETAIL_FIELDS of the level)."""
+        return policy.DETAIL_FIELDS[self.level]
 
 
 def person_detail(*, user, person_id: object, request: HttpRequest | None = None) -> PersonDetail:  # noqa: ANN001

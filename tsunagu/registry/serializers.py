@@ -1,9 +1,11 @@
 """What the API accepts (the search parameters) and returns (residents) for people.
 
 A person is returned at one of two detail levels, the one the access policy grants (see
-tsunagu.access.policy.DetailLevel): FULL for professionals, COMMUNITY for agreement holders, which leaves out
-宛名番号, household, history and consent records. Each level is its own serializer, so a field cannot leak
-into the community view by accident.
+tsunagu.access.policy.DetailLevel): FULL for professionals, COMMUNITY for agreement holders, which has the
+roster's items only (no 宛名番号, household, history, consent records nor support attributes). Each level is its
+own serializer, and its fields are chosen from DETAIL_FIELDS: every output key names the person fields it shows
+(OUTPUT_FIELDS), and a serializer keeps the keys whose fields its level may show. A field added to a shape is
+therefore left out of the community level unless the policy lets that level show it.
 """
 
 import datetime
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from tsunagu.access.policy import DetailLevel
+from tsunagu.access.policy import DETAIL_FIELDS, DetailLevel
 from tsunagu.areas.models import District, Town
 from tsunagu.core.wareki import age_on, format_wareki, parse_birth_date, today_jst
 from tsunagu.people.models import Consent, Household, Person, ResidencyEvent
@@ -183,8 +185,94 @@ class ConsentRecordSerializer(serializers.ModelSerializer):
         return [kind for kind in obj.recipient_kinds.split("|") if kind]
 
 
+# What each output key shows of the person, as names of DETAIL_FIELDS. Empty: not a person field (the record's
+# id, its level, and why the viewer may see it).
+OUTPUT_FIELDS: dict[str, frozenset[str]] = {
+    "id": frozenset(),
+    "detail_level": frozenset(),
+    "full_name": frozenset({"family_name", "given_name"}),
+    "full_name_kana": frozenset({"family_name_kana", "given_name_kana"}),
+    "family_name": frozenset({"family_name"}),
+    "given_name": frozenset({"given_name"}),
+    "family_name_kana": frozenset({"family_name_kana"}),
+    "given_name_kana": frozenset({"given_name_kana"}),
+    "birth_date": frozenset({"birth_date"}),
+    "birth_date_wareki": frozenset({"birth_date"}),
+    "age": frozenset({"birth_date"}),
+    "sex": frozenset({"sex"}),
+    "town": frozenset({"town"}),
+    "address": frozenset({"address"}),
+    "address_extra": frozenset({"address_extra"}),
+    "phone": frozenset({"phone"}),
+    "care_level": frozenset({"care_level"}),
+    "physical_disability_type": frozenset({"physical_disability_type"}),
+    "physical_disability_grade": frozenset({"physical_disability_grade"}),
+    "intellectual_disability_grade": frozenset({"intellectual_disability_grade"}),
+    "mental_disability_grade": frozenset({"mental_disability_grade"}),
+    "intractable_disease": frozenset({"intractable_disease"}),
+    "lives_alone": frozenset({"lives_alone"}),
+    "elderly_only_household": frozenset({"elderly_only_household"}),
+    "grants": frozenset(),
+    "resident_number": frozenset({"resident_number"}),
+    "status": frozenset({"status"}),
+    "status_changed_on": frozenset({"status_changed_on"}),
+    "household": frozenset({"household"}),
+    "events": frozenset({"events"}),
+    "consents": frozenset({"consents"}),
+}
+
+# The two shapes, in output order. A list row is short (no phone, support attributes or history); the detail
+# is everything. Each level keeps the keys it may show.
+_LIST_KEYS = (
+    "id",
+    "detail_level",
+    "full_name",
+    "full_name_kana",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "birth_date_wareki",
+    "age",
+    "sex",
+    "town",
+    "address",
+    "address_extra",
+    "resident_number",
+    "status",
+    "status_changed_on",
+)
+_DETAIL_KEYS = (
+    *_LIST_KEYS[: _LIST_KEYS.index("resident_number")],
+    "phone",
+    "care_level",
+    "physical_disability_type",
+    "physical_disability_grade",
+    "intellectual_disability_grade",
+    "mental_disability_grade",
+    "intractable_disease",
+    "lives_alone",
+    "elderly_only_household",
+    "grants",
+    "resident_number",
+    "status",
+    "status_changed_on",
+    "household",
+    "events",
+    "consents",
+)
+
+
+def fields_for(level: DetailLevel, keys: tuple[str, ...]) -> list[str]:
+    """The output keys of `keys` that `level` may show, in order: each key's person fields (OUTPUT_FIELDS) must
+    all be in DETAIL_FIELDS[level]. A key missing from OUTPUT_FIELDS is a programming error, not shown."""
+    allowed = DETAIL_FIELDS[level]
+    return [key for key in keys if OUTPUT_FIELDS[key] <= allowed]
+
+
 class _PersonSerializer(serializers.ModelSerializer):
-    """Fields shared by every level. Subclasses set `level` and extend Meta.fields."""
+    """Fields shared by every level. Subclasses set `level` and Meta.fields (with fields_for)."""
 
     level: DetailLevel = DetailLevel.COMMUNITY
 
@@ -199,23 +287,7 @@ class _PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "id",
-            "detail_level",
-            "full_name",
-            "full_name_kana",
-            "family_name",
-            "given_name",
-            "family_name_kana",
-            "given_name_kana",
-            "birth_date",
-            "birth_date_wareki",
-            "age",
-            "sex",
-            "town",
-            "address",
-            "address_extra",
-        ]
+        fields = fields_for(DetailLevel.COMMUNITY, _LIST_KEYS)
         read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=[level.value for level in DetailLevel]))
@@ -232,26 +304,12 @@ class _PersonSerializer(serializers.ModelSerializer):
         return age_on(obj.birth_date, today) if obj.birth_date <= today else None
 
 
-_FULL_ONLY = ["resident_number", "status", "status_changed_on"]
-_SUPPORT_NEEDS = [
-    "phone",
-    "care_level",
-    "physical_disability_type",
-    "physical_disability_grade",
-    "intellectual_disability_grade",
-    "mental_disability_grade",
-    "intractable_disease",
-    "lives_alone",
-    "elderly_only_household",
-]
-
-
 @extend_schema_serializer(description="検索結果の1行（community：協定を結んだ団体が見る範囲）。")
 class PersonListCommunitySerializer(_PersonSerializer):
     """A search result row at the community level."""
 
     class Meta(_PersonSerializer.Meta):
-        fields = _PersonSerializer.Meta.fields
+        fields = fields_for(DetailLevel.COMMUNITY, _LIST_KEYS)
         read_only_fields = fields
 
 
@@ -264,29 +322,32 @@ class PersonListFullSerializer(_PersonSerializer):
     level = DetailLevel.FULL
 
     class Meta(_PersonSerializer.Meta):
-        fields = [*_PersonSerializer.Meta.fields, *_FULL_ONLY]
+        fields = fields_for(DetailLevel.FULL, _LIST_KEYS)
         read_only_fields = fields
 
 
 @extend_schema_serializer(
-    description="住民の詳細（community：名簿の項目と支援の必要。宛名番号・世帯・履歴・同意の記録は含みません）。"
+    description="住民の詳細（community：名簿の項目だけ。宛名番号・世帯・履歴・同意の記録・支援に関する情報は含みません）。"
 )
 class PersonDetailCommunitySerializer(_PersonSerializer):
-    """One person at the community level: the roster items and support needs, nothing internal."""
+    """One person at the community level: the roster items (災害対策基本法 49条の10), nothing internal."""
 
     grants = serializers.SerializerMethodField(help_text="この方を見られる理由（所属団体・協定）。")
 
     class Meta(_PersonSerializer.Meta):
-        fields = [*_PersonSerializer.Meta.fields, *_SUPPORT_NEEDS, "grants"]
+        fields = fields_for(DetailLevel.COMMUNITY, _DETAIL_KEYS)
         read_only_fields = fields
 
     def get_grants(self, obj: Person) -> list[str]:
         return [grant.label for grant in self.context["detail"].grants]
 
 
-@extend_schema_serializer(description="住民の詳細（full：宛名番号・世帯・異動履歴・同意の記録を含む）。")
+@extend_schema_serializer(
+    description="住民の詳細（full：宛名番号・世帯・異動履歴・同意の記録・支援に関する情報を含む）。"
+)
 class PersonDetailFullSerializer(PersonDetailCommunitySerializer):
-    """One person at the full level: adds 宛名番号, household, residency history and consent records."""
+    """One person at the full level: adds 宛名番号, household, residency history, consent records and the
+    support attributes."""
 
     level = DetailLevel.FULL
 
@@ -295,7 +356,7 @@ class PersonDetailFullSerializer(PersonDetailCommunitySerializer):
     consents = serializers.SerializerMethodField(help_text="同意の記録（新しい順。先頭が現在有効なもの）。")
 
     class Meta(PersonDetailCommunitySerializer.Meta):
-        fields = [*PersonDetailCommunitySerializer.Meta.fields, *_FULL_ONLY, "household", "events", "consents"]
+        fields = fields_for(DetailLevel.FULL, _DETAIL_KEYS)
         read_only_fields = fields
 
     @extend_schema_field(ResidencyEventSerializer(many=True))

@@ -1,14 +1,14 @@
 """Writes to the resident registry and its area table, with the access policy's say on who may make them.
 
-The import routines themselves live with the data (tsunagu.people.importing, tsunagu.areas.importing); the
+The import routines themselves live with the data (tsunagu.people.services, tsunagu.areas.services); the
 floors below the policy cannot ask it, so every caller that names a user comes through here."""
 
 from typing import Any
 
 from tsunagu.access import policy
 from tsunagu.access.policy import Capability
-from tsunagu.areas.importing import AreaImportResult, AreasImportNotAllowed, areas_import
-from tsunagu.people.importing import ImportNotAllowed, ImportResult, residents_import
+from tsunagu.areas.services import AreaImportResult, AreasImportNotAllowed, areas_import
+from tsunagu.people.services import ImportNotAllowed, ImportResult, residents_import
 
 
 def _may_import(user: Any) -> bool:

@@ -14,7 +14,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, chromium, sign_in
+from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, assert_accessible, chromium, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_triggers_off_for_flush")]
 
@@ -46,6 +46,7 @@ def test_a_guessed_person_address_gives_the_friendly_404_in_japanese_then_englis
         expect(page.get_by_role("heading", level=1)).to_have_text("ページが見つかりません")
         expect(page.get_by_text("URLconf")).to_have_count(0)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert_accessible(page, "404 page")
         page.screenshot(path=str(artifacts / "error-404-phone-360.png"), full_page=True)
 
         # The language switch sits in the phone menu; choosing English reloads the same address.
@@ -53,6 +54,7 @@ def test_a_guessed_person_address_gives_the_friendly_404_in_japanese_then_englis
         page.get_by_role("button", name="English").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
         expect(page.locator("html")).to_have_attribute("lang", "en")
+        assert_accessible(page, "404 page in English")
         page.screenshot(path=str(artifacts / "error-404-english-phone-360.png"), full_page=True)
 
 
@@ -81,6 +83,7 @@ def test_an_htmx_request_that_meets_a_404_shows_a_message_not_a_page(
         expect(message).to_contain_text("お探しの情報は見つかりませんでした")
         assert page.locator("#search-results").inner_html() == before
         expect(page.locator(".site-header")).to_have_count(1)  # no page painted inside the page
+        assert_accessible(page, "person search with the htmx error message")
         page.screenshot(path=str(artifacts / "error-404-htmx-phone-360.png"))
 
 
@@ -99,4 +102,5 @@ def test_the_500_page_keeps_its_look_while_the_database_is_down(
             expect(header).to_have_css("background-color", "rgb(22, 50, 79)")  # the stylesheet was served
             expect(page.get_by_text("the database is down")).to_have_count(0)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            assert_accessible(page, "500 page")
             page.screenshot(path=str(artifacts / "error-500-phone-360.png"), full_page=True)

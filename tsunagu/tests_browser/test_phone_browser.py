@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, chromium, sign_in
+from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, assert_accessible, chromium, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_triggers_off_for_flush")]
 
@@ -59,6 +59,7 @@ def test_on_a_phone_the_header_is_small_the_page_fits_and_the_menu_opens_by_keyb
             expect(menu).to_be_hidden()
             assert header_height(page) <= HEADER_BUDGET_PX, (path, header_height(page))
             assert fits_the_width(page), path
+            assert_accessible(page, f"{path} on a phone")
             page.screenshot(path=str(artifacts / f"phone-360-{name}.png"))
         expect(page.get_by_role("heading", level=1)).to_contain_text("避難行動要支援者名簿")
         page.screenshot(path=str(artifacts / "phone-360-roster-full.png"), full_page=True)
@@ -75,6 +76,7 @@ def test_on_a_phone_the_header_is_small_the_page_fits_and_the_menu_opens_by_keyb
         expect(page.get_by_role("button", name="English")).to_be_visible()
         expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
         assert fits_the_width(page)
+        assert_accessible(page, "the open phone menu")
         page.screenshot(path=str(artifacts / "phone-360-menu-open.png"))
 
         page.keyboard.press("Enter")  # focus stays on the button
@@ -127,4 +129,5 @@ def test_on_a_wide_screen_the_menu_is_always_shown(
 
         expect(page.get_by_role("button", name="メニュー")).to_be_hidden()
         expect(page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="避難所")).to_be_visible()
+        assert_accessible(page, "home page on a wide screen")
         page.screenshot(path=str(artifacts / "desktop-1280-header.png"))

@@ -19,7 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.roster.models import RosterEntryReason, RosterRule, RuleKind
-from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, chromium, sign_in
+from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, assert_accessible, chromium, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_triggers_off_for_flush")]
 
@@ -70,6 +70,7 @@ def test_association_sees_consenting_persons_then_none_after_the_agreement_ends(
         expect(table).to_contain_text("髙橋")  # the registered spelling, unchanged
         expect(table).to_contain_text(REASON)
         expect(page.get_by_role("columnheader", name="支援に関する情報")).to_have_count(0)
+        assert_accessible(page, "roster of a 町会")
         page.screenshot(path=str(artifacts / "roster-association.png"), full_page=True)
 
     [listed] = AuditEntry.objects.filter(actor_username="association_member", action=AuditAction.LIST)
@@ -89,6 +90,7 @@ def test_association_sees_consenting_persons_then_none_after_the_agreement_ends(
         assert roster_rows(page, live_server.url) == []
         expect(page.locator("#roster-summary")).to_contain_text("0人")
         expect(page.get_by_text("髙橋")).to_have_count(0)
+        assert_accessible(page, "empty roster")
 
     last = AuditEntry.objects.filter(actor_username="association_member", action=AuditAction.LIST).order_by("-seq")
     assert last.first().target_ids == []
@@ -109,6 +111,7 @@ def test_ward_officer_passes_totp_then_sees_everyone_with_reasons(
         # Before the second factor the roster stays closed.
         page.goto(f"{live_server.url}/roster/")
         assert "/accounts/two-factor/" in page.url
+        assert_accessible(page, "two-factor page")
 
         code = f"{totp(key, step=step, t0=t0, digits=digits):0{digits}d}"
         page.get_by_label("確認コード（6桁の数字）").fill(code)
@@ -119,12 +122,14 @@ def test_ward_officer_passes_totp_then_sees_everyone_with_reasons(
         assert len(rows) == len(everyone)
         assert all(REASON in row for row in rows)
         expect(page.get_by_role("columnheader", name="支援に関する情報")).to_be_visible()
+        assert_accessible(page, "roster of a ward officer")
 
         # Why is 髙橋 listed: the page names the build and the recorded reason.
         page.get_by_role("link", name=re.compile("髙橋")).click()
         page.wait_for_url(re.compile(r"/roster/why/\d+/$"), timeout=TIMEOUT_MS)
         expect(page.locator("#listed-status")).to_contain_text("登載されています")
         expect(page.get_by_text(f"記録された事由：{REASON}")).to_be_visible()
+        assert_accessible(page, "roster why page")
         page.screenshot(path=str(artifacts / "roster-why-ward-officer.png"), full_page=True)
 
     [listed] = AuditEntry.objects.filter(actor_username="ward_officer", action=AuditAction.LIST)

@@ -16,7 +16,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.testing import browser
-from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, chromium, sign_in
+from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, assert_accessible, chromium, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_triggers_off_for_flush")]
 
@@ -32,12 +32,14 @@ def search_for_takahashi(page: Page, base_url: str) -> None:
     expect(results.get_by_role("link", name=re.compile("髙橋"))).to_be_visible(timeout=TIMEOUT_MS)
     expect(results.locator("tbody tr")).to_have_count(1)  # only 髙橋, not everyone with a タ in their name
     assert page.evaluate("window.__stillTheSamePage") is True
+    assert_accessible(page, "person search with htmx results")
 
 
 def check_detail_page(page: Page) -> None:
     page.locator("#search-results").get_by_role("link", name=re.compile("髙橋")).click()
     page.wait_for_url(re.compile(r"/people/\d+/$"), timeout=TIMEOUT_MS)
     expect(page.get_by_role("heading", level=1)).to_contain_text("髙橋")
+    assert_accessible(page, "person page")
 
 
 @pytest.fixture
@@ -56,9 +58,12 @@ def test_association_member_finds_takahashi_by_reading(
         context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
+        page.goto(f"{live_server.url}/accounts/login/")
+        assert_accessible(page, "sign-in page")
         sign_in(page, live_server.url, "association_member")
         expect(page.get_by_role("heading", level=1)).to_contain_text("こんにちは")
         expect(page.get_by_text("泉尾第一町会の協定")).to_be_visible()
+        assert_accessible(page, "home page")
 
         search_for_takahashi(page, live_server.url)
         check_detail_page(page)
@@ -78,6 +83,7 @@ def test_association_member_finds_takahashi_by_reading(
         # Keyboard: on a fresh page the first Tab reaches the skip link, and it shows when focused.
         phone_page.goto(f"{live_server.url}/")
         assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert_accessible(phone_page, "home page on a phone")
         phone_page.screenshot(path=str(artifacts / "home-phone-360.png"), full_page=True)
         phone_page.keyboard.press("Tab")
         assert phone_page.evaluate("document.activeElement.className") == "skip-link"
@@ -104,6 +110,7 @@ def test_ward_officer_passes_totp_then_finds_takahashi(
         # Before the second factor the person pages stay closed.
         page.goto(f"{live_server.url}/people/")
         assert "/accounts/two-factor/" in page.url
+        assert_accessible(page, "two-factor page")
 
         code = f"{totp(key, step=step, t0=t0, digits=digits):0{digits}d}"
         page.get_by_label("確認コード（6桁の数字）").fill(code)
@@ -112,6 +119,7 @@ def test_ward_officer_passes_totp_then_finds_takahashi(
 
         menu = page.get_by_role("navigation", name="メインメニュー")
         expect(menu.get_by_role("link", name="監査ログ")).to_be_visible()
+        assert_accessible(page, "person search of a ward officer")
         search_for_takahashi(page, live_server.url)
         check_detail_page(page)
         expect(page.get_by_text(ward.people.a1_agreed.resident_number).first).to_be_visible()  # full detail

@@ -15,7 +15,8 @@ PACKAGE = ROOT / "tsunagu"
 NO_TABLES = {"core", "demo", "access", "consent", "registry", "portal"}
 NO_PAGES = {"core", "demo", "areas", "organisations", "people", "audit"}
 NO_SERVICES = {"core", "demo", "portal", "access", "organisations"}  # reads only (the policy writes refusals)
-NO_SELECTORS = {"core", "demo"}
+# Reads of residents and districts are the policy's business, a floor above (registry, roster, consent).
+NO_SELECTORS = {"core", "demo", "people", "areas"}
 # A selectors.py or services.py past this many lines becomes a package split by what it does.
 MODULE_LINE_LIMIT = 450
 

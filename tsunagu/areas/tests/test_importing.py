@@ -5,7 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from tsunagu.areas.importing import (
+from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
+from tsunagu.areas.services import (
     AMBIGUOUS_DISTRICT_MESSAGE,
     CODE_CHARS_MESSAGE,
     DUPLICATE_TOWN_MESSAGE,
@@ -16,7 +17,6 @@ from tsunagu.areas.importing import (
     ImportFailed,
     areas_import,
 )
-from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
 from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.core.csvio import DUPLICATE_HEADER_MESSAGE, MISSING_HEADER_MESSAGE, UNKNOWN_HEADER_MESSAGE, RowError
 from tsunagu.core.import_command import FAILED_MESSAGE

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tsunagu.areas.importing import ImportFailed, areas_import
 from tsunagu.areas.models import Town
+from tsunagu.areas.services import ImportFailed, areas_import
 from tsunagu.core.csvio import UNSAFE_CHARACTER_MESSAGE, RowError
 
 

@@ -3,8 +3,8 @@ window-envelope address), kept as 7 digits, shown as 551-0031."""
 
 import pytest
 
-from tsunagu.areas.importing import POSTAL_CODE_MESSAGE, ImportFailed, areas_import
 from tsunagu.areas.models import Town
+from tsunagu.areas.services import POSTAL_CODE_MESSAGE, ImportFailed, areas_import
 from tsunagu.core.csvio import RowError
 
 HEADER = "町丁目コード,町丁目名,郵便番号,小学校区\r\n"

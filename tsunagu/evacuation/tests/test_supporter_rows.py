@@ -17,6 +17,9 @@ def detail_url(person):
     return f"/evacuation/plans/{person.pk}/"
 
 
+HTMX = {"HX-Request": "true"}
+
+
 def row_url(person, total):
     return f"/evacuation/plans/{person.pk}/supporters/new/?supporters-TOTAL_FORMS={total}"
 
@@ -64,8 +67,8 @@ class TestTheRowFetchedByHtmx:
         client = verified_client(ward.ward_officer)
         person = ward.people.a1_agreed
 
-        last = client.get(row_url(person, MAX_SUPPORTERS - 1)).content.decode()
-        beyond = client.get(row_url(person, MAX_SUPPORTERS))
+        last = client.get(row_url(person, MAX_SUPPORTERS - 1), headers=HTMX).content.decode()
+        beyond = client.get(row_url(person, MAX_SUPPORTERS), headers=HTMX)
 
         assert inputs(last, f"supporters-{MAX_SUPPORTERS - 1}-name")
         assert 'name="add_supporter"' not in last and f"支援者は{MAX_SUPPORTERS}人まで" in last
@@ -73,15 +76,17 @@ class TestTheRowFetchedByHtmx:
 
     @pytest.mark.parametrize("total", ["", "abc", "-5"])
     def test_a_missing_or_bad_count_gives_the_first_row(self, ward, verified_client, total):
-        body = verified_client(ward.ward_officer).get(row_url(ward.people.a1_agreed, total)).content.decode()
+        body = (
+            verified_client(ward.ward_officer).get(row_url(ward.people.a1_agreed, total), headers=HTMX).content.decode()
+        )
 
         assert inputs(body, "supporters-0-name")
 
     def test_only_those_who_may_edit_get_a_row(self, ward, verified_client):
         person = ward.people.a1_agreed
 
-        viewer = verified_client(ward.association_member).get(row_url(person, 2))
-        outsider = verified_client(ward.outsider).get(row_url(person, 2))
+        viewer = verified_client(ward.association_member).get(row_url(person, 2), headers=HTMX)
+        outsider = verified_client(ward.outsider).get(row_url(person, 2), headers=HTMX)
 
         assert (viewer.status_code, outsider.status_code) == (403, 404)
         assert AuditEntry.objects.filter(action=AuditAction.DENIED).count() == 2
@@ -102,7 +107,7 @@ class TestTheRowFetchedByHtmx:
     def test_a_row_fetched_then_filled_is_saved_with_the_others(self, ward, verified_client):
         client = verified_client(ward.ward_officer)
         person = ward.people.a1_agreed
-        client.get(row_url(person, 2))
+        client.get(row_url(person, 2), headers=HTMX)
         rows = [SUZUKI, {}, {"name": "佐藤　花子", "relation": "長女"}]
 
         response = client.post(detail_url(person), posted(3, rows))
@@ -147,3 +152,10 @@ class TestWithoutJavaScript:
 
         assert response.status_code == 403
         assert not EvacuationPlan.objects.exists()
+
+
+def test_the_row_opened_as_a_page_is_the_plan_form_it_belongs_to(ward, verified_client):
+    person = ward.people.a1_agreed
+    response = verified_client(ward.ward_officer).get(row_url(person, 2))
+    assert response.status_code == 302
+    assert response["Location"] == f"/evacuation/plans/{person.pk}/"

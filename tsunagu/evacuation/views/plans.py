@@ -133,6 +133,9 @@ def plan_supporter_row_view(request: HttpRequest, person_id: str) -> HttpRespons
         raise Refused(
             EDIT_REFUSED_MESSAGE, target=AuditTarget.PERSON, target_ids=[detail.person.pk], detail={"plan": "edit"}
         )
+    if not request.htmx:
+        # A fragment is no page: opened by itself (a bookmark, a new tab), it is the plan form it belongs to.
+        return redirect("evacuation:plan_detail", person_id=detail.person.pk)
     index = supporter_row_count(request.GET.get(TOTAL_FORMS_FIELD))
     if index >= MAX_SUPPORTERS:
         return HttpResponse(status=204)

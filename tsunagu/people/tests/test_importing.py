@@ -15,7 +15,19 @@ from tsunagu.core.csvio import (
     UNKNOWN_HEADER_MESSAGE,
 )
 from tsunagu.core.import_command import FAILED_MESSAGE
-from tsunagu.people.importing import (
+from tsunagu.people.models import (
+    CareLevel,
+    Household,
+    ImportBatch,
+    IntellectualGrade,
+    Person,
+    PhysicalDisabilityType,
+    ResidencyEvent,
+    ResidencyEventKind,
+    ResidentStatus,
+    Sex,
+)
+from tsunagu.people.services import (
     CHOICE_MESSAGE,
     DATE_EXAMPLES,
     DATE_IN_FUTURE,
@@ -37,18 +49,6 @@ from tsunagu.people.importing import (
     ImportFailed,
     RowError,
     residents_import,
-)
-from tsunagu.people.models import (
-    CareLevel,
-    Household,
-    ImportBatch,
-    IntellectualGrade,
-    Person,
-    PhysicalDisabilityType,
-    ResidencyEvent,
-    ResidencyEventKind,
-    ResidentStatus,
-    Sex,
 )
 from tsunagu.registry.selectors import PersonFilters, person_search
 from tsunagu.testing.factories import TownFactory

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.core.csvio import UNSAFE_CHARACTER_MESSAGE
 from tsunagu.core.import_command import FAILED_MESSAGE
-from tsunagu.people.importing import ImportFailed, RowError, residents_import
 from tsunagu.people.models import Person
+from tsunagu.people.services import ImportFailed, RowError, residents_import
 
 DATA = Path(__file__).parent / "data"
 TODAY = datetime.date(2026, 6, 1)

@@ -193,6 +193,8 @@ def test_community_detail_omits_resident_number_household_and_history(ward):
     assert set(data) == set(PersonDetailCommunitySerializer.Meta.fields)
     for internal in ("resident_number", "household", "events", "consents", "status"):
         assert internal not in data
+    for support in ("care_level", "physical_disability_grade", "intractable_disease", "lives_alone"):
+        assert support not in data  # item 7 of issue 6: the support attributes are not roster items
     assert data["detail_level"] == "community"
     assert data["phone"] == person.phone
     assert data["grants"] == ["泉尾第一町会（" + ward.agreements.association.document_reference + "）"]

@@ -6,10 +6,12 @@ import openpyxl
 import pytest
 
 from tsunagu.access import policy
+from tsunagu.access.policy import CAPABILITIES, Capability, CapabilityDenied
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.organisations.models import MembershipRole
 from tsunagu.people.models import CareLevel, ResidentStatus
 from tsunagu.registry.exporting import (
+    COLUMNS,
     FORMAT_REQUIRED_MESSAGE,
     NOTHING_TO_EXPORT_MESSAGE,
     PURPOSE_REQUIRED_MESSAGE,
@@ -72,26 +74,41 @@ class TestRefusals:
             "replaced_characters": {"髙→高": 1},
         }
 
-    @pytest.mark.parametrize("persona", ["outsider", "unagreed_member", "ward_clerk"])
-    def test_nobody_to_export_is_refused(self, ward, persona):
-        with pytest.raises(ExportRefusedError) as refusal:
+    # Item 7 of issue 6: these personas used to get NOTHING_TO_EXPORT_MESSAGE; now the export is the
+    # professionals' capability, so they are refused before anything is read.
+    @pytest.mark.parametrize(
+        "persona", ["outsider", "unagreed_member", "ward_clerk", "association_member", "commissioner"]
+    )
+    def test_only_professionals_may_export(self, ward, persona):
+        with pytest.raises(CapabilityDenied) as refusal:
             run(getattr(ward, persona))
+
+        assert refusal.value.capability == Capability.EXPORT_PERSONS
+        assert str(refusal.value.message) == str(CAPABILITIES[Capability.EXPORT_PERSONS].refusal)
+        assert not AuditEntry.objects.exists()  # the 403 handler writes the denied row, not the service
+
+    def test_nobody_to_export_is_refused(self, ward):
+        # District A is outside the care plaza's district B.
+        with pytest.raises(ExportRefusedError) as refusal:
+            run(ward.care_plaza_worker, filters=PersonFilters(district_id=ward.districts.a.pk))
 
         assert str(refusal.value) == str(NOTHING_TO_EXPORT_MESSAGE)
         assert not AuditEntry.objects.exists()
 
 
 class TestScopeAndLevel:
-    def test_commissioner_exports_only_the_district_of_their_charge_at_community_level(self, ward):
-        result = run(ward.commissioner)
+    def test_a_professional_exports_the_persons_of_their_districts_in_full(self, ward):
+        result = run(ward.care_plaza_worker)
 
-        # Presumed consent: everyone in district B except the resident who refused.
-        assert set(result.person_ids) == {ward.people.b1_agreed.pk, ward.people.b1_unanswered.pk}
-        assert result.level == policy.DetailLevel.COMMUNITY
-        assert csv_rows(result)[0] == [c.header for c in export_columns(policy.DetailLevel.COMMUNITY)]
+        people = ward.people
+        assert set(result.person_ids) == {people.b1_agreed.pk, people.b1_unanswered.pk, people.b1_refused.pk}
+        assert result.level == policy.DetailLevel.FULL
+        assert csv_rows(result)[0] == [c.header for c in export_columns(policy.DetailLevel.FULL)]
 
-    def test_mixed_grants_give_full_items_only_where_a_full_grant_covers_everyone(self, ward):
-        # A 社協 worker (FULL, district A) who is also a commissioner (COMMUNITY, district B).
+    def test_mixed_grants_export_only_the_persons_of_the_professional_grants(self, ward):
+        # A 社協 worker (FULL, district A) who is also a commissioner (COMMUNITY, district B). Item 7 of issue 6:
+        # the two B residents seen as a commissioner used to be exported too (and the whole file at the community
+        # level); a commissioner's roster comes from the ward's distribution register instead.
         user = ward.shakyo_coordinator
         membership = MembershipFactory(user=user, organisation=ward.orgs.minsei, role=MembershipRole.COMMISSIONER)
         membership.districts.set([ward.districts.b])
@@ -99,11 +116,22 @@ class TestScopeAndLevel:
         everyone = run(user)
         district_a = run(user, filters=PersonFilters(district_id=ward.districts.a.pk))
 
-        assert everyone.level == policy.DetailLevel.COMMUNITY
-        assert "宛名番号" not in csv_rows(everyone)[0]
-        assert len(everyone.person_ids) == 6  # 4 in A (FULL grant, no consent needed) + 2 in B
-        assert district_a.level == policy.DetailLevel.FULL
-        assert csv_rows(district_a)[0][0] == "宛名番号"
+        assert everyone.level == policy.DetailLevel.FULL
+        assert csv_rows(everyone)[0][0] == "宛名番号"
+        assert len(everyone.person_ids) == 4  # the 4 in A (FULL grant, no consent needed); none of B
+        assert district_a.person_ids == everyone.person_ids
+        with pytest.raises(ExportRefusedError):
+            run(user, filters=PersonFilters(district_id=ward.districts.b.pk))
+
+    def test_columns_are_the_ones_the_level_may_show(self):
+        for level in policy.DetailLevel:
+            allowed = policy.DETAIL_FIELDS[level]
+            columns = export_columns(level)
+            assert all(c.fields and c.fields <= allowed for c in columns)
+            assert [c for c in COLUMNS if c not in columns] == [c for c in COLUMNS if not c.fields <= allowed]
+        community = [c.header for c in export_columns(policy.DetailLevel.COMMUNITY)]
+        for internal in ("宛名番号", "世帯番号", "住民状態", "要介護度", "療育手帳", "難病", "ひとり暮らし"):
+            assert internal not in community
 
     def test_former_residents_only_for_the_ward_and_only_when_asked(self, ward):
         moved = PersonFactory(town=ward.towns.a1, status=ResidentStatus.MOVED_OUT)

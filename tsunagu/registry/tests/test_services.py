@@ -3,12 +3,12 @@ tsunagu.registry.services before the data floor's import routines run."""
 
 import pytest
 
-from tsunagu.areas.importing import NOT_ALLOWED_MESSAGE as AREAS_NOT_ALLOWED_MESSAGE
-from tsunagu.areas.importing import AreasImportNotAllowed
 from tsunagu.areas.models import Town
+from tsunagu.areas.services import NOT_ALLOWED_MESSAGE as AREAS_NOT_ALLOWED_MESSAGE
+from tsunagu.areas.services import AreasImportNotAllowed
 from tsunagu.audit.models import AuditEntry
-from tsunagu.people.importing import NOT_ALLOWED_MESSAGE, ImportNotAllowed
 from tsunagu.people.models import Person
+from tsunagu.people.services import NOT_ALLOWED_MESSAGE, ImportNotAllowed
 from tsunagu.registry.services import registry_areas_import, registry_residents_import
 
 RESIDENTS = (

@@ -9,12 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tsunagu.access.policy import CAPABILITIES, Capability
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditPurpose
 from tsunagu.core.output import NOTE_HEADING
 from tsunagu.core.wareki import ERA_RANGE_MESSAGE, INVALID_DATE_MESSAGE
+from tsunagu.organisations.models import MembershipRole
 from tsunagu.people.models import CareLevel, ResidencyEventKind, ResidentStatus
 from tsunagu.registry.exporting import NOTHING_TO_EXPORT_MESSAGE, PURPOSE_REQUIRED_MESSAGE, ExportFormat
-from tsunagu.testing.factories import ConsentFactory, PersonFactory
+from tsunagu.testing.factories import ConsentFactory, MembershipFactory, PersonFactory
 
 SEARCH_URL = reverse("registry:search")
 EXPORT_URL = reverse("registry:export")
@@ -294,7 +296,10 @@ class TestDetail:
         assert "花子" not in content
         assert "異動の履歴" not in content
         assert "同意の履歴" not in content
-        assert "<dt>要介護度</dt><dd>要支援2</dd>" in content
+        # Item 7 of issue 6: the support attributes were shown here; they are not roster items (49条の10).
+        assert "<dt>要介護度</dt>" not in content
+        assert "要支援2" not in content
+        assert "支援に関する情報" not in content
         assert "<dt>電話</dt>" in content
         assert f"泉尾第一町会（{ward.agreements.association.document_reference}）" in content
         assert "この方の情報を閲覧できる根拠" in content
@@ -376,27 +381,66 @@ class TestExport:
         assert len(rows) == 1 + len(everyone)
         assert entries(AuditAction.EXPORT)[0].target_ids == everyone
 
-    def test_community_export_has_only_its_persons_and_no_internal_columns(self, ward, verified_client):
-        response = export(verified_client(ward.association_member), export_format=ExportFormat.CSV_UTF8)
+    # Item 7 of issue 6: a community member used to get a file of their persons (with the support attributes,
+    # outside the distribution register); the outsider used to get "nothing to export". Now both are refused.
+    @pytest.mark.parametrize("persona", ["association_member", "commissioner", "outsider"])
+    def test_community_members_and_others_are_refused_with_the_403_page_and_logged(
+        self, ward, verified_client, persona
+    ):
+        client = verified_client(getattr(ward, persona))
 
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-        assert "宛名番号" not in rows[0]
-        assert "世帯番号" not in rows[0]
-        assert rows[0][0] == "氏"
-        assert len(rows) == 3
-        assert entries(AuditAction.EXPORT)[0].target_ids == sorted([ward.people.a1_agreed.pk, ward.people.a2_agreed.pk])
+        form = client.get(EXPORT_URL)
+        posted = export(client, export_format=ExportFormat.CSV_UTF8)
 
-    def test_outsider_has_nothing_to_export(self, ward, verified_client):
-        response = export(verified_client(ward.outsider))
+        for response in (form, posted):
+            assert response.status_code == 403
+            assert "Content-Disposition" not in response
+            assert str(CAPABILITIES[Capability.EXPORT_PERSONS].refusal) in response.content.decode()
+        denied = entries(AuditAction.DENIED)
+        assert [(d.actor_username, d.target_type) for d in denied] == [(persona, "person")] * 2
+        assert all(d.detail["capability"] == "export_persons" for d in denied)
+        assert not entries(AuditAction.EXPORT)
+
+    def test_the_search_page_offers_the_export_only_to_professionals(self, ward, verified_client):
+        link = 'href="/people/export/'
+
+        assert link in verified_client(ward.shakyo_coordinator).get(SEARCH_URL).content.decode()
+        assert link not in verified_client(ward.association_member).get(SEARCH_URL).content.decode()
+        fragment = verified_client(ward.commissioner).get(SEARCH_URL, headers={"HX-Request": "true"})
+        assert "人が見つかりました。" in fragment.content.decode()
+        assert link not in fragment.content.decode()
+
+    def test_a_professional_with_nobody_to_export_is_told_so(self, ward, verified_client):
+        response = export(verified_client(ward.care_plaza_worker), district=ward.districts.a.pk)
 
         assert "Content-Disposition" not in response
         assert str(NOTHING_TO_EXPORT_MESSAGE) in response.content.decode()
         assert not entries(AuditAction.EXPORT)
 
+    def test_persons_seen_through_an_agreement_are_left_out_and_the_page_says_so(self, ward, verified_client):
+        # A 社協 worker (district A) who is also a commissioner (district B).
+        user = ward.shakyo_coordinator
+        MembershipFactory(user=user, organisation=ward.orgs.minsei, role=MembershipRole.COMMISSIONER).districts.set(
+            [ward.districts.b]
+        )
+        client = verified_client(user)
+
+        page = client.get(EXPORT_URL).content.decode()
+        response = export(client, export_format=ExportFormat.CSV_UTF8)
+
+        assert "対象：4人" in page
+        assert "協定によって閲覧できる方は出力に含まれません。" in page
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert len(rows) == 1 + 4
+        assert not {ward.people.b1_agreed.pk, ward.people.b1_unanswered.pk} & set(
+            entries(AuditAction.EXPORT)[0].target_ids
+        )
+
     def test_filters_of_the_export_follow_the_search(self, ward, verified_client):
-        ConsentFactory(person=ward.people.a2_unanswered)  # now agreed: visible to the association too
+        # Item 7 of issue 6: was the association member's export; the export is now the professionals'.
+        ConsentFactory(person=ward.people.a2_unanswered)
         response = export(
-            verified_client(ward.association_member),
+            verified_client(ward.shakyo_coordinator),
             town=ward.towns.a2.pk,
             export_format=ExportFormat.CSV_UTF8,
         )

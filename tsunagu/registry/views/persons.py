@@ -1,5 +1,6 @@
 """Resident pages: search (with live htmx results), the person page, and export. Each view parses its input,
-asks a selector (which applies the access policy and writes the audit entry) and renders."""
+asks a selector (which applies the access policy and writes the audit entry) and renders. The export is for
+professionals (Capability.EXPORT_PERSONS): community members get the roster through the distribution register."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tsunagu.access import policy
 from tsunagu.core.output import attachment_header
 from tsunagu.core.paging import page_number
-from tsunagu.registry.exporting import ExportRefusedError, export_columns, export_detail_level, person_export
+from tsunagu.registry.exporting import ExportRefusedError, export_columns, exportable_persons, person_export
 from tsunagu.registry.forms import FILTER_FIELDS, PersonExportForm, PersonSearchForm
-from tsunagu.registry.selectors import person_detail, person_queryset, person_search
+from tsunagu.registry.selectors import person_detail, person_search
 
 SEARCH_PAGE_SIZE = 50
 
@@ -40,7 +41,13 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
             request=request,
         )
     template = "registry/partials/search_results.html" if _wants_fragment(request) else "registry/search.html"
-    response = render(request, template, {"form": form, "result": result, "fragment": _wants_fragment(request)})
+    context = {
+        "form": form,
+        "result": result,
+        "fragment": _wants_fragment(request),
+        "can_export": policy.can(request.user, policy.Capability.EXPORT_PERSONS),
+    }
+    response = render(request, template, context)
     # The same URL answers with a fragment or a page: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -54,10 +61,11 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
     return render(request, "registry/detail.html", {"detail": detail, "person": detail.person, "members": members})
 
 
-@login_required
+@policy.capability_required(policy.Capability.EXPORT_PERSONS)
 @require_http_methods(["GET", "POST"])
 def person_export_view(request: HttpRequest) -> HttpResponse:
-    allow_former = policy.viewer_for(request.user).sees_former()
+    viewer = policy.viewer_for(request.user)
+    allow_former = viewer.sees_former()
     data = request.POST if request.method == "POST" else request.GET
     filters_form = PersonSearchForm(data, allow_former=allow_former)
     if request.method == "POST":
@@ -86,15 +94,16 @@ def person_export_view(request: HttpRequest) -> HttpResponse:
     columns: list[str] = []
     if filters_form.is_valid():
         # A count and the column list reveal no one, so they need no audit entry.
-        persons = person_queryset(user=request.user, filters=filters_form.filters())
-        count = persons.count()
-        columns = [c.header for c in export_columns(export_detail_level(request.user, persons))]
+        count = exportable_persons(user=request.user, filters=filters_form.filters()).count()
+        columns = [c.header for c in export_columns()]
     search_query = urlencode([(k, v) for k, v in data.items() if k in FILTER_FIELDS and v])
     context = {
         "form": form,
         "filters_form": filters_form,
         "count": count,
         "columns": columns,
+        # Persons seen through an agreement are left out of the file: the ward hands out their roster copies.
+        "community_left_out": len(viewer.full_grants()) < len(viewer.grants()),
         "search_url": f"{reverse('registry:search')}?{search_query}" if search_query else reverse("registry:search"),
     }
     return render(request, "registry/export.html", context)

@@ -36,6 +36,9 @@ class RosterExplanation:
     build: RosterBuild | None
     in_build: bool
     build_reasons: list[str]
+    # Each rule applied today reads the support attributes (要介護度, 手帳, 難病 …), which only the FULL detail
+    # level may show (policy.DETAIL_FIELDS); a community viewer gets the build's recorded reasons alone.
+    verdicts_shown: bool
     verdicts: list[RuleVerdict]
     consent: Consent | None
     # Who decided, when and how is internal to the ward and its professional partners; others see the status.
@@ -145,10 +148,12 @@ def person_roster_explanation(
     """Why a person the user may see is or is not listed: each active rule applied with the build's own
     conditions (rule_condition) to this one person, and the latest build's recorded reasons.
     Out of scope or unknown: Http404, and the attempt is logged. Consent details (who decided, how, when) are
-    internal: only a viewer who sees the person in full gets them; others see the status alone."""
+    internal: only a viewer who sees the person in full gets them; others see the status alone. So are the
+    rules' verdicts, which read the support attributes: a community viewer gets none."""
     person = policy.person_or_deny(user, person_id, request=request)
     day = day or policy.today()
-    rules = list(RosterRule.objects.filter(is_active=True))
+    full = bool(policy.full_level_ids(user, [person.pk]))
+    rules = list(RosterRule.objects.filter(is_active=True)) if full else []
     # One query decides every rule: each condition becomes a boolean column of the same row.
     annotations = {}
     errors: dict[int, str] = {}
@@ -192,8 +197,9 @@ def person_roster_explanation(
         build=build,
         in_build=in_build,
         build_reasons=reasons,
+        verdicts_shown=full,
         verdicts=verdicts,
         consent=consent,
-        consent_details_shown=bool(policy.full_level_ids(user, [person.pk])),
+        consent_details_shown=full,
         self_requests=requests,
     )

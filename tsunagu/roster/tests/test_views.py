@@ -206,10 +206,22 @@ class TestWhy:
         page = response.content.decode()
         assert response.status_code == 200
         assert "第1版" in page and "に登載されています" in page
-        assert "要介護度：なし（基準：要介護3以上）" in page and "該当しません" in page
+        assert f"記録された事由：{rule.label}" in page
+        # Item 7 of issue 6: each rule's verdict ("要介護度：なし（基準：要介護3以上）… 該当しません") was shown to
+        # the association; it reads the support attributes, which the community level may not show.
+        assert "要介護度：" not in page and "該当しません" not in page
+        assert 'id="verdicts-withheld"' in page
         assert 'id="consent-status">同意' in page
         [view] = entries(AuditAction.VIEW)
         assert (view.target_type, view.target_ids) == ("person", [person.pk])
+
+    def test_professionals_see_each_rules_verdict(self, ward, verified_client, rule):
+        person = ward.people.a1_agreed
+
+        page = verified_client(ward.shakyo_coordinator).get(why_url(person.pk)).content.decode()
+
+        assert "要介護度：なし（基準：要介護3以上）" in page and "該当しません" in page
+        assert 'id="verdicts-withheld"' not in page
 
     @pytest.mark.parametrize("guess", ["out_of_scope", "999999", "abc"])
     def test_out_of_scope_or_unknown_is_404_and_denied(self, ward, verified_client, guess):

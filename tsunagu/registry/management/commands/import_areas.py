@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.areas.importing import AreaImportResult, AreasImportNotAllowed
+from tsunagu.areas.services import AreaImportResult, AreasImportNotAllowed
 from tsunagu.core.import_command import DRY_RUN_HEAD, FAILED_MESSAGE, ImportCommand
 from tsunagu.registry.services import registry_areas_import
 

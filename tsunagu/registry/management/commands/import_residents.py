@@ -4,7 +4,7 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.import_command import DRY_RUN_HEAD, FAILED_MESSAGE, ImportCommand
-from tsunagu.people.importing import ImportNotAllowed, ImportResult
+from tsunagu.people.services import ImportNotAllowed, ImportResult
 from tsunagu.registry.services import registry_residents_import
 
 __all__ = ["FAILED_MESSAGE", "Command"]

@@ -20,9 +20,9 @@ from tsunagu.core.csvio import (
     UndecodableFileError,
     read_csv_text,
 )
-from tsunagu.people.importing.batching import PROGRESS_THRESHOLD
-from tsunagu.people.importing.columns import COLUMNS, BadCell, parsers
-from tsunagu.people.importing.towns import Towns
+from tsunagu.people.services.batching import PROGRESS_THRESHOLD
+from tsunagu.people.services.columns import COLUMNS, BadCell, parsers
+from tsunagu.people.services.towns import Towns
 
 TOWN_HEADER_MESSAGE = _("見出しに「町丁目コード」か「町丁目名」の列が必要です")
 DUPLICATE_NUMBER_MESSAGE = _("宛名番号「{value}」が{first}行目と重複しています")

@@ -16,13 +16,13 @@ from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
 from tsunagu.core.csvio import SYSTEM_USERNAME, DecodedCSV, ImportFailed, RowError, read_table
 from tsunagu.core.wareki import today_jst
-from tsunagu.people.importing.columns import HEADERS, REQUIRED_COLUMNS
-from tsunagu.people.importing.households import household_conflicts
-from tsunagu.people.importing.plan import Plan, existing_persons, make_plan
-from tsunagu.people.importing.rows import Row, check_header, decode, read_rows
-from tsunagu.people.importing.towns import Towns
-from tsunagu.people.importing.write import household_ids, write_plan
 from tsunagu.people.models import ImportBatch, Person
+from tsunagu.people.services.columns import HEADERS, REQUIRED_COLUMNS
+from tsunagu.people.services.households import household_conflicts
+from tsunagu.people.services.plan import Plan, existing_persons, make_plan
+from tsunagu.people.services.rows import Row, check_header, decode, read_rows
+from tsunagu.people.services.towns import Towns
+from tsunagu.people.services.write import household_ids, write_plan
 
 NOT_ALLOWED_MESSAGE = _("住民データを取り込む権限がありません（区役所の福祉部門の職員のみ）")
 

@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.csvio import RowError
 from tsunagu.core.japanese import town_name_key
-from tsunagu.people.importing.batching import LOOKUP_CHUNK, chunks
-from tsunagu.people.importing.rows import Row
-from tsunagu.people.importing.towns import Towns
 from tsunagu.people.models import Person, ResidentStatus
+from tsunagu.people.services.batching import LOOKUP_CHUNK, chunks
+from tsunagu.people.services.rows import Row
+from tsunagu.people.services.towns import Towns
 
 HOUSEHOLD_ELSEWHERE_MESSAGE = _(
     "世帯番号「{number}」は別の住所（{town}）の世帯の番号です。世帯ごとの転居なら世帯員全員の行を新しい住所で"

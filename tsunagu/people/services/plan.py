@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tsunagu.core.japanese import kana_search_key, name_search_key, town_name_key
-from tsunagu.people.importing.batching import LOOKUP_CHUNK, chunks
-from tsunagu.people.importing.rows import Row
-from tsunagu.people.importing.towns import Towns
 from tsunagu.people.models import Person, ResidencyEventKind, ResidentStatus
+from tsunagu.people.services.batching import LOOKUP_CHUNK, chunks
+from tsunagu.people.services.rows import Row
+from tsunagu.people.services.towns import Towns
 
 # Person attributes taken straight from a column (the rest: household, town, status, dates are resolved).
 _PLAIN_FIELDS = (

@@ -12,9 +12,9 @@ from django.db.models import Model
 from django.utils import timezone
 from tqdm import tqdm
 
-from tsunagu.people.importing.batching import IMPORT_BATCH_SIZE, LOOKUP_CHUNK, PROGRESS_THRESHOLD, chunks
-from tsunagu.people.importing.plan import Plan
 from tsunagu.people.models import Household, ImportBatch, Person, ResidencyEvent
+from tsunagu.people.services.batching import IMPORT_BATCH_SIZE, LOOKUP_CHUNK, PROGRESS_THRESHOLD, chunks
+from tsunagu.people.services.plan import Plan
 
 
 def household_ids(numbers: set[str], *, create: bool) -> tuple[dict[str, int], set[str]]:

@@ -10,15 +10,16 @@ The file's columns are described for users in docs/import-residents.md. The impo
 
 Residents missing from the file are left as they are: a file may cover part of the ward. Nothing is deleted.
 
-The package follows those steps: columns (the file's columns and cell parsers), towns (finding a 町丁目),
-rows (reading and checking every row), households (the 世帯番号 rule, checked against the registry), plan
-(comparing the rows with the registry), write (writing the plan) and service (residents_import, which runs
-them). `from tsunagu.people.importing import X` keeps working for every public name.
+The package (the app's services: its writes) follows those steps: columns (the file's columns and cell
+parsers), towns (finding a 町丁目), rows (reading and checking every row), households (the 世帯番号 rule,
+checked against the registry), plan (comparing the rows with the registry), write (writing the plan) and
+residents (residents_import, which runs them). `from tsunagu.people.services import X` works for every
+public name.
 """
 
 from tsunagu.core.csvio import REQUIRED_VALUE_MESSAGE, SYSTEM_USERNAME, ImportFailed, RowError
-from tsunagu.people.importing.batching import IMPORT_BATCH_SIZE
-from tsunagu.people.importing.columns import (
+from tsunagu.people.services.batching import IMPORT_BATCH_SIZE
+from tsunagu.people.services.columns import (
     CARE_ALLOWED,
     CHOICE_MESSAGE,
     CODE_CHARS_MESSAGE,
@@ -36,10 +37,10 @@ from tsunagu.people.importing.columns import (
     STATUS_ALLOWED,
     Column,
 )
-from tsunagu.people.importing.households import HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE, HOUSEHOLD_ELSEWHERE_MESSAGE
-from tsunagu.people.importing.rows import DUPLICATE_NUMBER_MESSAGE, TOWN_HEADER_MESSAGE
-from tsunagu.people.importing.service import NOT_ALLOWED_MESSAGE, ImportNotAllowed, ImportResult, residents_import
-from tsunagu.people.importing.towns import (
+from tsunagu.people.services.households import HOUSEHOLD_ADDRESSES_DIFFER_MESSAGE, HOUSEHOLD_ELSEWHERE_MESSAGE
+from tsunagu.people.services.residents import NOT_ALLOWED_MESSAGE, ImportNotAllowed, ImportResult, residents_import
+from tsunagu.people.services.rows import DUPLICATE_NUMBER_MESSAGE, TOWN_HEADER_MESSAGE
+from tsunagu.people.services.towns import (
     TOWN_AMBIGUOUS_MESSAGE,
     TOWN_MISMATCH_MESSAGE,
     TOWN_NAME_WITH_LOT_MESSAGE,

@@ -1,0 +1,169 @@
+"""Every page of the site passes axe-core's WCAG 2.1 A/AA rules, as a ward officer (who reaches every page) and as
+a 町会 member (whose pages show less, and the refusal page where they may not go).
+
+The addresses come from the URL configuration, so a new page is checked without being listed here; an address
+that takes an argument gets an object of the small ward. Downloads, JSON and POST-only addresses are left out
+(they are not pages); so are the exceptions below, each with its reason.
+
+As in test_search_browser: no ORM call while Playwright runs."""
+
+import datetime
+from collections.abc import Iterator
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
+
+from tsunagu.evacuation.models import PlanStatus, Priority
+from tsunagu.evacuation.services import evacuation_plan_save
+from tsunagu.roster.models import DistributionForm, RosterEntryReason, RosterRule, RuleKind
+from tsunagu.roster.services.distribution import distribution_create
+from tsunagu.shelters.models import Shelter
+from tsunagu.testing.browser import (
+    TIMEOUT_MS,
+    accessibility_violations,
+    authenticator_for,
+    chromium,
+    describe_violations,
+    sign_in,
+    sign_in_with_second_factor,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_triggers_off_for_flush")]
+
+# Not this project's pages: the Django admin, and the HTML view that Django REST framework draws around the JSON
+# API in a browser (its own templates; the API's users are programs). The API's documentation page is checked.
+NOT_OURS = ("admin/", "api/")
+API_DOCS = "api/docs/"
+# Addresses that change the session rather than show a page.
+SESSION = ("accounts/logout/", "i18n/")
+# Known failures, left to the work that rebuilds the page. Remove an entry when it passes.
+# Pages known to fail, each with the reason (none today). A listed page that passes fails the test, so the
+# list cannot outlive the fault.
+KNOWN_FAILURES: set[tuple[str, str]] = set()
+
+
+def _routes(patterns: list, prefix: str = "") -> Iterator[tuple[str, dict]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.pattern.converters
+
+
+def page_addresses(values: dict[str, int]) -> list[tuple[str, str]]:
+    """(address, address pattern with its arguments named) for every GET address of the site."""
+    addresses = []
+    for route, converters in _routes(get_resolver().url_patterns):
+        if (route != API_DOCS and route.startswith(NOT_OURS + SESSION)) or "(?P<" in route or route.startswith("^"):
+            continue
+        if set(converters) - set(values):
+            pytest.fail(f"/{route}: give the accessibility sweep an object for {sorted(set(converters) - set(values))}")
+        template = "/" + route
+        address = template
+        for name, converter in converters.items():
+            kind = "int" if type(converter).__name__ == "IntConverter" else "str"
+            template = template.replace(f"<{kind}:{name}>", "{" + name + "}")
+            address = address.replace(f"<{kind}:{name}>", str(values[name]))
+        addresses.append((address, template))
+    return addresses
+
+
+@pytest.fixture
+def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespace:
+    """One of each object the pages show: a mapped listed person with a reason and a plan, a shelter, a rule, a
+    distribution."""
+    # Tiles from this server (missing files): the maps must not need the network.
+    settings.TSUNAGU_MAP_TILE_URL = "/static/no-tiles/{z}/{x}/{y}.png"
+    person = ward.people.a1_agreed
+    person.latitude, person.longitude = Decimal("34.662"), Decimal("135.476")
+    person.save(update_fields=["latitude", "longitude"])
+    rule = RosterRule.objects.create(label="要介護3以上", kind=RuleKind.CARE_LEVEL, threshold="care_3")
+    RosterEntryReason.objects.create(build=ward.roster, person=person, rule=rule, label=rule.label)
+    shelter = Shelter.objects.create(
+        code="S-1", name="泉尾東小学校", latitude=Decimal("34.6625"), longitude=Decimal("135.4765")
+    )
+    evacuation_plan_save(
+        person=person,
+        data={
+            "status": PlanStatus.DONE,
+            "priority": Priority.HIGH,
+            "shelter_id": shelter.pk,
+            "next_review_on": datetime.date(2099, 4, 1),
+            "needs_mobility": "車いす",
+        },
+        supporters=[
+            {"name": "﨑山　次郎", "relation": "近所の方", "address": "泉尾一丁目2-3", "phone": "06-1234-5678"}
+        ],
+        user=ward.ward_officer,
+    )
+    distribution = distribution_create(
+        user=ward.ward_officer,
+        organisation=ward.orgs.association,
+        agreement=ward.agreements.association,
+        build=ward.roster,
+        districts=[ward.districts.a],
+        form=DistributionForm.PAPER,
+    )
+    ward.values = {
+        "person_id": person.pk,
+        "rule_id": rule.pk,
+        "number": ward.roster.number,
+        "distribution_id": distribution.pk,
+        "shelter_id": shelter.pk,
+        "proposal_id": 1,
+    }
+    return ward
+
+
+def check_pages(page: Page, base_url: str, persona: str, addresses: list[tuple[str, str]]) -> tuple[list, list]:
+    """Open each address that answers with a page for this persona; axe-core's findings, and the pages seen."""
+    failures, seen = [], []
+    refusal_checked = False
+    for address, template in addresses:
+        answer = page.request.get(f"{base_url}{address}", max_redirects=0)
+        if answer.status not in (200, 403) or "text/html" not in answer.headers.get("content-type", ""):
+            continue  # a download, JSON, a redirect, or not for GET
+        if answer.status == 403:
+            if refusal_checked:
+                continue  # the one refusal page, the same wherever it is met
+            refusal_checked = True
+        page.goto(f"{base_url}{address}")
+        page.wait_for_load_state("networkidle")
+        seen.append(template)
+        violations = accessibility_violations(page)
+        known = (persona, template) in KNOWN_FAILURES
+        if violations and not known:
+            failures.append(f"{persona} {address} ({answer.status}):\n{describe_violations(violations)}")
+        elif known and not violations:
+            failures.append(f"{persona} {address} passes now: remove it from KNOWN_FAILURES")
+    return failures, seen
+
+
+def test_every_page_passes_axe_core(live_server: LiveServer, ward_with_everything: SimpleNamespace) -> None:
+    ward = ward_with_everything
+    authenticator = authenticator_for(ward.ward_officer)
+    addresses = page_addresses(ward.values)
+
+    with chromium() as browser:
+        staff = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}).new_page()
+        staff.set_default_timeout(TIMEOUT_MS)
+        sign_in_with_second_factor(staff, live_server.url, "ward_officer", authenticator)
+        staff_failures, staff_seen = check_pages(staff, live_server.url, "ward_officer", addresses)
+
+        community = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844}).new_page()
+        community.set_default_timeout(TIMEOUT_MS)
+        sign_in(community, live_server.url, "association_member")
+        community_failures, community_seen = check_pages(community, live_server.url, "association_member", addresses)
+
+    assert staff_failures + community_failures == []
+    # The sweep looked at the pages, not at refusals or redirects (a broken sign-in would pass it otherwise).
+    for template in ("/", "/people/{person_id}/", "/roster/", "/roster/rules/", "/map/", "/audit/", "/api/docs/"):
+        assert template in staff_seen, template
+    for template in ("/", "/people/{person_id}/", "/roster/why/{person_id}/", "/map/", "/evacuation/plans/"):
+        assert template in community_seen, template
+    assert len(staff_seen) >= 30, staff_seen
