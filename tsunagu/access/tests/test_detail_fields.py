@@ -116,7 +116,7 @@ INVENTORY: dict[tuple[str, DetailLevel], set[str]] = {
     ("roster why page", DetailLevel.COMMUNITY): NAMES | {"roster_reasons"},
     ("roster why page", DetailLevel.FULL): NAMES | {"roster_reasons", "care_level", "consents"},
     ("map data", DetailLevel.COMMUNITY): {"family_name", "given_name", "town", "address", "address_extra"}
-    | {"roster_reasons"},
+    | {"roster_reasons", "latitude", "longitude"},
     ("map data", DetailLevel.FULL): {"family_name", "given_name", "town", "address", "address_extra"}
     | {"roster_reasons", "latitude", "longitude"},
     ("plan list", DetailLevel.COMMUNITY): NAMES | {"birth_date", "town"},
@@ -272,8 +272,9 @@ def test_the_inventory_stays_within_what_each_level_may_show():
 
 
 def test_the_community_level_is_the_roster_items():
-    assert COMMUNITY == ROSTER_ROW
-    assert not COMMUNITY & (SUPPORT | {"resident_number", "household", "events", "consents", "latitude"})
+    # The roster's items, and the address's position on a map (it tells no more than the address).
+    assert COMMUNITY == ROSTER_ROW | {"latitude", "longitude"}
+    assert not COMMUNITY & (SUPPORT | {"resident_number", "household", "status", "events", "consents"})
 
 
 @pytest.mark.parametrize(("name", "level"), list(INVENTORY), ids=[f"{n} ({lv})" for n, lv in INVENTORY])

@@ -3,11 +3,7 @@
 The page is a shell; its data comes from map/data.json, which is where personal data leaves the server, so the
 policy is applied and the audit entry written there. A viewer sees exactly the persons of the latest roster
 build that tsunagu.access.policy.visible_persons lets them see (consent withdrawn → gone at once). Persons whose
-address has no coordinates yet are listed as 「位置不明」 rather than left off silently.
-
-A person's position (latitude, longitude) is shown only at a detail level that may show it
-(policy.DETAIL_FIELDS: the FULL level; the roster's items stop at the address). A community viewer gets the
-listed persons with the roster's items, in the list under the map, and no marker: the same as the roster."""
+address has no coordinates yet are listed as 「位置不明」 rather than left off silently."""
 
 from __future__ import annotations
 
@@ -25,42 +21,15 @@ from tsunagu.evacuation.models import SupporterCandidate
 from tsunagu.roster.models import RosterBuild, RosterEntry, RosterEntryReason
 from tsunagu.shelters.selectors import shelter_map_features
 
-__all__ = ["RosterMapData", "map_positions_withheld", "roster_map_data"]
-
-POSITION_FIELDS = frozenset({"latitude", "longitude"})
-
-
-def _level_shows_position(level: policy.DetailLevel) -> bool:
-    return POSITION_FIELDS <= policy.DETAIL_FIELDS[level]
-
-
-def map_positions_withheld(user: Any) -> bool:
-    """Whether some persons this user may see are listed without their position (a grant at a level that may
-    not show it): the map page says so above the list."""
-    viewer = policy.viewer_for(user)
-    return any(not _level_shows_position(g.level) for g in viewer.grants())
-
-
-def _positions_shown(viewer: policy.Viewer, person_ids: list[int]) -> set[int]:
-    """Which of these persons' positions the viewer may see. At most one query (only for a viewer whose grants
-    are of both levels)."""
-    grants = viewer.grants()
-    if all(_level_shows_position(g.level) for g in grants):
-        return set(person_ids)
-    if not any(_level_shows_position(g.level) for g in grants):
-        return set()
-    # Mixed grants: only the FULL level shows positions (see _level_shows_position).
-    return policy.full_level_ids(viewer, person_ids)
+__all__ = ["RosterMapData", "roster_map_data"]
 
 
 @dataclass
 class RosterMapData:
     build_number: int | None
     features: list[dict] = field(default_factory=list)
-    # Listed under the map: no coordinates yet, or a position the viewer's level may not show (`withheld`).
     unlocated: list[dict] = field(default_factory=list)
     person_ids: list[int] = field(default_factory=list)
-    withheld: int = 0
 
     def as_geojson(self) -> dict[str, Any]:
         return {
@@ -106,7 +75,6 @@ def roster_map_data(*, user: Any, request: HttpRequest | None = None) -> RosterM
         )
         for person_id, label in reason_rows:
             reasons[person_id].append(label)
-        placeable = _positions_shown(viewer, [e.person_id for e in entries])
         for entry in entries:
             person = entry.person
             properties = {
@@ -119,10 +87,7 @@ def roster_map_data(*, user: Any, request: HttpRequest | None = None) -> RosterM
                 "url": reverse("registry:detail", args=[person.pk]),
             }
             data.person_ids.append(person.pk)
-            if person.pk not in placeable:
-                data.withheld += 1
-                data.unlocated.append(properties)
-            elif person.latitude is None or person.longitude is None:
+            if person.latitude is None or person.longitude is None:
                 data.unlocated.append(properties)
             else:
                 data.features.append(_point(person.longitude, person.latitude, properties))
@@ -145,12 +110,7 @@ def roster_map_data(*, user: Any, request: HttpRequest | None = None) -> RosterM
         action=AuditAction.LIST,
         target_type="person",
         target_ids=data.person_ids,
-        detail={
-            "view": "roster_map",
-            "build": data.build_number,
-            "unlocated": len(data.unlocated),
-            "positions_withheld": data.withheld,
-        },
+        detail={"view": "roster_map", "build": data.build_number, "unlocated": len(data.unlocated)},
         request=request,
     )
     return data

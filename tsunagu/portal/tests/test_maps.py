@@ -7,11 +7,10 @@ from django.urls import reverse
 
 from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.evacuation.models import CandidateKind, SupporterCandidate
-from tsunagu.organisations.models import MembershipRole
 from tsunagu.people.models import ConsentStatus, Person
 from tsunagu.roster.models import RosterEntryReason, RosterRule, RuleKind
 from tsunagu.shelters.models import Shelter
-from tsunagu.testing.factories import ConsentFactory, MembershipFactory, PersonFactory
+from tsunagu.testing.factories import ConsentFactory, PersonFactory
 from tsunagu.testing.personas import list_on_roster
 
 DATA_URL = "/map/data.json"
@@ -88,14 +87,8 @@ def test_an_association_member_sees_only_consented_persons_of_its_districts_and_
     data = client.get(DATA_URL).json()
 
     assert person_ids(data) == ids(people.a1_agreed, people.a2_agreed)
-    # Item 7 of issue 6: a1_agreed was a marker at its coordinates; positions are not roster items (the FULL
-    # level only), so both persons are listed under the map with the roster's items and no position.
-    assert features(data, "person") == []
-    assert sorted(p["id"] for p in data["unlocated"]) == ids(people.a1_agreed, people.a2_agreed)
-    assert data["counts"] == {"persons": 2, "located": 0, "unlocated": 2}
-    a2 = next(p for p in data["unlocated"] if p["id"] == people.a2_agreed.pk)
-    assert a2["reasons"] == ["要介護3以上"]
-    assert all(set(p) == {"kind", "id", "name", "address", "reasons", "url"} for p in data["unlocated"])
+    assert [p["id"] for p in data["unlocated"]] == [people.a2_agreed.pk]
+    assert data["unlocated"][0]["reasons"] == ["要介護3以上"]
     assert features(data, "candidate") == []
     assert "支援 花子" not in str(data)
     assert [s["name"] for s in features(data, "shelter")] == ["泉尾東小学校"]
@@ -118,32 +111,6 @@ def test_users_without_a_grant_see_no_one_and_no_candidates(mapped, verified_cli
     assert data["counts"] == {"persons": 0, "located": 0, "unlocated": 0}
     assert features(data, "candidate") == []
     assert [s["name"] for s in features(data, "shelter")] == ["泉尾東小学校"]  # shelters are public
-
-
-def test_a_viewer_with_both_levels_sees_positions_only_under_the_full_grant(mapped, verified_client):
-    # A 社協 worker (FULL, district A) who is also a commissioner (COMMUNITY, district B).
-    people = mapped.people
-    user = mapped.shakyo_coordinator
-    MembershipFactory(user=user, organisation=mapped.orgs.minsei, role=MembershipRole.COMMISSIONER).districts.set(
-        [mapped.districts.b]
-    )
-
-    data = verified_client(user).get(DATA_URL).json()
-
-    placed = sorted(p["id"] for p in features(data, "person"))
-    assert placed == ids(people.a1_agreed, people.a1_refused, people.a2_unanswered)
-    listed = sorted(p["id"] for p in data["unlocated"])
-    # a2_agreed has no coordinates; the two of district B are seen as a commissioner (b1_agreed has coordinates).
-    assert listed == ids(people.a2_agreed, people.b1_agreed, people.b1_unanswered)
-    assert AuditEntry.objects.get(action=AuditAction.LIST).detail["positions_withheld"] == 2
-
-
-def test_the_page_tells_a_community_viewer_why_the_persons_are_listed_not_placed(mapped, verified_client):
-    community = verified_client(mapped.association_member).get(reverse("portal:map")).content.decode()
-    staff = verified_client(mapped.ward_officer).get(reverse("portal:map")).content.decode()
-
-    assert 'id="positions-withheld"' in community and "地図に表示しない登載者" in community
-    assert 'id="positions-withheld"' not in staff and "位置不明" in staff
 
 
 def test_professionals_with_a_full_grant_see_candidates(mapped, verified_client):
@@ -177,9 +144,7 @@ def test_the_data_request_is_audited_with_the_ids_returned(mapped, client):
         "association_member",
     )
     assert entry.target_ids == ids(mapped.people.a1_agreed, mapped.people.a2_agreed)
-    # Item 7 of issue 6: was 1 (a2_agreed, without coordinates); a1_agreed's position is now withheld too.
-    assert entry.detail["unlocated"] == 2
-    assert entry.detail["positions_withheld"] == 2
+    assert entry.detail["unlocated"] == 1
 
 
 def test_the_page_itself_reveals_no_one_and_loads_leaflet_and_the_tile_setting(mapped, client, settings):
@@ -236,20 +201,8 @@ def test_the_number_of_queries_does_not_grow_with_persons(mapped, verified_clien
 def test_a_phone_shows_the_map_with_markers_popups_and_the_unlocated_list(mapped, live_server, settings):
     from playwright.sync_api import expect
 
-    from tsunagu.testing.browser import (
-        ARTIFACTS,
-        TIMEOUT_MS,
-        assert_accessible,
-        authenticator_for,
-        chromium,
-        sign_in_with_second_factor,
-    )
+    from tsunagu.testing.browser import ARTIFACTS, TIMEOUT_MS, assert_accessible, chromium, sign_in
 
-    # Item 7 of issue 6: this was the 町会 member's map (2 markers: a1_agreed and the shelter; 1 unlocated). Person
-    # markers are for the FULL level now, so a ward officer (after the second factor) looks at it on the phone:
-    # the five persons with coordinates, the shelter and the active candidate; a2_agreed and b1_unanswered have
-    # no coordinates. test_community_detail_browser shows the 町会 member's map.
-    authenticator = authenticator_for(mapped.ward_officer)
     # Tiles from this server (missing files): the test must not need the network.
     settings.TSUNAGU_MAP_TILE_URL = "/static/no-tiles/{z}/{x}/{y}.png"
     ARTIFACTS.mkdir(exist_ok=True)
@@ -258,13 +211,13 @@ def test_a_phone_shows_the_map_with_markers_popups_and_the_unlocated_list(mapped
         page.set_default_timeout(TIMEOUT_MS)
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        sign_in_with_second_factor(page, live_server.url, "ward_officer", authenticator)
+        sign_in(page, live_server.url, "association_member")
         page.goto(f"{live_server.url}/map/")
         markers = page.locator(".tsunagu-map path.leaflet-interactive")
-        expect(markers).to_have_count(7)
-        expect(page.locator("#map-unlocated-count")).to_have_text("2")
+        expect(markers).to_have_count(2)  # a1_agreed and the shelter (a2_agreed has no coordinates)
+        expect(page.locator("#map-unlocated-count")).to_have_text("1")
         expect(page.locator("#map-unlocated")).to_contain_text("要介護3以上")
-        markers.first.dispatch_event("click")  # the first person in address order: 髙橋
+        markers.first.dispatch_event("click")
         expect(page.locator(".leaflet-popup-content")).to_contain_text("髙橋")
         expect(page.locator(".leaflet-popup-content")).to_contain_text("75歳以上のひとり暮らし")
         page.wait_for_timeout(500)  # let the map finish panning to the popup before the picture

@@ -6,14 +6,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tsunagu.core.maps import map_settings
-from tsunagu.portal.selectors import map_positions_withheld, roster_map_data
+from tsunagu.portal.selectors import roster_map_data
 
 
 @login_required
 @require_GET
 def roster_map_view(request: HttpRequest) -> HttpResponse:
-    context = {"map": map_settings(), "positions_withheld": map_positions_withheld(request.user)}
-    return render(request, "portal/map.html", context)
+    return render(request, "portal/map.html", {"map": map_settings()})
 
 
 @login_required
