@@ -1,9 +1,13 @@
-"""Input pieces every API shares: query text that refuses control characters, record IDs, and the page window.
+"""Input pieces every API shares: query text that refuses control characters, whole numbers, true/false, record
+IDs, and the page window.
 
-Each refuses bad input with one Japanese message of ours (compared exactly in the tests), and each tells the
-OpenAPI schema what it accepts (lengths, ranges, a pattern), so a client or a schema-driven test that follows
-the schema is not refused."""
+Each refuses bad input with one Japanese message of ours (compared exactly in the tests), and each accepts
+exactly what the OpenAPI schema says it accepts (lengths, ranges, a pattern): a client or a schema-driven test
+that follows the schema is not refused, and one that does not is. So a number is ASCII digits (not "１" or
+"1.0"), true/false is "true" or "false", and a parameter sent empty (`?page=`) is refused like any other value
+its type does not admit, where DRF would take it as absent."""
 
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -11,7 +15,8 @@ from django.core.validators import RegexValidator
 from django.db.models import Field
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
-from rest_framework.fields import ChoiceField, IntegerField, empty
+from rest_framework.fields import ChoiceField, empty
+from rest_framework.utils import html
 
 MAX_PAGE = 10000
 DEFAULT_PAGE_SIZE = 50
@@ -33,6 +38,7 @@ BOOLEAN_MESSAGE = gettext_lazy("true か false で指定してください。")
 QUERY_TEXT_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\ufffd]+$"
 
 _INTEGER_KEYS = ("invalid", "min_value", "max_value", "max_string_length")
+_INTEGER_TEXT = re.compile(r"-?[0-9]+")
 # A record ID from the path is recorded in the audit log as typed, but no longer than this.
 REQUESTED_ID_MAX_LENGTH = 64
 
@@ -40,6 +46,37 @@ REQUESTED_ID_MAX_LENGTH = 64
 def integer_messages(message: str) -> dict[str, str]:
     """The same message for every way an integer parameter can be wrong."""
     return dict.fromkeys(_INTEGER_KEYS, message)
+
+
+class _EmptyIsAValue:
+    """A query parameter sent with an empty value reaches validation as "", so a field that does not take blank
+    refuses it (DRF would take it as absent and answer a request its schema calls wrong)."""
+
+    def get_value(self, dictionary: object) -> object:
+        value = super().get_value(dictionary)
+        if html.is_html_input(dictionary) and self.field_name in dictionary and dictionary.get(self.field_name) == "":
+            return ""
+        return value
+
+
+class QueryIntegerField(_EmptyIsAValue, serializers.IntegerField):
+    """A whole number in ASCII digits: "１２", "1.0", " 1" and "" are refused with the field's `invalid` message."""
+
+    def to_internal_value(self, data: object) -> int:
+        if isinstance(data, str) and len(data) <= self.MAX_STRING_LENGTH and not _INTEGER_TEXT.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class QueryBooleanField(_EmptyIsAValue, serializers.BooleanField):
+    """true or false, as the schema writes a boolean in a query string (not "on", "1" or "yes")."""
+
+    TRUE_VALUES = {"true", True}
+    FALSE_VALUES = {"false", False}
+
+
+class QueryChoiceField(_EmptyIsAValue, serializers.ChoiceField):
+    """One of the choices; "" only when the field allows blank (and its schema lists "")."""
 
 
 class QueryTextField(serializers.CharField):
@@ -73,7 +110,9 @@ def requested_id(raw: str) -> str:
     return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cs") else c for c in raw[:REQUESTED_ID_MAX_LENGTH])
 
 
-def id_field(help_text: str, *, exists: Callable[[int], bool] | None = None, unknown_message: str = "") -> IntegerField:
+def id_field(
+    help_text: str, *, exists: Callable[[int], bool] | None = None, unknown_message: str = ""
+) -> QueryIntegerField:
     """An optional record ID parameter (町丁目, 地区 …): 1 or more, within a database integer. With `exists`, an
     ID for which it answers False is refused with `unknown_message`."""
     validators = []
@@ -86,7 +125,7 @@ def id_field(help_text: str, *, exists: Callable[[int], bool] | None = None, unk
                 raise serializers.ValidationError(unknown_message)
 
         validators.append(known)
-    return serializers.IntegerField(
+    return QueryIntegerField(
         required=False,
         min_value=1,
         max_value=MAX_ID,
@@ -129,7 +168,7 @@ class PageParamsSerializer(serializers.Serializer):
     """`page` and `page_size`, shared by every list. A page past the end answers with no rows (not an error),
     so a client reading pages until one comes back empty stops."""
 
-    page = serializers.IntegerField(
+    page = QueryIntegerField(
         required=False,
         default=1,
         min_value=1,
@@ -137,7 +176,7 @@ class PageParamsSerializer(serializers.Serializer):
         error_messages=integer_messages(PAGE_MESSAGE),
         help_text="ページ番号（1から）。",
     )
-    page_size = serializers.IntegerField(
+    page_size = QueryIntegerField(
         required=False,
         default=DEFAULT_PAGE_SIZE,
         min_value=1,

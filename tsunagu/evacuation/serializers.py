@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from tsunagu.access.policy import DETAIL_FIELDS, DetailLevel
 from tsunagu.areas.serializers import TownRefSerializer, district_id_field
-from tsunagu.core.serializers import ModelResponseSerializer, PageParamsSerializer, PageSerializer
+from tsunagu.core.serializers import ModelResponseSerializer, PageParamsSerializer, PageSerializer, QueryChoiceField
 from tsunagu.people.models import Person
 from tsunagu.shelters.serializers import ShelterRefSerializer
 
@@ -31,7 +31,7 @@ PRIORITY_MESSAGE = gettext_lazy("優先度は 1（高）・2（中）・3（低�
 class PlanListParamsSerializer(PageParamsSerializer):
     """Query parameters of GET /api/evacuation/plans/."""
 
-    plan_status = serializers.ChoiceField(
+    plan_status = QueryChoiceField(
         choices=PlanStatus.choices,
         required=False,
         allow_blank=True,
@@ -39,7 +39,7 @@ class PlanListParamsSerializer(PageParamsSerializer):
         error_messages={"invalid_choice": STATUS_MESSAGE},
         help_text="作成状況（計画のない方は not_started、見直し日を過ぎた作成済は needs_update）。",
     )
-    priority = serializers.ChoiceField(
+    priority = QueryChoiceField(
         choices=Priority.choices,
         required=False,
         allow_null=True,

@@ -23,6 +23,8 @@ from tsunagu.core.serializers import (
     PAGE_MESSAGE,
     PAGE_SIZE_MESSAGE,
     ModelResponseSerializer,
+    QueryBooleanField,
+    QueryIntegerField,
     QueryTextField,
 )
 from tsunagu.core.serializers import CONTROL_CHARACTER_MESSAGE as CONTROL_CHARACTER_MESSAGE
@@ -58,14 +60,14 @@ class PersonSearchParamsSerializer(serializers.Serializer):
         help_text="氏名またはフリガナ（ひらがな・カタカナ・異体字のどれでも。例：たかはし で 髙橋 も見つかる）。"
         "数字だけなら宛名番号とも照合します。100文字まで。",
     )
-    town = serializers.IntegerField(
+    town = QueryIntegerField(
         required=False,
         min_value=1,
         max_value=_MAX_ID,
         error_messages=_integer_messages(ID_MESSAGE),
         help_text="町丁目ID。",
     )
-    district = serializers.IntegerField(
+    district = QueryIntegerField(
         required=False,
         min_value=1,
         max_value=_MAX_ID,
@@ -80,13 +82,13 @@ class PersonSearchParamsSerializer(serializers.Serializer):
         error_messages={"max_length": BIRTH_TOO_LONG_MESSAGE},
         help_text="生年月日。和暦・西暦のどちらでも（例：昭和15年5月3日、S15.5.3、1940-05-03）。",
     )
-    include_former = serializers.BooleanField(
+    include_former = QueryBooleanField(
         required=False,
         default=False,
         error_messages={"invalid": BOOLEAN_MESSAGE},
         help_text="転出・死亡した方も含める（見られるのは区役所の福祉部門だけです）。",
     )
-    page = serializers.IntegerField(
+    page = QueryIntegerField(
         required=False,
         default=1,
         min_value=1,
@@ -94,7 +96,7 @@ class PersonSearchParamsSerializer(serializers.Serializer):
         error_messages=_integer_messages(PAGE_MESSAGE),
         help_text="ページ番号（1から）。",
     )
-    page_size = serializers.IntegerField(
+    page_size = QueryIntegerField(
         required=False,
         default=DEFAULT_PAGE_SIZE,
         min_value=1,

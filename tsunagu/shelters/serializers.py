@@ -12,6 +12,8 @@ from tsunagu.core.serializers import (
     ModelResponseSerializer,
     PageParamsSerializer,
     PageSerializer,
+    QueryBooleanField,
+    QueryChoiceField,
     QueryTextField,
 )
 
@@ -36,7 +38,7 @@ class ShelterParamsSerializer(PageParamsSerializer):
         error_messages={"max_length": QUERY_TOO_LONG_MESSAGE},
         help_text="名称・フリガナ・住所の一部（空白で区切るとすべてを含むもの）。100文字まで。",
     )
-    hazard = serializers.ChoiceField(
+    hazard = QueryChoiceField(
         choices=HAZARD_KEYS,
         required=False,
         allow_blank=True,
@@ -44,7 +46,7 @@ class ShelterParamsSerializer(PageParamsSerializer):
         error_messages={"invalid_choice": HAZARD_MESSAGE},
         help_text="その災害の種類に対応する避難場所だけにします（洪水：hazard_flood、地震：hazard_earthquake など）。",
     )
-    welfare_only = serializers.BooleanField(
+    welfare_only = QueryBooleanField(
         required=False,
         default=False,
         error_messages={"invalid": BOOLEAN_MESSAGE},
