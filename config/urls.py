@@ -2,13 +2,21 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from tsunagu.consent.urls import api_urlpatterns as consent_api
 from tsunagu.core.api import ApiDocsView
+from tsunagu.evacuation.urls import api_urlpatterns as evacuation_api
 from tsunagu.registry.urls import api_urlpatterns as registry_api
+from tsunagu.roster.urls import api_urlpatterns as roster_api
+from tsunagu.shelters.urls import api_urlpatterns as shelters_api
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(), name="docs"),
     *registry_api,
+    *roster_api,
+    *consent_api,
+    *evacuation_api,
+    *shelters_api,
 ]
 
 urlpatterns = [

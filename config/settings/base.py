@@ -196,6 +196,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ResidentStatusEnum": "tsunagu.people.models.ResidentStatus",
         "ConsentStatusEnum": "tsunagu.people.models.ConsentStatus",
+        # Each detail level's records carry detail_level as an enum of that one value (DetailLevelField), so the
+        # shapes of the levels exclude each other; name the two one-value enums.
+        "DetailLevelFullEnum": ["full"],
+        "DetailLevelCommunityEnum": ["community"],
     },
 }
 

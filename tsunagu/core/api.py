@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -61,6 +61,15 @@ class ApiValidationErrorSerializer(ApiErrorSerializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="パラメータ名（または non_field_errors）ごとのメッセージ。",
     )
+
+
+# The error responses the API's operations document (each in the body above). A view adds those it can give.
+AUTH_RESPONSES = {
+    401: OpenApiResponse(ApiErrorSerializer, description="ログインしていないか、APIトークンが正しくありません。"),
+    403: OpenApiResponse(ApiErrorSerializer, description="ログインしていない（セッション）、または権限がありません。"),
+}
+VALIDATION_RESPONSE = OpenApiResponse(ApiValidationErrorSerializer, description="パラメータに誤りがあります。")
+NOT_FOUND_RESPONSE = OpenApiResponse(ApiErrorSerializer, description="見つからないか、閲覧する権限がありません。")
 
 
 def _flatten(detail: object, prefix: str = "") -> Iterable[tuple[str, str]]:

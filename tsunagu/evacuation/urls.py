@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tsunagu.evacuation import views
+from tsunagu.evacuation import api, views
 
 app_name = "evacuation"
 urlpatterns = [
@@ -14,4 +14,11 @@ urlpatterns = [
     # A str, not an int: a non-numeric guess must also reach the service, 404 and be logged.
     path("matching/<str:proposal_id>/confirm/", views.proposal_confirm_view, name="matching_confirm"),
     path("matching/<str:proposal_id>/reject/", views.proposal_reject_view, name="matching_reject"),
+]
+
+# Mounted under /api/ in the "api" namespace (config/urls.py). The person id is taken as text so that a malformed
+# one still reaches the selector, 404 and is logged.
+api_urlpatterns = [
+    path("evacuation/plans/", api.PlanListApi.as_view(), name="plan-list"),
+    path("evacuation/plans/<str:person_id>/", api.PlanDetailApi.as_view(), name="plan-detail"),
 ]

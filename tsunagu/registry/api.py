@@ -2,8 +2,6 @@
 the access policy and writes the audit entry, with channel "api" because the path starts with /api/), and
 serialize at the detail level the policy grants."""
 
-import unicodedata
-
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +10,7 @@ from rest_framework.views import APIView
 
 from tsunagu.access import policy
 from tsunagu.core.api import ApiErrorSerializer, ApiValidationErrorSerializer
+from tsunagu.core.serializers import requested_id as _requested_id
 from tsunagu.core.wareki import today_jst
 from tsunagu.registry.selectors import PersonFilters, person_detail, person_search
 from tsunagu.registry.serializers import (
@@ -22,9 +21,6 @@ from tsunagu.registry.serializers import (
     person_detail_data,
     person_rows,
 )
-
-# Recorded in the audit log as typed, but no longer than this.
-_REQUESTED_ID_MAX_LENGTH = 64
 
 _AUTH_RESPONSES = {
     401: OpenApiResponse(ApiErrorSerializer, description="ログインしていないか、APIトークンが正しくありません。"),
@@ -79,11 +75,6 @@ class PersonListApi(APIView):
                 "results": person_rows(result.persons, full_ids=full_ids, today=today_jst()),
             }
         )
-
-
-def _requested_id(raw: str) -> str:
-    """The ID as typed, for the audit entry: control characters (NUL breaks PostgreSQL) become U+FFFD."""
-    return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cs") else c for c in raw[:_REQUESTED_ID_MAX_LENGTH])
 
 
 class PersonDetailApi(APIView):

@@ -9,57 +9,45 @@ therefore left out of the community level unless the policy lets that level show
 """
 
 import datetime
-import unicodedata
 
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from tsunagu.access.api import DetailLevelField
 from tsunagu.access.policy import DETAIL_FIELDS, DetailLevel
 from tsunagu.areas.models import District, Town
+from tsunagu.areas.serializers import TownRefSerializer
+from tsunagu.core import serializers as core_serializers
+from tsunagu.core.serializers import (
+    BOOLEAN_MESSAGE,
+    ID_MESSAGE,
+    PAGE_MESSAGE,
+    PAGE_SIZE_MESSAGE,
+    ModelResponseSerializer,
+    QueryBooleanField,
+    QueryIntegerField,
+    QueryTextField,
+)
+from tsunagu.core.serializers import CONTROL_CHARACTER_MESSAGE as CONTROL_CHARACTER_MESSAGE
+from tsunagu.core.serializers import TEXT_MESSAGE as TEXT_MESSAGE
 from tsunagu.core.wareki import age_on, format_wareki, parse_birth_date, today_jst
 from tsunagu.people.models import Consent, Household, Person, ResidencyEvent
 from tsunagu.registry.selectors import SEARCH_MAX_PAGE_SIZE, PersonDetail
 
+# The shared input pieces (QueryTextField, IDs, page window and their messages) live in tsunagu.core.serializers;
+# their names are kept here for the persons API's callers and tests.
 QUERY_MAX_LENGTH = 100
-MAX_PAGE = 10000
-DEFAULT_PAGE_SIZE = 50
+MAX_PAGE = core_serializers.MAX_PAGE
+DEFAULT_PAGE_SIZE = core_serializers.DEFAULT_PAGE_SIZE
 
 QUERY_TOO_LONG_MESSAGE = gettext_lazy("検索語は100文字以内で入力してください。")
-CONTROL_CHARACTER_MESSAGE = gettext_lazy("制御文字（NUL・改行など）や壊れた文字は使えません。")
-PAGE_MESSAGE = gettext_lazy("ページ番号は1から10000までの整数で指定してください。")
-PAGE_SIZE_MESSAGE = gettext_lazy("1ページの件数は1から200までの整数で指定してください。")
-ID_MESSAGE = gettext_lazy("IDは1以上の整数で指定してください。")
 UNKNOWN_TOWN_MESSAGE = gettext_lazy("指定された町丁目はありません。")
 UNKNOWN_DISTRICT_MESSAGE = gettext_lazy("指定された地区はありません。")
 BIRTH_TOO_LONG_MESSAGE = gettext_lazy("生年月日は40文字以内で入力してください。")
-BOOLEAN_MESSAGE = gettext_lazy("true か false で指定してください。")
-TEXT_MESSAGE = gettext_lazy("文字列で指定してください。")
 
-_INTEGER_KEYS = ("invalid", "min_value", "max_value", "max_string_length")
-# Database integer columns are 64-bit; a larger ID cannot exist and must not reach the query.
-_MAX_ID = 2**63 - 1
-
-
-def _integer_messages(message: str) -> dict[str, str]:
-    return dict.fromkeys(_INTEGER_KEYS, message)
-
-
-class QueryTextField(serializers.CharField):
-    """Text from a query string. NUL (which PostgreSQL refuses), other control characters and the U+FFFD
-    that stands for bytes that were not UTF-8 are refused with one message of ours."""
-
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003
-        kwargs.setdefault("error_messages", {}).setdefault("invalid", TEXT_MESSAGE)
-        super().__init__(**kwargs)
-        # DRF's own NUL/surrogate validators would answer in their words; ours below covers both and more.
-        self.validators = [v for v in self.validators if "Prohibit" not in type(v).__name__]
-
-    def to_internal_value(self, data: object) -> str:
-        value = super().to_internal_value(data)
-        if any(unicodedata.category(c) in ("Cc", "Cs") or c == "\ufffd" for c in value):
-            raise serializers.ValidationError(CONTROL_CHARACTER_MESSAGE)
-        return value
+_MAX_ID = core_serializers.MAX_ID
+_integer_messages = core_serializers.integer_messages
 
 
 class PersonSearchParamsSerializer(serializers.Serializer):
@@ -74,14 +62,14 @@ class PersonSearchParamsSerializer(serializers.Serializer):
         help_text="氏名またはフリガナ（ひらがな・カタカナ・異体字のどれでも。例：たかはし で 髙橋 も見つかる）。"
         "数字だけなら宛名番号とも照合します。100文字まで。",
     )
-    town = serializers.IntegerField(
+    town = QueryIntegerField(
         required=False,
         min_value=1,
         max_value=_MAX_ID,
         error_messages=_integer_messages(ID_MESSAGE),
         help_text="町丁目ID。",
     )
-    district = serializers.IntegerField(
+    district = QueryIntegerField(
         required=False,
         min_value=1,
         max_value=_MAX_ID,
@@ -96,13 +84,13 @@ class PersonSearchParamsSerializer(serializers.Serializer):
         error_messages={"max_length": BIRTH_TOO_LONG_MESSAGE},
         help_text="生年月日。和暦・西暦のどちらでも（例：昭和15年5月3日、S15.5.3、1940-05-03）。",
     )
-    include_former = serializers.BooleanField(
+    include_former = QueryBooleanField(
         required=False,
         default=False,
         error_messages={"invalid": BOOLEAN_MESSAGE},
         help_text="転出・死亡した方も含める（見られるのは区役所の福祉部門だけです）。",
     )
-    page = serializers.IntegerField(
+    page = QueryIntegerField(
         required=False,
         default=1,
         min_value=1,
@@ -110,7 +98,7 @@ class PersonSearchParamsSerializer(serializers.Serializer):
         error_messages=_integer_messages(PAGE_MESSAGE),
         help_text="ページ番号（1から）。",
     )
-    page_size = serializers.IntegerField(
+    page_size = QueryIntegerField(
         required=False,
         default=DEFAULT_PAGE_SIZE,
         min_value=1,
@@ -140,14 +128,6 @@ class PersonSearchParamsSerializer(serializers.Serializer):
 
 
 # -- Output ---------------------------------------------------------------------------------------------
-
-
-@extend_schema_serializer(description="町丁目。")
-class TownRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Town
-        fields = ["id", "code", "name"]
-        read_only_fields = fields
 
 
 @extend_schema_serializer(description="世帯。")
@@ -271,14 +251,13 @@ def fields_for(level: DetailLevel, keys: tuple[str, ...]) -> list[str]:
     return [key for key in keys if OUTPUT_FIELDS[key] <= allowed]
 
 
-class _PersonSerializer(serializers.ModelSerializer):
+class _PersonSerializer(ModelResponseSerializer):
     """Fields shared by every level. Subclasses set `level` and Meta.fields (with fields_for)."""
 
     level: DetailLevel = DetailLevel.COMMUNITY
 
-    detail_level = serializers.SerializerMethodField(
-        help_text="この記録を見られる範囲（full：すべて、community：名簿の項目）。"
-    )
+    # One value per level (an enum of that value in the schema), so a response matches exactly one level's shape.
+    detail_level = DetailLevelField(DetailLevel.COMMUNITY)
     full_name = serializers.CharField(read_only=True, help_text="氏名（登録されたとおりの表記）。")
     full_name_kana = serializers.CharField(read_only=True, help_text="フリガナ。")
     birth_date_wareki = serializers.SerializerMethodField(help_text="生年月日の和暦表記（例：昭和15年5月3日）。")
@@ -289,10 +268,6 @@ class _PersonSerializer(serializers.ModelSerializer):
         model = Person
         fields = fields_for(DetailLevel.COMMUNITY, _LIST_KEYS)
         read_only_fields = fields
-
-    @extend_schema_field(serializers.ChoiceField(choices=[level.value for level in DetailLevel]))
-    def get_detail_level(self, obj: Person) -> str:
-        return self.level.value
 
     def get_birth_date_wareki(self, obj: Person) -> str:
         return format_wareki(obj.birth_date)
@@ -320,6 +295,7 @@ class PersonListFullSerializer(_PersonSerializer):
     """A search result row at the full level: adds 宛名番号 and the registry status."""
 
     level = DetailLevel.FULL
+    detail_level = DetailLevelField(DetailLevel.FULL)
 
     class Meta(_PersonSerializer.Meta):
         fields = fields_for(DetailLevel.FULL, _LIST_KEYS)
@@ -350,6 +326,7 @@ class PersonDetailFullSerializer(PersonDetailCommunitySerializer):
     support attributes."""
 
     level = DetailLevel.FULL
+    detail_level = DetailLevelField(DetailLevel.FULL)
 
     household = HouseholdRefSerializer(read_only=True, allow_null=True)
     events = serializers.SerializerMethodField(help_text="異動履歴（古い順）。")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tsunagu.roster import views
+from tsunagu.roster import api, views
 
 app_name = "roster"
 urlpatterns = [
@@ -21,4 +21,11 @@ urlpatterns = [
     path("distributions/<int:distribution_id>/destroy/", views.distribution_destroy_view, name="distribution_destroy"),
     path("output/distribution/<int:distribution_id>/", views.output_distribution_view, name="output_distribution"),
     path("output/district/", views.output_district_view, name="output_district"),
+]
+
+# Mounted under /api/ in the "api" namespace (config/urls.py).
+api_urlpatterns = [
+    path("roster/entries/", api.RosterEntryListApi.as_view(), name="roster-entry-list"),
+    path("roster/builds/", api.RosterBuildListApi.as_view(), name="roster-build-list"),
+    path("roster/builds/current/", api.RosterBuildCurrentApi.as_view(), name="roster-build-current"),
 ]

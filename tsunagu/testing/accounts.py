@@ -50,3 +50,12 @@ def issued_key(user, *, read_only: bool = False) -> str:
     if two_factor_required(user) and not has_confirmed_totp(user):
         confirmed_device(user)
     return api_token_issue(user=user, read_only=read_only).key
+
+
+def token_client(user, *, read_only: bool = False) -> Client:
+    """A test client that sends `user`'s API token (issued by issued_key) with every request."""
+    return Client(headers={"Authorization": f"Token {issued_key(user, read_only=read_only)}"})
+
+
+def last_audit() -> AuditEntry:
+    return AuditEntry.objects.order_by("-seq").first()

@@ -187,10 +187,16 @@ def plan_list(
     page: int = 1,
     page_size: int = 50,
     request: HttpRequest | None = None,
+    past_end_is_last: bool = True,
 ) -> PlanPage:
-    """One page of the list, logged as a list naming exactly the persons shown."""
+    """One page of the list, logged as a list naming exactly the persons shown. ``past_end_is_last=False`` (the
+    API) answers a page past the end with no rows (see take_page)."""
     persons, window = take_page(
-        plan_queryset(user=user, filters=filters), page=page, page_size=page_size, max_page_size=PLAN_LIST_MAX_PAGE_SIZE
+        plan_queryset(user=user, filters=filters),
+        page=page,
+        page_size=page_size,
+        max_page_size=PLAN_LIST_MAX_PAGE_SIZE,
+        past_end_is_last=past_end_is_last,
     )
     audit_record(
         actor=user,

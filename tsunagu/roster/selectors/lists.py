@@ -220,9 +220,11 @@ def roster_list(
     page: int = 1,
     page_size: int = 50,
     request: HttpRequest | None = None,
+    past_end_is_last: bool = True,
 ) -> RosterPage:
     """One page of the latest build as the user may see it, with each person's reasons and, when the viewer's
-    persons can differ in it, their consent state. One audit entry names exactly the persons shown."""
+    persons can differ in it, their consent state. One audit entry names exactly the persons shown.
+    ``past_end_is_last=False`` (the API) answers a page past the end with no rows (see take_page)."""
     filters = filters or RosterFilters()
     build = latest_build()
     column = roster_consent_column(user)
@@ -235,6 +237,7 @@ def roster_list(
         page=page,
         page_size=page_size,
         max_page_size=ROSTER_MAX_PAGE_SIZE,
+        past_end_is_last=past_end_is_last,
     )
     ids = [e.person_id for e in entries]
     reasons = reasons_by_person(build, ids) if build is not None and ids else {}
