@@ -7,6 +7,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from tsunagu.core.japanese import without_controls
+
 from .checkpoint import checkpoint_after_commit
 from .keys import audit_keys
 from .models import (
@@ -112,6 +114,6 @@ def audit_denied(*, actor, request: HttpRequest | None, target_type: str, target
         actor=actor,
         action=AuditAction.DENIED,
         target_type=target_type,
-        detail={"requested_id": str(target_id)[:64]},
+        detail={"requested_id": without_controls(str(target_id), 64)},
         request=request,
     )

@@ -256,3 +256,10 @@ def cp932_unencodable(text: str) -> list[str]:
         except UnicodeEncodeError:
             found[char] = None
     return list(found)
+
+
+def without_controls(text: str, limit: int | None = None) -> str:
+    """`text` (cut to `limit` characters) with control characters and lone surrogates shown as U+FFFD: what is
+    typed into a URL may be stored and shown, and PostgreSQL refuses NUL in text and JSON."""
+    text = text if limit is None else text[:limit]
+    return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cs") else c for c in text)

@@ -18,6 +18,8 @@ from rest_framework import serializers
 from rest_framework.fields import ChoiceField, empty
 from rest_framework.utils import html
 
+from tsunagu.core.japanese import without_controls
+
 MAX_PAGE = 10000
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -107,7 +109,7 @@ def requested_id(raw: str) -> str:
     """An ID from the path as typed, for the selector and its audit entry: any text reaches the selector, so a
     guessed or malformed ID is answered (404) and logged like any other, and control characters (NUL breaks
     PostgreSQL) become U+FFFD."""
-    return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cs") else c for c in raw[:REQUESTED_ID_MAX_LENGTH])
+    return without_controls(raw, REQUESTED_ID_MAX_LENGTH)
 
 
 def id_field(

@@ -270,3 +270,15 @@ def test_verify_reports_a_tail_cut_off_with_the_head_moved_back(ward, officer):
     assert views.VERIFY_PROBLEMS_MESSAGE % {"checked": entries[0].seq, "count": 1} in html
     lost = str(CHECKPOINT_TAIL_LOST_MESSAGE) % {"checkpoint": entries[2].seq, "last": entries[0].seq}
     assert views.VERIFY_PROBLEM_LINE % {"seq": entries[2].seq, "message": lost} in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/roster/why/1%00/", "/evacuation/plans/1%00/", "/people/consent/1%00/", "/people/1%00/"]
+)
+def test_a_control_character_in_a_guessed_id_is_a_404_and_logged_readably(ward, verified_client, url):
+    """PostgreSQL refuses NUL in text and JSON: the denied row shows it as U+FFFD instead of failing the page."""
+    response = verified_client(ward.ward_officer).get(url)
+
+    assert response.status_code == 404
+    denied = AuditEntry.objects.get(action=AuditAction.DENIED)
+    assert denied.detail["requested_id"] == "1\ufffd"
