@@ -26,7 +26,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
 
-NOT_FOUND_MESSAGE = "指定された記録は見つからないか、閲覧する権限がありません。"
+NOT_FOUND_MESSAGE = gettext_lazy("指定された記録は見つからないか、閲覧する権限がありません。")
 INVALID_INPUT_MESSAGE = gettext_lazy("入力内容に誤りがあります。")
 NOT_AUTHENTICATED_MESSAGE = gettext_lazy(
     "ログインしていません。ログインするか、APIトークンを「Authorization: Token <キー>」ヘッダーで送ってください。"

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 import jaconv
+from django.utils.translation import gettext_lazy
 
 __all__ = [
     "INVALID_KANA_MESSAGE",
@@ -27,7 +28,7 @@ __all__ = [
     "town_name_key",
 ]
 
-INVALID_KANA_MESSAGE = "フリガナにカタカナ・ひらがな以外の文字が含まれています"
+INVALID_KANA_MESSAGE = gettext_lazy("フリガナにカタカナ・ひらがな以外の文字が含まれています")
 
 # 異体字 → standard form, for search keys only.
 # Source/why: the 旧字体 printed in brackets beside its 新字体 in the 常用漢字表 (澤→沢, 廣→広, 龍→竜 …)

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 __all__ = [
     "BEFORE_MEIJI_MESSAGE",
     "BIRTH_AFTER_REFERENCE_MESSAGE",
@@ -26,14 +28,14 @@ __all__ = [
     "today_jst",
 ]
 
-INVALID_DATE_MESSAGE = "生年月日を読み取れません（例：昭和15年5月3日、S15.5.3、1940-05-03）"
-NONEXISTENT_DATE_MESSAGE = "存在しない日付です（月・日を確認してください）"
-FUTURE_DATE_MESSAGE = "生年月日が未来の日付です"
-BEFORE_MEIJI_MESSAGE = "明治元年（1868年1月25日）より前の生年月日は扱えません"
-BIRTH_AFTER_REFERENCE_MESSAGE = "基準日が生年月日より前です"
+INVALID_DATE_MESSAGE = gettext_lazy("生年月日を読み取れません（例：昭和15年5月3日、S15.5.3、1940-05-03）")
+NONEXISTENT_DATE_MESSAGE = gettext_lazy("存在しない日付です（月・日を確認してください）")
+FUTURE_DATE_MESSAGE = gettext_lazy("生年月日が未来の日付です")
+BEFORE_MEIJI_MESSAGE = gettext_lazy("明治元年（1868年1月25日）より前の生年月日は扱えません")
+BIRTH_AFTER_REFERENCE_MESSAGE = gettext_lazy("基準日が生年月日より前です")
 # Filled with the era's name and its first/last day, e.g. 「昭和は1926年12月25日から1989年1月7日までです」.
-ERA_RANGE_MESSAGE = "{name}は{start}から{end}までです"
-OPEN_ERA_RANGE_MESSAGE = "{name}は{start}からです"
+ERA_RANGE_MESSAGE = gettext_lazy("{name}は{start}から{end}までです")
+OPEN_ERA_RANGE_MESSAGE = gettext_lazy("{name}は{start}からです")
 
 # Japan has no daylight saving time, so a fixed +09:00 is exact and needs no tz database.
 JST = datetime.timezone(datetime.timedelta(hours=9), "JST")

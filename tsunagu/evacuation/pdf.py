@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -398,7 +399,7 @@ def _footer(canvas, doc) -> None:  # noqa: ANN001
     canvas.restoreState()
 
 
-PURPOSE_INVALID_MESSAGE = "利用目的が正しくありません。"
+PURPOSE_INVALID_MESSAGE = gettext_lazy("利用目的が正しくありません。")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ class Organisation(models.Model):
         blank=True,
         related_name="serving_organisations",
         verbose_name="担当地区",
-        help_text="社協・地域包括支援センターが担当する地区。",
+        help_text=_("社協・地域包括支援センターが担当する地区。"),
     )
     phone = models.CharField("電話番号", max_length=30, blank=True)
     address = models.CharField("所在地", max_length=200, blank=True)
@@ -69,7 +69,7 @@ class Membership(models.Model):
         blank=True,
         related_name="+",
         verbose_name="担当区域",
-        help_text="空なら団体の範囲すべて。民生委員の担当区域など、団体の範囲をさらに絞るときに指定します。",
+        help_text=_("空なら団体の範囲すべて。民生委員の担当区域など、団体の範囲をさらに絞るときに指定します。"),
     )
     started_on = models.DateField("開始日", default=datetime.date.today)
     ended_on = models.DateField("終了日", null=True, blank=True)
@@ -141,7 +141,7 @@ class Agreement(models.Model):
     )
     title = models.CharField("協定名", max_length=150, default="個人情報の取扱いに関する協定")
     districts = models.ManyToManyField("areas.District", related_name="agreements", verbose_name="対象地区")
-    data_scopes = models.JSONField("対象とする情報", default=list, help_text="DataScope の値のリスト")
+    data_scopes = models.JSONField("対象とする情報", default=list, help_text=_("DataScope の値のリスト"))
     consent_requirement = models.CharField(
         "同意の要件", max_length=20, choices=ConsentRequirement.choices, default=default_consent_requirement
     )

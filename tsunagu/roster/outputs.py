@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 from openpyxl.styles import Font
@@ -38,10 +39,10 @@ from .pdf import render_roster_pdf
 from .selectors.distribution import distribution_entries, distribution_grant
 from .sheet import CONFIDENTIAL, RosterSheet, roster_lines, sheet_headers
 
-OUTPUT_NOT_WARD_MESSAGE = "名簿の出力は、区役所の福祉部門の職員だけができます。"
-OUTPUT_AGREEMENT_ENDED_MESSAGE = "協定が有効でないため、この提供記録の名簿は出力できません。"
-OUTPUT_NO_BUILD_MESSAGE = "名簿がまだ作成されていません。"
-OUTPUT_BAD_FORMAT_MESSAGE = "出力の形式を選んでください。"
+OUTPUT_NOT_WARD_MESSAGE = gettext_lazy("名簿の出力は、区役所の福祉部門の職員だけができます。")
+OUTPUT_AGREEMENT_ENDED_MESSAGE = gettext_lazy("協定が有効でないため、この提供記録の名簿は出力できません。")
+OUTPUT_NO_BUILD_MESSAGE = gettext_lazy("名簿がまだ作成されていません。")
+OUTPUT_BAD_FORMAT_MESSAGE = gettext_lazy("出力の形式を選んでください。")
 WARD_COPY_NUMBER = "区控 第{build}版 {district}"
 # The files' name (tsunagu.core.output.output_filename): 避難行動要支援者名簿_大正区_20261201_R3-2026-0001.pdf
 OUTPUT_NAME = "避難行動要支援者名簿"

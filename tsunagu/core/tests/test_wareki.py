@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -150,7 +151,7 @@ def test_parse_birth_date_refuses_future_dates(text: str) -> None:
 
 def test_parse_birth_date_defaults_to_today_in_japan() -> None:
     tomorrow = today_jst() + datetime.timedelta(days=1)
-    with pytest.raises(ValueError, match=FUTURE_DATE_MESSAGE):
+    with pytest.raises(ValueError, match=re.escape(str(FUTURE_DATE_MESSAGE))):
         parse_birth_date(tomorrow.isoformat())
     assert parse_birth_date(today_jst().isoformat()) == today_jst()
 
@@ -180,7 +181,7 @@ def test_format_wareki(day: datetime.date, long: str, short: str) -> None:
 
 
 def test_format_wareki_refuses_dates_before_meiji() -> None:
-    with pytest.raises(ValueError, match=BEFORE_MEIJI_MESSAGE):
+    with pytest.raises(ValueError, match=re.escape(str(BEFORE_MEIJI_MESSAGE))):
         format_wareki(date(1868, 1, 24))
 
 
@@ -214,7 +215,7 @@ def test_age_on(birth: datetime.date, on: datetime.date, expected: int) -> None:
 
 
 def test_age_on_refuses_reference_before_birth() -> None:
-    with pytest.raises(ValueError, match=BIRTH_AFTER_REFERENCE_MESSAGE):
+    with pytest.raises(ValueError, match=re.escape(str(BIRTH_AFTER_REFERENCE_MESSAGE))):
         age_on(date(1940, 5, 3), date(1940, 5, 2))
 
 

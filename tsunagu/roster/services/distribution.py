@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tsunagu.access import policy
 from tsunagu.areas.models import District
@@ -22,20 +23,20 @@ from ..selectors.distribution import distribution_entries
 
 TARGET_TYPE = AuditTarget.ROSTER_DISTRIBUTION
 
-NOT_WARD_MESSAGE = "名簿の提供記録は、区役所の福祉部門の職員だけが扱えます。"
-AGREEMENT_OTHER_ORGANISATION_MESSAGE = "選んだ協定は、この団体の協定ではありません。"
-AGREEMENT_REVOKED_MESSAGE = "この協定は解除されているため、名簿を提供できません。"
-AGREEMENT_NOT_VALID_MESSAGE = "提供日に協定が有効期間内でないため、名簿を提供できません。"
-AGREEMENT_NOT_ROSTER_MESSAGE = "この協定は避難行動要支援者名簿を対象としていません。"
-ORGANISATION_INACTIVE_MESSAGE = "活動を停止している団体には名簿を提供できません。"
-NO_DISTRICTS_MESSAGE = "提供する地区を一つ以上選んでください。"
-DISTRICT_OUTSIDE_AGREEMENT_MESSAGE = "協定の対象地区ではない地区が含まれています：{names}"
-RETURN_DUE_BEFORE_MESSAGE = "返却期限は提供日より後の日付にしてください。"
-DATE_BEFORE_DISTRIBUTION_MESSAGE = "提供日より前の日付は記録できません。"
-ALREADY_CLOSED_MESSAGE = "この提供記録には、すでに返却または廃棄が記録されています。"
-ALREADY_DESTROYED_MESSAGE = "この提供記録には、すでに廃棄が記録されています。"
-RETURN_ONLY_PAPER_MESSAGE = "返却を記録できるのは紙で提供した名簿だけです。"
-DESTROY_NOT_SCREEN_MESSAGE = "画面閲覧による提供には、廃棄を記録するものがありません。"
+NOT_WARD_MESSAGE = gettext_lazy("名簿の提供記録は、区役所の福祉部門の職員だけが扱えます。")
+AGREEMENT_OTHER_ORGANISATION_MESSAGE = gettext_lazy("選んだ協定は、この団体の協定ではありません。")
+AGREEMENT_REVOKED_MESSAGE = gettext_lazy("この協定は解除されているため、名簿を提供できません。")
+AGREEMENT_NOT_VALID_MESSAGE = gettext_lazy("提供日に協定が有効期間内でないため、名簿を提供できません。")
+AGREEMENT_NOT_ROSTER_MESSAGE = gettext_lazy("この協定は避難行動要支援者名簿を対象としていません。")
+ORGANISATION_INACTIVE_MESSAGE = gettext_lazy("活動を停止している団体には名簿を提供できません。")
+NO_DISTRICTS_MESSAGE = gettext_lazy("提供する地区を一つ以上選んでください。")
+DISTRICT_OUTSIDE_AGREEMENT_MESSAGE = gettext_lazy("協定の対象地区ではない地区が含まれています：{names}")
+RETURN_DUE_BEFORE_MESSAGE = gettext_lazy("返却期限は提供日より後の日付にしてください。")
+DATE_BEFORE_DISTRIBUTION_MESSAGE = gettext_lazy("提供日より前の日付は記録できません。")
+ALREADY_CLOSED_MESSAGE = gettext_lazy("この提供記録には、すでに返却または廃棄が記録されています。")
+ALREADY_DESTROYED_MESSAGE = gettext_lazy("この提供記録には、すでに廃棄が記録されています。")
+RETURN_ONLY_PAPER_MESSAGE = gettext_lazy("返却を記録できるのは紙で提供した名簿だけです。")
+DESTROY_NOT_SCREEN_MESSAGE = gettext_lazy("画面閲覧による提供には、廃棄を記録するものがありません。")
 
 
 class DistributionRefusedError(Exception):

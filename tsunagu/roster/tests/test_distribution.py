@@ -273,7 +273,7 @@ def test_return_page_records_the_return(ward, verified_client):
     assert distribution.returned_on == datetime.date(2026, 7, 1)
     response = client.post(reverse("roster:distribution_destroy", args=[distribution.pk]), {"day": "2026-06-30"})
     assert response.status_code == 400
-    assert DATE_BEFORE_DISTRIBUTION_MESSAGE in response.content.decode()
+    assert str(DATE_BEFORE_DISTRIBUTION_MESSAGE) in response.content.decode()
 
 
 def test_unknown_distribution_is_404_and_logged(ward, verified_client):

@@ -44,9 +44,9 @@ from ..services import (
     distribution_mark_returned,
 )
 
-DISTRIBUTION_CREATED_MESSAGE = "提供記録 {number} を登録しました（{count}人）。"
-DISTRIBUTION_RETURNED_MESSAGE = "提供記録 {number} の返却を記録しました。"
-DISTRIBUTION_DESTROYED_MESSAGE = "提供記録 {number} の廃棄を記録しました。"
+DISTRIBUTION_CREATED_MESSAGE = gettext_lazy("提供記録 {number} を登録しました（{count}人）。")
+DISTRIBUTION_RETURNED_MESSAGE = gettext_lazy("提供記録 {number} の返却を記録しました。")
+DISTRIBUTION_DESTROYED_MESSAGE = gettext_lazy("提供記録 {number} の廃棄を記録しました。")
 DISTRIBUTION_LIST_LIMIT = 500
 
 
@@ -219,11 +219,11 @@ def distribution_create_view(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except DistributionRefusedError as refusal:
-            form.add_error(None, _(str(refusal)))
+            form.add_error(None, str(refusal))
         else:
             messages.success(
                 request,
-                _(DISTRIBUTION_CREATED_MESSAGE).format(number=distribution.number, count=distribution.person_count),
+                str(DISTRIBUTION_CREATED_MESSAGE).format(number=distribution.number, count=distribution.person_count),
             )
             return redirect("roster:distribution_detail", distribution_id=distribution.pk)
     return render(request, "roster/distribution_form.html", {"form": form})
@@ -265,10 +265,10 @@ def _close(request: HttpRequest, distribution_id: int, *, returned: bool) -> Htt
                 user=request.user, distribution=distribution, destroyed_on=form.cleaned_data["day"], request=request
             )
     except DistributionRefusedError as refusal:
-        form.add_error(None, _(str(refusal)))
+        form.add_error(None, str(refusal))
         return _detail(request, distribution, **{name: form})
     message = DISTRIBUTION_RETURNED_MESSAGE if returned else DISTRIBUTION_DESTROYED_MESSAGE
-    messages.success(request, _(message).format(number=distribution.number))
+    messages.success(request, str(message).format(number=distribution.number))
     return redirect("roster:distribution_detail", distribution_id=distribution.pk)
 
 
@@ -299,7 +299,7 @@ def output_distribution_view(request: HttpRequest, distribution_id: int) -> Http
                 request=request,
             )
         except OutputRefusedError as refusal:
-            form.add_error(None, _(str(refusal)))
+            form.add_error(None, str(refusal))
         else:
             return _file(result)
     return _detail(request, distribution, output_form=form)
@@ -321,7 +321,7 @@ def output_district_view(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except OutputRefusedError as refusal:
-            form.add_error(None, _(str(refusal)))
+            form.add_error(None, str(refusal))
         else:
             return _file(result)
     status = 400 if request.method == "POST" else 200
