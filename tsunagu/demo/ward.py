@@ -32,6 +32,7 @@ from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
 from tsunagu.areas.services import STANDARD_TYPES
 from tsunagu.audit.models import AuditAction, AuditChannel
 from tsunagu.audit.services import audit_record
+from tsunagu.core.bulk import insert_rows
 from tsunagu.core.japanese import kana_search_key, name_search_key
 from tsunagu.core.wareki import JST, age_on
 from tsunagu.demo.names import (
@@ -575,26 +576,6 @@ _PERSON_COLUMNS = (
 )
 _CONSENT_COLUMNS = ("person", "scope", "status", "recipient_kinds", "given_by", "method", "decided_on", "recorded_at")
 _ROSTER = DataScope.ROSTER.value
-
-
-def _insert_rows(model: type[Model], fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT prepared tuples (values already adapted for the database)."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY streams every row in one statement; executemany pays a round trip per row (15 s for 60,000
-            # persons) and multi-row INSERTs spend as long binding parameters on the client.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        # SQLite: executemany runs one prepared statement in a C loop, the fastest way in.
-        # Table and column names come from the model's metadata, never from input.
-        insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(insert, rows[start : start + 5000])
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
@@ -1167,15 +1148,14 @@ class _WardBuilder:
     def _write_people(self, homes: list[_Home], residents: list[_Resident], towns: list[Town]) -> int:
         """Insert households, persons, their residency events and consents; returns the number of persons.
 
-        These four tables hold almost all rows, so they are written with executemany on prepared tuples: the
+        These four tables hold almost all rows, so they are written as plain tuples (tsunagu.core.bulk): the
         ORM's bulk_create spends ~20 µs per value preparing fields, 40 s for this ward on a modest machine."""
         rng = self.rng
         today = self.today
-        date = connection.ops.adapt_datefield_value
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        later = connection.ops.adapt_datetimefield_value(timezone.now() + datetime.timedelta(seconds=1))
+        now = timezone.now()
+        later = now + datetime.timedelta(seconds=1)
 
-        _insert_rows(Household, ("number",), [(f"{800000001 + n}",) for n in range(len(homes))])
+        insert_rows(Household, ("number",), [(f"{800000001 + n}",) for n in range(len(homes))])
         household_ids = dict(Household.objects.values_list("number", "id"))
 
         # The keys fold character by character, so the key of family + given equals the keys of the parts joined
@@ -1193,21 +1173,16 @@ class _WardBuilder:
                     (
                         f"{1000000001 + i}", r.family, r.given, r.family_kana, r.given_kana,
                         name_key(r.family) + name_key(r.given), kana_key(r.family_kana) + kana_key(r.given_kana),
-                        date(r.birth), str(r.sex), town_id, home.address, home.address_extra, r.phone, household_id,
-                        str(r.status), date(r.status_on), str(r.care), str(r.physical_type), r.physical_grade,
+                        r.birth, str(r.sex), town_id, home.address, home.address_extra, r.phone, household_id,
+                        str(r.status), r.status_on, str(r.care), str(r.physical_type), r.physical_grade,
                         str(r.intellectual), r.mental, r.intractable, r.alone, all_elderly, now, now,
                         home.latitude, home.longitude,
                     )
                 )
-        _insert_rows(Person, _PERSON_COLUMNS, person_rows)
+        insert_rows(Person, _PERSON_COLUMNS, person_rows)
         person_ids = dict(Person.objects.values_list("resident_number", "id"))
 
-        details_field = ResidencyEvent._meta.get_field("details")
-
-        def details(value: dict) -> object:
-            return details_field.get_db_prep_save(value, connection)
-
-        no_details = details({})
+        no_details: dict = {}
         events: list[tuple] = []
         consents: list[tuple] = []
         withdrawals: list[tuple] = []
@@ -1219,7 +1194,7 @@ class _WardBuilder:
             for i in home.members:
                 r = residents[i]
                 person_id = person_ids[f"{1000000001 + i}"]
-                events.append((person_id, ResidencyEventKind.REGISTERED.value, date(r.registered_on), no_details, now))
+                events.append((person_id, ResidencyEventKind.REGISTERED.value, r.registered_on, no_details, now))
                 if (
                     home.moved_within_on is not None
                     and r.registered_on < home.moved_within_on
@@ -1227,13 +1202,13 @@ class _WardBuilder:
                 ):
                     moved = {"from": home.moved_from, "to": f"{towns[home.town].name}{home.address}"}
                     kind = ResidencyEventKind.MOVED_WITHIN.value
-                    events.append((person_id, kind, date(home.moved_within_on), details(moved), now))
+                    events.append((person_id, kind, home.moved_within_on, moved, now))
                 if r.status == ResidentStatus.MOVED_OUT:
                     moved = {"to": rng.choice(_MOVED_OUT_TO)}
                     kind = ResidencyEventKind.MOVED_OUT.value
-                    events.append((person_id, kind, date(r.status_on), details(moved), now))
+                    events.append((person_id, kind, r.status_on, moved, now))
                 elif r.status == ResidentStatus.DECEASED:
-                    events.append((person_id, ResidencyEventKind.DIED.value, date(r.status_on), no_details, now))
+                    events.append((person_id, ResidencyEventKind.DIED.value, r.status_on, no_details, now))
                 if not r.consent:
                     continue
                 decided = max(consent_start + datetime.timedelta(days=rng.randint(0, consent_span)), r.registered_on)
@@ -1244,21 +1219,21 @@ class _WardBuilder:
                 kinds = "|minsei|" if r.consent == ConsentStatus.AGREED and rng.random() < 0.08 else ""
                 method = _weighted(rng, methods, method_weights)
                 consents.append(
-                    (person_id, _ROSTER, str(r.consent), kinds, str(given_by), method, date(decided), now)
+                    (person_id, _ROSTER, str(r.consent), kinds, str(given_by), method, decided, now)
                 )
                 if r.consent == ConsentStatus.AGREED and decided < consent_end and rng.random() < 0.03:
                     withdrawn_on = decided + datetime.timedelta(days=rng.randint(1, (consent_end - decided).days))
                     withdrawals.append(
                         (
                             person_id, _ROSTER, ConsentStatus.WITHDRAWN.value, "", str(given_by),
-                            "窓口", date(withdrawn_on), later,
+                            "窓口", withdrawn_on, later,
                         )
                     )
                     r.consent = ConsentStatus.WITHDRAWN
-        _insert_rows(ResidencyEvent, ("person", "kind", "occurred_on", "details", "recorded_at"), events)
+        insert_rows(ResidencyEvent, ("person", "kind", "occurred_on", "details", "recorded_at"), events)
         # Withdrawals go in after the first decisions: later recorded_at and higher id, so they are in force.
-        _insert_rows(Consent, _CONSENT_COLUMNS, consents)
-        _insert_rows(Consent, _CONSENT_COLUMNS, withdrawals)
+        insert_rows(Consent, _CONSENT_COLUMNS, consents)
+        insert_rows(Consent, _CONSENT_COLUMNS, withdrawals)
         return len(person_rows)
 
     # -- organisations, agreements, users ---------------------------------------------------------------------
