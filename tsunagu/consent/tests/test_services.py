@@ -12,7 +12,7 @@ from tsunagu.core.wareki import today_jst
 from tsunagu.organisations.models import ConsentRequirement
 from tsunagu.people.models import Consent, ConsentGivenBy, ConsentRequest, ConsentStatus
 from tsunagu.registry.selectors import person_queryset
-from tsunagu.testing.factories import ConsentFactory, PersonFactory
+from tsunagu.testing.factories import ConsentFactory, PersonFactory, UserFactory
 from tsunagu.testing.personas import list_on_roster
 
 TODAY = today_jst()
@@ -183,6 +183,20 @@ class TestMode:
         settings.TSUNAGU_ROSTER_CONSENT_MODE = mode
 
         assert services.default_consent_requirement() == requirement
+
+    @pytest.mark.parametrize(("mode", "requirement"), [("presumed", "presumed"), ("opt_out", "opt_out")])
+    def test_the_admin_form_for_a_new_agreement_starts_from_the_setting(
+        self, db, settings, verified_client, mode, requirement
+    ):
+        settings.TSUNAGU_ROSTER_CONSENT_MODE = mode
+        admin = UserFactory(username="site_admin", is_staff=True, is_superuser=True)
+
+        page = verified_client(admin).get("/admin/organisations/agreement/add/")
+
+        assert page.status_code == 200
+        selected = re.search(r'<select name="consent_requirement".*?</select>', page.content.decode(), re.S)
+        assert selected is not None
+        assert f'<option value="{requirement}" selected>' in selected.group(0)
 
     def test_an_unknown_mode_is_a_configuration_error(self, settings):
         settings.TSUNAGU_ROSTER_CONSENT_MODE = "presume"
