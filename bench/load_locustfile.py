@@ -35,6 +35,7 @@ USERS = int(os.environ["BENCH_LOAD_USERS"])
 OUT = Path(os.environ["BENCH_LOAD_OUT"])
 PAUSE = between(2, 5) if MODE == "paced" else constant(0)
 NOT_PAGES = {"login", "login form", "two-factor", "two-factor form"}
+SIGN_IN_ATTEMPTS = 3
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PERSON_LINK = re.compile(r'href="/people/(\d+)/"')
@@ -46,6 +47,11 @@ _associations = itertools.cycle(SCENARIO["associations"])
 _signed_in = 0
 _all_signed_in = gevent.event.Event()
 _window: dict[str, float] = {}
+_last_step: dict[str, int] = {}  # officer → the last TOTP time step used (django-otp accepts a code once)
+
+
+class SignInError(Exception):
+    pass
 
 
 def totp(hex_key: str, at: float) -> str:
@@ -101,7 +107,15 @@ class Person(FastHttpUser):
         global _signed_in
         self.https = {"X-Forwarded-Proto": "https", "Referer": f"https://{self.host.split('://', 1)[1]}/"}
         try:
-            self.sign_in()
+            for attempt in range(SIGN_IN_ATTEMPTS):
+                try:
+                    self.sign_in()
+                    break
+                except SignInError as refusal:
+                    if attempt == SIGN_IN_ATTEMPTS - 1:
+                        raise StopUser(str(refusal)) from None
+                    self.client.cookiejar.clear()
+                    gevent.sleep(random.uniform(1, 5))  # and try again, as a person would
         finally:
             _signed_in += 1
             if _signed_in == USERS:
@@ -120,7 +134,7 @@ class Person(FastHttpUser):
         form = self.client.get(path, name=form_name, headers=self.https)
         match = CSRF_INPUT.search(form.text or "")
         if form.status_code != 200 or match is None:
-            raise StopUser(f"{path}: status {form.status_code}, no form")
+            raise SignInError(f"{path}: status {form.status_code}, no form {form.error or ''}")
         with self.client.post(
             path,
             data={"csrfmiddlewaretoken": match.group(1), **fields},
@@ -131,7 +145,7 @@ class Person(FastHttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"status {response.status_code}")
-                raise StopUser(f"{path} refused: {response.status_code} {(response.text or '')[:200]!r}")
+                raise SignInError(f"{path} refused: status {response.status_code} {response.error or ''}")
             return response.headers.get("Location", "")
 
     def sign_in(self) -> None:
@@ -142,9 +156,21 @@ class Person(FastHttpUser):
         if "/accounts/two-factor/" in location:
             if totp_key is None:
                 raise StopUser(f"{username}: asked for a second factor")
-            self._post_form(
-                "/accounts/two-factor/", "two-factor", "two-factor form", {"otp_token": totp(totp_key, time.time())}
-            )
+            form = self.client.get("/accounts/two-factor/", name="two-factor form", headers=self.https)
+            match = CSRF_INPUT.search(form.text or "")
+            if form.status_code != 200 or match is None:
+                raise SignInError(f"two-factor: status {form.status_code}, no form {form.error or ''}")
+            while int(time.time()) // 30 <= _last_step.get(username, -1):
+                gevent.sleep(1)  # this code was used already: wait for the next one, as a person would
+            _last_step[username] = int(time.time()) // 30
+            fields = {"csrfmiddlewaretoken": match.group(1), "otp_token": totp(totp_key, time.time())}
+            with self.client.post(
+                "/accounts/two-factor/", data=fields, name="two-factor", headers=self.https,
+                allow_redirects=False, catch_response=True,
+            ) as response:  # fmt: skip
+                if response.status_code != 302:
+                    response.failure(f"status {response.status_code}")
+                    raise SignInError(f"{username}: code refused, status {response.status_code} {response.error or ''}")
 
     # ---- pages ----
 
