@@ -54,6 +54,11 @@ class SignInError(Exception):
     pass
 
 
+def _why(response) -> str:
+    error = getattr(response, "error", None) or getattr(getattr(response, "_manual_result", None), "error", None)
+    return f"status {response.status_code}{f', {error}' if error else ''}"
+
+
 def totp(hex_key: str, at: float) -> str:
     """RFC 6238 with django-otp's defaults (SHA-1, 30 s steps from 0, 6 digits)."""
     digest = hmac.new(bytes.fromhex(hex_key), struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
@@ -134,7 +139,7 @@ class Person(FastHttpUser):
         form = self.client.get(path, name=form_name, headers=self.https)
         match = CSRF_INPUT.search(form.text or "")
         if form.status_code != 200 or match is None:
-            raise SignInError(f"{path}: status {form.status_code}, no form {form.error or ''}")
+            raise SignInError(f"{path}: no form ({_why(form)})")
         with self.client.post(
             path,
             data={"csrfmiddlewaretoken": match.group(1), **fields},
@@ -145,7 +150,7 @@ class Person(FastHttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"status {response.status_code}")
-                raise SignInError(f"{path} refused: status {response.status_code} {response.error or ''}")
+                raise SignInError(f"{path} refused ({_why(response)})")
             return response.headers.get("Location", "")
 
     def sign_in(self) -> None:
@@ -159,7 +164,7 @@ class Person(FastHttpUser):
             form = self.client.get("/accounts/two-factor/", name="two-factor form", headers=self.https)
             match = CSRF_INPUT.search(form.text or "")
             if form.status_code != 200 or match is None:
-                raise SignInError(f"two-factor: status {form.status_code}, no form {form.error or ''}")
+                raise SignInError(f"two-factor: no form ({_why(form)})")
             while int(time.time()) // 30 <= _last_step.get(username, -1):
                 gevent.sleep(1)  # this code was used already: wait for the next one, as a person would
             _last_step[username] = int(time.time()) // 30
@@ -170,7 +175,7 @@ class Person(FastHttpUser):
             ) as response:  # fmt: skip
                 if response.status_code != 302:
                     response.failure(f"status {response.status_code}")
-                    raise SignInError(f"{username}: code refused, status {response.status_code} {response.error or ''}")
+                    raise SignInError(f"{username}: code refused ({_why(response)})")
 
     # ---- pages ----
 
