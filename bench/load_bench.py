@@ -12,6 +12,7 @@ cookies, TOTP required; the users send the proxy's X-Forwarded-Proto header). lo
 2. full: the same mix with no pause, BENCH_LOAD_FULL_USERS (12) users for BENCH_LOAD_FULL_SECONDS (30): pages/s;
 3. bare: the same users, each action the bare view of bench/load_urls.py through the same middleware: requests/s.
    Key: full ÷ bare (goal ≥ 0.3).
+4. alone: 3 users (one of each kind) with no pause: each page's own time, hardly queued (printed, not a key).
 
 Staff sign in with TOTP codes computed from a known secret of a device the bench gives them (bench officers
 bench_officer_<mode>_<n>, members of the ward's welfare office, one device each: a code is accepted once)."""
@@ -87,7 +88,9 @@ def pages_under_load() -> dict[str, float]:
         paced = locust(host, "paced", USERS, SECONDS)
         full = locust(host, "full", FULL_USERS, FULL_SECONDS)
         bare = locust(host, "bare", FULL_USERS, FULL_SECONDS)
-    _print_pages(paced)
+        alone = locust(host, "alone", 3, FULL_SECONDS)
+    _print_pages(paced, f"{paced['users']} paced users, {paced['seconds']:.0f} s")
+    _print_pages(alone, "3 users (one of each kind), no pause: each page's own time, hardly any queue")
     failures = sum(p["failures"] for p in paced["pages"].values())
     worst = max(paced["pages"].items(), key=lambda item: item[1]["p95_ms"])
     pages_rate = sum(p["requests"] for p in full["pages"].values()) / full["seconds"]
@@ -105,8 +108,8 @@ def pages_under_load() -> dict[str, float]:
     }
 
 
-def _print_pages(run: dict) -> None:
-    print(f"  {run['users']} paced users, {run['seconds']:.0f} s:")
+def _print_pages(run: dict, title: str) -> None:
+    print(f"  {title}:")
     print(f"    {'page':<10} {'requests':>8} {'failed':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, page in sorted(run["pages"].items(), key=lambda item: -item[1]["p95_ms"]):
         print(
@@ -201,7 +204,7 @@ def prepare(scenario_path: str) -> dict[str, float]:
     ward = Membership.objects.select_related("organisation").get(user__username="ward")
     password = make_password(DEMO_PASSWORD)
     officers: dict[str, list[dict[str, str]]] = {}
-    for mode, count in (("paced", USERS), ("full", FULL_USERS), ("bare", FULL_USERS)):
+    for mode, count in (("paced", USERS), ("full", FULL_USERS), ("bare", FULL_USERS), ("alone", 3)):
         officers[mode] = []
         for n in range(count):
             username = f"{OFFICER_PREFIX}{mode}_{n:03d}"

@@ -8,7 +8,8 @@ as JSON to BENCH_LOAD_OUT.
 BENCH_LOAD_MODE:
 - paced: people as they are — a pause of 2–5 s between actions;
 - full: the same actions with no pause (the pages' throughput);
-- bare: the same users with no pause, each action the bare view /bench/bare/ (the stack's throughput)."""
+- bare: the same users with no pause, each action the bare view /bench/bare/ (the stack's throughput);
+- alone: one user of each kind, no pause (each page's own time)."""
 
 from __future__ import annotations
 
