@@ -23,12 +23,15 @@ def _job(request: HttpRequest, public_id: str) -> Job:
     return job
 
 
-def _file_response(job: Job) -> HttpResponse:
+def _file_response(job: Job, *, streaming: bool = True) -> HttpResponse:
     if not job.result_file:
         raise Http404("no file")
-    response = FileResponse(
-        job.result_file.open("rb"), content_type=job.result_content_type or "application/octet-stream"
-    )
+    content_type = job.result_content_type or "application/octet-stream"
+    if streaming:
+        response = FileResponse(job.result_file.open("rb"), content_type=content_type)
+    else:
+        with job.result_file.open("rb") as file:
+            response = HttpResponse(file.read(), content_type=content_type)
     # After construction: FileResponse names the download after the stored file (the job's id) otherwise.
     response["Content-Disposition"] = attachment_header(
         OutputFilename(job.result_filename, job.result_ascii_filename)
@@ -43,7 +46,7 @@ def job_response(request: HttpRequest, job: Job) -> HttpResponse:
     progress shows until it is done."""
     if job.status == JobStatus.DONE:
         if job.result_file:
-            return _file_response(job)
+            return _file_response(job, streaming=False)
         if job.result_url:
             if job.result_message:
                 messages.success(request, job.result_message)
