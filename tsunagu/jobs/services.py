@@ -217,8 +217,8 @@ def run_job(job_id: int) -> None:
             heartbeat.join()
         progress_delete(job_id)
         if job.input_file:
-            job.input_file.delete(save=False)
             Job.objects.filter(pk=job_id).update(input_file="")
+            job.input_file.delete(save=False)
 
 
 def jobs_mark_interrupted(*, job_ids: list[int] | None = None) -> int:
@@ -230,16 +230,20 @@ def jobs_mark_interrupted(*, job_ids: list[int] | None = None) -> int:
         running = running.filter(pk__in=job_ids)
     stale_before = time.time() - settings.TSUNAGU_JOB_STALE_SECONDS
     marked = 0
-    for job in running.only("pk", "started_at", "public_id"):
+    for job in running.only("pk", "started_at", "public_id", "input_file"):
         progress = progress_get(job.pk)
         beat = progress.beat if progress else (job.started_at.timestamp() if job.started_at else 0)
         if beat >= stale_before:
             continue
-        marked += Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-            status=JobStatus.FAILED, error=str(INTERRUPTED_MESSAGE), finished_at=timezone.now()
-        )
+        if not Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, error=str(INTERRUPTED_MESSAGE), finished_at=timezone.now(), input_file=""
+        ):
+            continue
+        marked += 1
         logger.warning("job %s marked interrupted: no heartbeat since %s", job.public_id, beat)
         progress_delete(job.pk)
+        if job.input_file:  # an upload holds personal data: it goes with the job
+            job.input_file.delete(save=False)
     return marked
 
 
