@@ -16,7 +16,6 @@ class JobKind(models.TextChoices):
     ROSTER_OUTPUT = "roster_output", _("名簿の出力")
     RESIDENTS_IMPORT = "residents_import", _("住民データの取込")
     CONSENT_LETTERS = "consent_letters", _("同意確認書の作成")
-    EVACUATION_PLANS = "evacuation_plans", _("個別避難計画の出力")
     TEST = "test", _("試験用の処理")
 
 

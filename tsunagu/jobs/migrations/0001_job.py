@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='公開ID')),
-                ('kind', models.CharField(choices=[('roster_build', '名簿の作成'), ('roster_output', '名簿の出力'), ('residents_import', '住民データの取込'), ('consent_letters', '同意確認書の作成'), ('evacuation_plans', '個別避難計画の出力'), ('test', '試験用の処理')], max_length=40, verbose_name='種類')),
+                ('kind', models.CharField(choices=[('roster_build', '名簿の作成'), ('roster_output', '名簿の出力'), ('residents_import', '住民データの取込'), ('consent_letters', '同意確認書の作成'), ('test', '試験用の処理')], max_length=40, verbose_name='種類')),
                 ('function', models.CharField(max_length=200, verbose_name='処理')),
                 ('arguments', models.JSONField(blank=True, default=dict, verbose_name='引数')),
                 ('status', models.CharField(choices=[('queued', '順番待ち'), ('running', '処理中'), ('done', '完了'), ('failed', '失敗'), ('cancelled', '取消')], default='queued', max_length=20, verbose_name='状態')),
