@@ -80,14 +80,15 @@ def test_the_progress_partial_polls_until_the_job_is_finished(user, client):
                              status=JobStatus.RUNNING, started_at=timezone.now())
     progress.progress_put(job.pk, done=40, total=160, message="40件目")
     client.force_login(user)
-    html = client.get(reverse("jobs:status", args=[job.public_id])).content.decode()
+    html = client.get(reverse("jobs:status", args=[job.public_id]), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in html
     assert 'hx-trigger="every 1s"' in html
     assert '<progress id="job-progress-' in html and 'max="160" value="40"' in html
     assert "40件目" in html
     progress.progress_delete(job.pk)
     job.status, job.result_message = JobStatus.DONE, "終わりました。"
     job.save()
-    html = client.get(reverse("jobs:status", args=[job.public_id])).content.decode()
+    html = client.get(reverse("jobs:status", args=[job.public_id]), headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in html
     assert "終わりました。" in html
 

@@ -69,8 +69,10 @@ def job_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def job_status_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The progress partial; htmx asks for it every second until the job has finished."""
-    return render(request, "jobs/partials/status.html", {"job": _job(request, public_id)})
+    """The progress partial; htmx asks for it every second until the job has finished. Opened as an address of
+    its own (not by htmx), it is the job's whole page."""
+    template = "jobs/partials/status.html" if request.htmx else "jobs/detail.html"
+    return render(request, template, {"job": _job(request, public_id)})
 
 
 @login_required
