@@ -188,7 +188,7 @@ REDIS_URL = env("REDIS_URL", default="")
 TSUNAGU_JOBS_QUEUE_FILE = env("TSUNAGU_JOBS_QUEUE_FILE", default=str(BASE_DIR / "var" / "jobs-queue.sqlite3"))
 HUEY = {
     "name": env("TSUNAGU_JOBS_QUEUE_NAME", default="tsunagu"),
-    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "tsunagu.jobs.queue.SqliteQueue",
     "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": TSUNAGU_JOBS_QUEUE_FILE},
     # Immediate mode runs each job inside the request that starts it (tests; a machine without any worker).
     "immediate": env.bool("TSUNAGU_JOBS_IMMEDIATE", default=False),
