@@ -83,7 +83,7 @@ def copy_rows(
     batches (SQLite). Table and column names come from code, never from input; every value is data."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # IntegrityError as Django names it
         if connection.vendor == "postgresql":
             # COPY streams every row in one statement: no placeholders to parse, no round trip per row.
             with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:

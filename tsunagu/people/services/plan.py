@@ -51,8 +51,8 @@ Registered = tuple[Any, ...]  # a resident as read: the values of EXISTING_FIELD
 def existing_persons(numbers: Sequence[str]) -> dict[str, Registered]:
     """The registered residents the numbers name, by 宛名番号."""
     existing: dict[str, Registered] = {}
-    size = connections[router.db_for_read(Person)].features.max_query_params or len(numbers) or 1
-    for chunk in chunks(numbers, min(size - 10, 5000)):
+    limit = connections[router.db_for_read(Person)].features.max_query_params
+    for chunk in chunks(numbers, min(limit - 10, 5000) if limit else 5000):
         for values in Person.objects.filter(resident_number__in=chunk).values_list("resident_number", *EXISTING_FIELDS):
             existing[values[0]] = values[1:]
     return existing
