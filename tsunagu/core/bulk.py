@@ -45,7 +45,12 @@ def _preparer(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], 
         except KeyError:
             prepared = memo[value] = field.get_db_prep_save(value, connection)
             return prepared
-        except TypeError:  # unhashable, e.g. a JSON dict
+        except TypeError:  # unhashable, e.g. a JSON dict: an empty one (most events' details) converted once
+            if not value:
+                key = ("empty", type(value))
+                if key not in memo:
+                    memo[key] = field.get_db_prep_save(value, connection)
+                return memo[key]
             return field.get_db_prep_save(value, connection)
 
     return prepare

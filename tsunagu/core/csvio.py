@@ -282,7 +282,7 @@ def stream_table(
 
 def _rows(records: Iterator[tuple[int, list[str]]], width: int) -> Iterator[CSVRow | RowError]:
     for line, values in records:
-        if not any(value.strip() for value in values):
+        if not (values and values[0].strip()) and not any(value.strip() for value in values):
             continue
         if len(values) != width:
             # Trailing empty cells beyond the header are harmless (Excel pads ragged rows).

@@ -45,6 +45,8 @@ NEW_COLUMNS = (
 )  # fmt: skip
 _DEFAULTS = tuple((name, Person._meta.get_field(name).get_default()) for name in _PLAIN_FIELDS)
 
+_PLAIN_GETTER = operator.itemgetter(*_PLAIN_FIELDS)
+
 Registered = tuple[Any, ...]  # a resident as read: the values of EXISTING_FIELDS
 
 
@@ -163,7 +165,10 @@ class Planner:
         changed_on = row.moved_on if status == ResidentStatus.RESIDENT else (row.moved_on or self.today)
         values = row.values
         keys = self.keys
-        plain = [values.get(name, default) for name, default in _DEFAULTS]
+        try:
+            plain = _PLAIN_GETTER(values)  # every column in the file: one C call
+        except KeyError:
+            plain = [values.get(name, default) for name, default in _DEFAULTS]
         plan.new.append(
             [
                 person_id,

@@ -75,39 +75,43 @@ class RowReader:
         cells = raw.values
         for rank, column, index, parse, memo in self.present:
             text = cells[index]
-            cached = memo.get(text) if memo is not None else None
-            if cached is None:
-                try:
-                    cached = (True, parse(text, column.name))
-                except BadCell as bad:
-                    cached = (False, str(bad))
-                if memo is not None:
-                    memo[text] = cached
-            if cached[0]:
-                values[column.attname] = cached[1]
-            else:
-                row_errors.append((rank, RowError(raw.line, column.name, cached[1])))
+            if memo is not None:
+                value = memo.get(text, _UNSEEN)
+                if value is not _UNSEEN:
+                    values[column.attname] = value
+                    continue
+            try:
+                value = parse(text, column.name)
+            except BadCell as bad:
+                row_errors.append((rank, RowError(raw.line, column.name, str(bad))))
+                continue
+            if memo is not None:
+                memo[text] = value  # only values read well: a bad cell is read again, to report it anew
+            values[column.attname] = value
         number = values.pop("resident_number", None)
         if self.has_town:
             code, name = values.pop("town_code", None), values.pop("town_name", None)
             # A town cell that could not be read has been reported already; resolving it would say it twice.
-            if not any(e.column in ("町丁目コード", "町丁目名") for _rank, e in row_errors):
-                column, resolved = self.towns.resolve(code, name)
-                if column == "ok":
+            if not row_errors or not any(e.column in ("町丁目コード", "町丁目名") for _rank, e in row_errors):
+                column_name, resolved = self.towns.resolve(code, name)
+                if column_name == "ok":
                     values["town_id"] = resolved
                 else:
-                    row_errors.append((RANK_TOWN, RowError(raw.line, column, str(resolved))))
+                    row_errors.append((RANK_TOWN, RowError(raw.line, column_name, str(resolved))))
         if row_errors:
             return None, number or None, row_errors
         row = Row(
             line=raw.line,
-            resident_number=str(number),
+            resident_number=number,
             values=values,
             household_number=values.pop("household_number", None),
             status=values.pop("status", None),
             moved_on=values.pop("moved_on", None),
         )
-        return row, row.resident_number, row_errors
+        return row, number, row_errors
+
+
+_UNSEEN = object()
 
 
 def duplicate_error(line: int, number: str, first: int) -> RowError:
