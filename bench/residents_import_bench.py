@@ -250,7 +250,7 @@ def measure(database: str, *flags: str) -> dict[str, float]:
     rss_before = _peak_rss_mb()
 
     profiler = cProfile.Profile() if "--profile" in flags else None
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
     result = residents_import(source=plain)
@@ -259,7 +259,11 @@ def measure(database: str, *flags: str) -> dict[str, float]:
     import_seconds = time.perf_counter() - started
     peak = _peak_rss_mb()
     assert result.created == N_ROWS, result
-    print(f"  residents_import: {import_seconds:.2f} s ({N_ROWS / import_seconds:,.0f} rows/s), peak RSS {peak:.0f} MB")
+    cpu = time.process_time() - cpu
+    print(
+        f"  residents_import: {import_seconds:.2f} s ({N_ROWS / import_seconds:,.0f} rows/s; this process's CPU "
+        f"{cpu:.2f} s), peak RSS {peak:.0f} MB"
+    )
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
 
@@ -268,9 +272,16 @@ def measure(database: str, *flags: str) -> dict[str, float]:
     raw_seconds = _raw_load(work)
     print(f"  raw load of the same rows {counts}: {raw_seconds:.2f} s ({N_ROWS / raw_seconds:,.0f} rows/s)")
 
+    profiler = cProfile.Profile() if "--profile-reimport" in flags else None
     started = time.perf_counter()
+    if profiler:
+        profiler.enable()
     again = residents_import(source=plain)
+    if profiler:
+        profiler.disable()
     unchanged_seconds = time.perf_counter() - started
+    if profiler:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     assert (again.unchanged, again.created, again.updated) == (N_ROWS, 0, 0), again
     assert not ResidencyEvent.objects.filter(import_batch_id=again.batch_id).exists()
     print(f"  re-import, unchanged: {unchanged_seconds:.2f} s")

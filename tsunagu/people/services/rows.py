@@ -60,34 +60,42 @@ class RowReader:
 
     def __init__(self, columns: dict[str, int], *, today: datetime.date, towns: Towns) -> None:
         cell_parsers = parsers(today)
-        self.present = [
-            (rank, c, columns[c.name], cell_parsers[c.attname], None if c.unique else {})
-            for rank, c in enumerate(COLUMNS)
-            if c.name in columns
+        present = [
+            (rank, c, columns[c.name], cell_parsers[c.attname]) for rank, c in enumerate(COLUMNS) if c.name in columns
         ]
+        # Columns whose values repeat are read through a memo of the cells already read well …
+        self.memoized = [(rank, c, index, parse, {}) for rank, c, index, parse in present if not c.unique]
+        self.memos = [(c.attname, index, memo) for _rank, c, index, _parse, memo in self.memoized]
+        # … the others (宛名番号, 世帯番号, 番地, 電話番号) are read every time.
+        self.unique = [(rank, c, index, parse) for rank, c, index, parse in present if c.unique]
         self.has_town = "町丁目コード" in columns or "町丁目名" in columns
         self.towns = towns
 
     def read(self, raw: CSVRow) -> tuple[Row | None, str | None, list[tuple[int, RowError]]]:
         """The row (None when it has errors), its 宛名番号 if that could be read, and its errors with their rank."""
-        values: dict[str, Any] = {}
-        row_errors: list[tuple[int, RowError]] = []
         cells = raw.values
-        for rank, column, index, parse, memo in self.present:
-            text = cells[index]
-            if memo is not None:
+        row_errors: list[tuple[int, RowError]] = []
+        try:
+            # Most rows: every repeating cell seen before, the whole row in one comprehension.
+            values = {attname: memo[cells[index]] for attname, index, memo in self.memos}
+        except KeyError:
+            values = {}
+            for rank, column, index, parse, memo in self.memoized:
+                text = cells[index]
                 value = memo.get(text, _UNSEEN)
-                if value is not _UNSEEN:
-                    values[column.attname] = value
-                    continue
+                if value is _UNSEEN:
+                    try:
+                        value = parse(text, column.name)
+                    except BadCell as bad:
+                        row_errors.append((rank, RowError(raw.line, column.name, str(bad))))
+                        continue
+                    memo[text] = value  # only values read well: a bad cell is read again, to report it anew
+                values[column.attname] = value
+        for rank, column, index, parse in self.unique:
             try:
-                value = parse(text, column.name)
+                values[column.attname] = parse(cells[index], column.name)
             except BadCell as bad:
                 row_errors.append((rank, RowError(raw.line, column.name, str(bad))))
-                continue
-            if memo is not None:
-                memo[text] = value  # only values read well: a bad cell is read again, to report it anew
-            values[column.attname] = value
         number = values.pop("resident_number", None)
         if self.has_town:
             code, name = values.pop("town_code", None), values.pop("town_name", None)
@@ -99,6 +107,7 @@ class RowReader:
                 else:
                     row_errors.append((RANK_TOWN, RowError(raw.line, column_name, str(resolved))))
         if row_errors:
+            row_errors.sort(key=lambda error: error[0])
             return None, number or None, row_errors
         row = Row(
             line=raw.line,

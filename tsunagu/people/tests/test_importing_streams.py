@@ -107,7 +107,8 @@ def test_a_bad_row_deep_in_the_file_is_reported_with_its_line_and_nothing_is_app
     with pytest.raises(ImportFailed) as failed:
         run(csv_bytes(changed))
 
-    assert failed.value.errors == [RowError(351, "性別", CHOICE_MESSAGE.format(column="性別", value="?", allowed=SEX_ALLOWED))]
+    message = CHOICE_MESSAGE.format(column="性別", value="?", allowed=SEX_ALLOWED)
+    assert failed.value.errors == [RowError(351, "性別", message)]
     assert snapshot() == before
 
 
