@@ -20,16 +20,27 @@ EVENT_COLUMNS = ("person_id", "kind", "occurred_on", "details", "import_batch_id
 
 def household_ids(numbers: set[str]) -> tuple[dict[str, int], int]:
     """世帯番号 → household id, creating the missing households in bulk; and how many were created."""
-    ids: dict[str, int] = {}
     ordered = sorted(numbers)
-    for chunk in chunks(ordered, LOOKUP_CHUNK):
-        ids.update(Household.objects.filter(number__in=chunk).values_list("number", "id"))
+    ids = _households(ordered)
     missing = [number for number in ordered if number not in ids]
     if missing:
         insert_rows(Household, ["number"], [(number,) for number in missing])
-        for chunk in chunks(missing, LOOKUP_CHUNK):
-            ids.update(Household.objects.filter(number__in=chunk).values_list("number", "id"))
+        ids.update(_households(missing))
     return ids, len(missing)
+
+
+def _households(numbers: list[str]) -> dict[str, int]:
+    connection = connections[router.db_for_read(Household)]
+    table = connection.ops.quote_name(Household._meta.db_table)
+    ids: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT number, id FROM {table} WHERE number = ANY(%s)", [numbers])  # noqa: S608
+            return dict(cursor.fetchall())
+        for chunk in chunks(numbers, LOOKUP_CHUNK):
+            cursor.execute(f"SELECT number, id FROM {table} WHERE number IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
+            ids.update(cursor.fetchall())
+    return ids
 
 
 class PersonIds:
