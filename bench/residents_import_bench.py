@@ -18,6 +18,7 @@ import pickle
 import pstats
 import random
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -232,6 +233,13 @@ def _peak_rss_mb() -> float:
 
 
 def measure(database: str, *flags: str) -> dict[str, float]:
+    import logging
+
+    steps = logging.getLogger("tsunagu.people.services.residents")
+    steps.setLevel(logging.DEBUG)
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("    %(message)s"))
+    steps.addHandler(handler)
     from tsunagu.areas.models import Town
     from tsunagu.people.models import ResidencyEvent, ResidencyEventKind
     from tsunagu.people.services import residents_import

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
+import logging
 import sys
+import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +90,8 @@ class ImportResult:
             "households_created": self.households_created,
         }
 
+
+logger = logging.getLogger(__name__)
 
 # Rows read, checked, compared and written together: memory is bounded by this, not by the file.
 BATCH_ROWS = 5000
@@ -214,6 +220,7 @@ class _Run:
         self.batch_id = batch_id
         self.recorder_id = recorder.pk if recorder is not None else None
         self.errors: list[tuple[int, int, RowError]] = []
+        self.timings: dict[str, float] = defaultdict(float)  # wall seconds by step, logged at DEBUG
         self.good = 0
         self.households_created = 0
         # Writing stops at the first error: the import will fail, the rest is only checked.
@@ -222,14 +229,22 @@ class _Run:
     def all(self, rows: Iterator[CSVRow | RowError], report: Callable[[int], None]) -> None:
         create_stage(self.connection)
         done = 0
-        for chunk in batched(rows, BATCH_ROWS):
+        chunks = batched(rows, BATCH_ROWS)
+        while True:
+            with self.timed("read"):
+                chunk = next(chunks, None)
+            if chunk is None:
+                break
             self.batch(chunk)
             done += len(chunk)
             report(done)
-        for line, number, first in duplicate_lines(self.connection):
-            self.errors.append((line, RANK_DUPLICATE, duplicate_error(line, number, first)))
-        for error in household_conflicts(self.connection, towns=self.towns):
-            self.errors.append((error.line, RANK_HOUSEHOLD, error))
+        with self.timed("check duplicates"):
+            for line, number, first in duplicate_lines(self.connection):
+                self.errors.append((line, RANK_DUPLICATE, duplicate_error(line, number, first)))
+        with self.timed("check households"):
+            for error in household_conflicts(self.connection, towns=self.towns):
+                self.errors.append((error.line, RANK_HOUSEHOLD, error))
+        logger.debug("residents_import seconds by step: %s", {k: round(v, 2) for k, v in self.timings.items()})
         if self.errors:
             self.errors.sort(key=lambda error: error[:2])
             raise ImportFailed([error for _line, _rank, error in self.errors])
@@ -237,7 +252,43 @@ class _Run:
             raise RuntimeError("the import stopped writing without finding the row at fault")
         drop_stage(self.connection)
 
+    @contextlib.contextmanager
+    def timed(self, step: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[step] += time.perf_counter() - started
+
     def batch(self, chunk: Sequence[CSVRow | RowError]) -> None:
+        with self.timed("check rows"):
+            rows, stage = self.check(chunk)
+        self.good += len(rows)
+        with self.timed("read registered"):
+            existing = {} if self.registry_empty else existing_persons([row.resident_number for row in rows])
+        with self.timed("households"):
+            households, created = household_ids({row.household_number for row in rows if row.household_number})
+        self.households_created += created
+        with self.timed("stage"):
+            checked = self.stage(rows, existing, households, stage)
+        if self.writing and self.errors:
+            self.writing = False
+        if self.writing:
+            with self.timed("plan"):
+                new = sum(1 for row in checked if row.resident_number not in existing)
+                new_ids = self.ids.reserve(new)
+                plan = self.planner.plan(checked, existing=existing, households=households, new_ids=new_ids)
+            try:
+                with self.timed("write"), transaction.atomic(using=self.connection.alias):
+                    write_plan(plan, batch_id=self.batch_id, recorder_id=self.recorder_id, now=timezone.now())
+            except IntegrityError:
+                # Only a 宛名番号 given twice in the file gets here (the first import of an empty registry reads
+                # nothing back): the end of the run reports it.
+                self.writing = False
+        with self.timed("write stage"):
+            copy_rows(self.connection, STAGE_TABLE, STAGE_COLUMNS, stage)
+
+    def check(self, chunk: Sequence[CSVRow | RowError]) -> tuple[list[Row], list[tuple[Any, ...]]]:
         rows: list[Row] = []
         stage: list[tuple[Any, ...]] = []
         seen: set[str] = set()
@@ -254,10 +305,11 @@ class _Run:
                 continue
             seen.add(number)
             rows.append(row)
-        self.good += len(rows)
-        existing = {} if self.registry_empty else existing_persons([row.resident_number for row in rows])
-        households, created = household_ids({row.household_number for row in rows if row.household_number})
-        self.households_created += created
+        return rows, stage
+
+    def stage(
+        self, rows: list[Row], existing: dict[str, Any], households: dict[str, int], stage: list[tuple[Any, ...]]
+    ) -> list[Row]:
         checked: list[Row] = []
         for row in rows:
             registered = existing.get(row.resident_number)
@@ -268,19 +320,7 @@ class _Run:
                 continue
             stage.append(self.stager.row(row, registered, households))
             checked.append(row)
-        if self.writing and self.errors:
-            self.writing = False
-        if self.writing:
-            new = sum(1 for row in checked if row.resident_number not in existing)
-            plan = self.planner.plan(checked, existing=existing, households=households, new_ids=self.ids.reserve(new))
-            try:
-                with transaction.atomic(using=self.connection.alias):
-                    write_plan(plan, batch_id=self.batch_id, recorder_id=self.recorder_id, now=timezone.now())
-            except IntegrityError:
-                # Only a 宛名番号 given twice in the file gets here (the first import of an empty registry reads
-                # nothing back): the end of the run reports it.
-                self.writing = False
-        copy_rows(self.connection, STAGE_TABLE, STAGE_COLUMNS, stage)
+        return checked
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
