@@ -240,6 +240,7 @@ def measure(database: str, *flags: str) -> dict[str, float]:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("    %(message)s"))
     steps.addHandler(handler)
+    steps.propagate = False
     from tsunagu.areas.models import Town
     from tsunagu.people.models import ResidencyEvent, ResidencyEventKind
     from tsunagu.people.services import residents_import

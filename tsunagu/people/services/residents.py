@@ -215,6 +215,11 @@ class _Run:
         self.reader = RowReader(columns, today=today, towns=self.towns)
         self.planner = Planner(towns=self.towns, today=today)
         self.stager = Stager()
+        if self.connection.vendor == "postgresql":
+            # One import at a time (SQLite's write lock does this by itself): ids above the highest before this
+            # import are this import's own.
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('tsunagu.people.residents_import'))")
         self.ids = PersonIds()
         self.registry_empty = not Person.objects.exists()
         self.batch_id = batch_id
@@ -222,6 +227,7 @@ class _Run:
         self.errors: list[tuple[int, int, RowError]] = []
         self.timings: dict[str, float] = defaultdict(float)  # wall seconds by step, logged at DEBUG
         self.good = 0
+        self.skipped: set[int] = set()
         self.households_created = 0
         # Writing stops at the first error: the import will fail, the rest is only checked.
         self.writing = True
@@ -241,6 +247,7 @@ class _Run:
         with self.timed("check duplicates"):
             for line, number, first in duplicate_lines(self.connection):
                 self.errors.append((line, RANK_DUPLICATE, duplicate_error(line, number, first)))
+                self.skipped.discard(line)
         with self.timed("check households"):
             for error in household_conflicts(self.connection, towns=self.towns):
                 self.errors.append((error.line, RANK_HOUSEHOLD, error))
@@ -250,6 +257,8 @@ class _Run:
             raise ImportFailed([error for _line, _rank, error in self.errors])
         if not self.writing:  # a write refused without a reason found: never commit half an import
             raise RuntimeError("the import stopped writing without finding the row at fault")
+        if self.skipped:  # rows left out as repeats must all have been reported as such
+            raise RuntimeError(f"rows left out as repeated numbers without being reported: {sorted(self.skipped)}")
         drop_stage(self.connection)
 
     @contextlib.contextmanager
@@ -316,6 +325,7 @@ class _Run:
             if registered is not None and registered[0] > self.ids.highest_before:
                 # Written by an earlier batch of this file: a repeated number, reported at the end.
                 stage.append((row.line, row.resident_number, None, False, None, None, None))
+                self.skipped.add(row.line)
                 del existing[row.resident_number]
                 continue
             stage.append(self.stager.row(row, registered, households))
