@@ -361,8 +361,10 @@ def _opener(source: str | Path | bytes | IO[bytes]) -> Callable[[], IO[bytes]]:
             return files[0]
 
         return open_path
+    if not isinstance(source, io.IOBase):
+        source = getattr(source, "file", source)  # an uploaded file (django.core.files.File): the file it wraps
     seekable = getattr(source, "seekable", None)
-    if seekable is not None and seekable():
+    if isinstance(source, io.IOBase) and seekable is not None and seekable():
         start = source.tell()
 
         def rewind() -> IO[bytes]:

@@ -154,3 +154,19 @@ def test_progress_is_reported_batch_by_batch(ward):
     assert seen[-1] == (SIZE, SIZE)
     assert len(seen) > SIZE // 37
     assert [done for done, _total in seen] == sorted(done for done, _total in seen)
+
+
+def test_an_uploaded_file_is_read_in_place(ward, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+
+    data = csv_bytes(many_rows(50), encoding="cp932")
+    in_memory = SimpleUploadedFile("residents.csv", data)
+    on_disk = TemporaryUploadedFile("residents.csv", "text/csv", len(data), None)
+    on_disk.write(data)
+    on_disk.seek(0)
+
+    first = run(in_memory)
+    second = run(on_disk)
+
+    assert (first.created, first.encoding, second.unchanged) == (50, "cp932", 50)
+    on_disk.close()
