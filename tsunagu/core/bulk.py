@@ -8,12 +8,30 @@ without a database default must be among `fields`."""
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 # Rows per executemany call on SQLite: a bounded batch keeps memory flat however long the input.
 SQLITE_BATCH = 5000
+
+# Fields whose Python values the driver takes as they are (str, int, bool, date, aware datetime, None): on
+# PostgreSQL psycopg adapts them itself, so Django's per-value conversion is skipped. SQLite needs dates and
+# datetimes as text (Django's format), and JSON everywhere goes through the field.
+_PASS_THROUGH = {
+    "postgresql": (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.DateField,
+                   models.ForeignKey, models.AutoField, models.BigAutoField),
+    "sqlite": (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey,
+               models.AutoField, models.BigAutoField),
+}  # fmt: skip
+
+
+def _passes_through(field: Field, connection: BaseDatabaseWrapper) -> bool:
+    kinds = _PASS_THROUGH.get(connection.vendor, ())
+    if isinstance(field, models.ForeignKey):
+        return _passes_through(field.target_field, connection)
+    # DateTimeField is a DateField: on PostgreSQL psycopg adapts aware datetimes itself.
+    return isinstance(field, kinds) and not isinstance(field, models.JSONField)
 
 
 def _preparer(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], Any]:
@@ -27,7 +45,12 @@ def _preparer(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], 
         except KeyError:
             prepared = memo[value] = field.get_db_prep_save(value, connection)
             return prepared
-        except TypeError:  # unhashable, e.g. a JSON dict
+        except TypeError:  # unhashable, e.g. a JSON dict: an empty one (most events' details) converted once
+            if not value:
+                key = ("empty", type(value))
+                if key not in memo:
+                    memo[key] = field.get_db_prep_save(value, connection)
+                return memo[key]
             return field.get_db_prep_save(value, connection)
 
     return prepare
@@ -38,29 +61,47 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
     `model`'s table, converting each value as the model's field does."""
     connection = connections[router.db_for_write(model)]
     model_fields = [model._meta.get_field(name) for name in fields]
-    prepare = [_preparer(f, connection) for f in model_fields]
+    converted = [
+        (index, _preparer(f, connection))
+        for index, f in enumerate(model_fields)
+        if not _passes_through(f, connection)
+    ]
+    if converted:
+
+        def prepared_rows() -> Iterable[Sequence[Any]]:
+            for row in rows:
+                values = list(row)
+                for index, prepare in converted:
+                    values[index] = prepare(values[index])
+                yield values
+
+        prepared: Iterable[Sequence[Any]] = prepared_rows()
+    else:
+        prepared = rows
+    copy_rows(connection, model._meta.db_table, [f.column for f in model_fields], prepared)
+
+
+def copy_rows(
+    connection: BaseDatabaseWrapper, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """The raw load: rows already in the driver's types go into `table` by COPY (PostgreSQL) or executemany in
+    batches (SQLite). Table and column names come from code, never from input; every value is data."""
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in model_fields)
-
-    def prepared_rows() -> Iterable[list[Any]]:
-        for row in rows:
-            yield [p(value) for p, value in zip(prepare, row, strict=True)]
-
-    # Table and column names come from the model's metadata, never from input; every value is data.
-    with connection.cursor() as cursor:
+    names = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # IntegrityError as Django names it
         if connection.vendor == "postgresql":
             # COPY streams every row in one statement: no placeholders to parse, no round trip per row.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in prepared_rows():
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
                     copy.write_row(row)
             return
-        insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(model_fields))})"  # noqa: S608
-        batch: list[list[Any]] = []
-        for row in prepared_rows():
+        insert = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['?'] * len(columns))})"  # noqa: S608
+        raw = cursor.cursor  # the sqlite3 cursor itself: its executemany runs the loop in C
+        batch: list[Sequence[Any]] = []
+        for row in rows:
             batch.append(row)
             if len(batch) == SQLITE_BATCH:
-                cursor.executemany(insert, batch)
+                raw.executemany(insert, batch)
                 batch = []
         if batch:
-            cursor.executemany(insert, batch)
+            raw.executemany(insert, batch)

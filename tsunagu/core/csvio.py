@@ -5,12 +5,14 @@ Importers build on this module; the rules of each file (columns, values) live wi
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -28,6 +30,8 @@ __all__ = [
     "UNSAFE_CHARACTER_MESSAGE",
     "UNSAFE_MORE_MESSAGE",
     "CSVRow",
+    "CSVSource",
+    "CSVStream",
     "CSVTable",
     "DecodedCSV",
     "ImportFailed",
@@ -35,8 +39,10 @@ __all__ = [
     "UndecodableFileError",
     "UnsafeCharacterError",
     "normalize_header",
+    "open_csv",
     "read_csv_text",
     "read_table",
+    "stream_table",
     "unsafe_character_errors",
 ]
 
@@ -184,8 +190,8 @@ class CSVTable:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _records(text: str | Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     previous_end = 0
     for record in reader:
         # line_num is the last physical line read; a quoted field may span several, so the record starts
@@ -227,6 +233,67 @@ def unsafe_character_errors(text: str) -> list[RowError]:
     return errors
 
 
+@dataclass
+class CSVStream:
+    """A table read as it goes: the header at once, then `rows` yields each CSVRow, or a RowError for a row
+    whose field count differs from the header, in file order. Memory does not grow with the file."""
+
+    header: list[str]
+    columns: dict[str, int]
+    errors: list[RowError]  # the header's
+    rows: Iterator[CSVRow | RowError]
+
+
+def stream_table(
+    text: str | Iterable[str],
+    *,
+    known: Mapping[str, str],
+    required: Iterable[str] = (),
+    allow_unknown: bool = False,
+) -> CSVStream:
+    """read_table, one row at a time: `text` may be an open text file (newline="")."""
+    records = _records(text)
+    first = next(records, None)
+    if first is None or not any(cell.strip() for cell in first[1]):
+        return CSVStream(header=[], columns={}, errors=[RowError(1, "", str(EMPTY_FILE_MESSAGE))], rows=iter(()))
+    header_line, header = first
+    # Excel leaves empty cells after the last column when a sheet once had more: ignore them.
+    while header and not header[-1].strip():
+        header.pop()
+    columns: dict[str, int] = {}
+    errors: list[RowError] = []
+    for index, cell in enumerate(header):
+        name = known.get(normalize_header(cell))
+        if name is None:
+            if allow_unknown:
+                continue
+            errors.append(RowError(header_line, cell, str(UNKNOWN_HEADER_MESSAGE).format(column=cell.strip())))
+        elif name in columns:
+            errors.append(RowError(header_line, cell, str(DUPLICATE_HEADER_MESSAGE).format(column=cell.strip())))
+        else:
+            columns[name] = index
+    for name in required:
+        if name not in columns:
+            errors.append(RowError(header_line, name, str(MISSING_HEADER_MESSAGE).format(column=name)))
+    if errors:
+        return CSVStream(header=header, columns=columns, errors=errors, rows=iter(()))
+    return CSVStream(header=header, columns=columns, errors=errors, rows=_rows(records, len(header)))
+
+
+def _rows(records: Iterator[tuple[int, list[str]]], width: int) -> Iterator[CSVRow | RowError]:
+    for line, values in records:
+        if not (values and values[0].strip()) and not any(value.strip() for value in values):
+            continue
+        if len(values) != width:
+            # Trailing empty cells beyond the header are harmless (Excel pads ragged rows).
+            if len(values) > width and not any(v.strip() for v in values[width:]):
+                values = values[:width]
+            else:
+                yield RowError(line, "", str(COLUMN_COUNT_MESSAGE).format(count=len(values), expected=width))
+                continue
+        yield CSVRow(line, values)
+
+
 def read_table(
     text: str,
     *,
@@ -240,43 +307,108 @@ def read_table(
     Unknown, duplicated and missing required columns are errors on line 1; rows whose field count differs
     from the header are errors on their own line; blank lines (and lines of commas only) are skipped.
     When the header has errors, no rows are returned: their meaning would be guesswork."""
-    records = _records(text)
-    first = next(records, None)
-    if first is None or not any(cell.strip() for cell in first[1]):
-        return CSVTable(header=[], columns={}, errors=[RowError(1, "", str(EMPTY_FILE_MESSAGE))])
-    header_line, header = first
-    # Excel leaves empty cells after the last column when a sheet once had more: ignore them.
-    while header and not header[-1].strip():
-        header.pop()
-    table = CSVTable(header=header, columns={})
-    for index, cell in enumerate(header):
-        name = known.get(normalize_header(cell))
-        if name is None:
-            if allow_unknown:
-                continue
-            table.errors.append(RowError(header_line, cell, str(UNKNOWN_HEADER_MESSAGE).format(column=cell.strip())))
-        elif name in table.columns:
-            table.errors.append(RowError(header_line, cell, str(DUPLICATE_HEADER_MESSAGE).format(column=cell.strip())))
+    stream = stream_table(text, known=known, required=required, allow_unknown=allow_unknown)
+    table = CSVTable(header=stream.header, columns=stream.columns, errors=list(stream.errors))
+    for row in stream.rows:
+        if isinstance(row, RowError):
+            table.errors.append(row)
         else:
-            table.columns[name] = index
-    for name in required:
-        if name not in table.columns:
-            table.errors.append(RowError(header_line, name, str(MISSING_HEADER_MESSAGE).format(column=name)))
-    if table.errors:
-        return table
-    width = len(header)
-    for line, values in records:
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) != width:
-            # Trailing empty cells beyond the header are harmless (Excel pads ragged rows).
-            extra = values[width:]
-            if len(values) > width and not any(v.strip() for v in extra):
-                values = values[:width]
-            else:
-                table.errors.append(
-                    RowError(line, "", str(COLUMN_COUNT_MESSAGE).format(count=len(values), expected=width))
-                )
-                continue
-        table.rows.append(CSVRow(line, values))
+            table.rows.append(row)
     return table
+
+
+# ── files too large to hold: read twice, once to check and once to import ──
+
+_SCAN_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class CSVSource:
+    """A CSV file checked without holding it: its encoding, the hash of its bytes, its size and its number of
+    line breaks (an upper bound on its rows, for progress). `text()` opens it again as text."""
+
+    opener: Callable[[], IO[bytes]]
+    encoding: str
+    sha256: str
+    size: int
+    newlines: int
+
+    @contextlib.contextmanager
+    def text(self) -> Iterator[IO[str]]:
+        raw = self.opener()
+        codec = UTF8_BOM if self.encoding in (UTF8_BOM, UTF8) else self.encoding
+        wrapper = io.TextIOWrapper(raw, encoding=codec, errors="strict", newline="")
+        try:
+            yield wrapper
+        finally:
+            wrapper.detach()  # the caller's file stays open; ours are closed by their opener's owner
+
+
+def _opener(source: str | Path | bytes | IO[bytes]) -> Callable[[], IO[bytes]]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        return lambda: io.BytesIO(data)
+    if isinstance(source, str | Path):
+        path = Path(source)
+        path.stat()  # FileNotFoundError now, as read_csv_text raised it
+        files: list[IO[bytes]] = []
+
+        def open_path() -> IO[bytes]:
+            for opened in files:
+                opened.close()
+            files.clear()
+            files.append(path.open("rb"))
+            return files[0]
+
+        return open_path
+    if not isinstance(source, io.IOBase):
+        source = getattr(source, "file", source)  # an uploaded file (django.core.files.File): the file it wraps
+    seekable = getattr(source, "seekable", None)
+    if isinstance(source, io.IOBase) and seekable is not None and seekable():
+        start = source.tell()
+
+        def rewind() -> IO[bytes]:
+            source.seek(start)
+            return source
+
+        return rewind
+    data = _read_bytes(source)
+    return lambda: io.BytesIO(data)
+
+
+def open_csv(source: str | Path | bytes | IO[bytes]) -> CSVSource:
+    """read_csv_text without holding the text: the same strict choice of encoding and the same refusals
+    (UndecodableFileError, UnsafeCharacterError with every place), checked chunk by chunk."""
+    opener = _opener(source)
+    for encoding in (UTF8_BOM, CP932):
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        digest = hashlib.sha256()
+        size = newlines = 0
+        starts_with_bom = False
+        unsafe = False
+        raw = opener()
+        try:
+            while chunk := raw.read(_SCAN_CHUNK):
+                if size == 0:
+                    starts_with_bom = chunk.startswith(b"\xef\xbb\xbf")
+                digest.update(chunk)
+                size += len(chunk)
+                newlines += chunk.count(b"\n")
+                text = decoder.decode(chunk)
+                if _NOT_TEXT.search(text):
+                    raise UnicodeDecodeError(encoding, b"", 0, 1, "not text")
+                unsafe = unsafe or _UNSAFE.search(text) is not None
+            text = decoder.decode(b"", final=True)
+            if _NOT_TEXT.search(text):
+                raise UnicodeDecodeError(encoding, b"", 0, 1, "not text")
+        except UnicodeDecodeError:
+            continue
+        finally:
+            if isinstance(source, str | Path):
+                raw.close()
+        if unsafe:
+            read_csv_text(opener().read())  # raises UnsafeCharacterError naming every place
+        if encoding == UTF8_BOM and not starts_with_bom:
+            encoding = UTF8
+        return CSVSource(opener=opener, encoding=encoding, sha256=digest.hexdigest(), size=size, newlines=newlines)
+    raise UndecodableFileError

@@ -1,18 +1,23 @@
 """Importing the resident registry (住民データ) from a CSV file: `tsunagu import residents FILE`.
 
-The file's columns are described for users in docs/import-residents.md. The import runs in three steps:
+The file's columns are described for users in docs/import-residents.md. The file is never held whole:
 
-1. read and check every row (nothing touches the database yet); any error stops the import, and the caller
-   gets every bad row with its line number and a reason in Japanese;
-2. load the residents the file names (by 宛名番号, in chunks) and work out in Python what changes;
-3. write everything set-based (bulk_create / bulk_update of the changed fields only) in one transaction,
-   with one ImportBatch row and one audit entry for the whole run.
+1. a first pass over its bytes decides the encoding, hashes it and refuses unsafe characters;
+2. a second pass reads it in batches of rows (residents.BATCH_ROWS): each row checked (every bad row kept with
+   its line number and a reason in Japanese), the batch's registered residents read in one query, what changes
+   worked out in Python (an unchanged row costs one tuple comparison) and written set-based (COPY / executemany
+   for new residents and events, one UPDATE statement per set of changed fields);
+3. checks across the whole file run at the end in the database, over a temporary table of each row's number,
+   household and address: repeated 宛名番号, the 世帯番号 rule.
+
+All of it is one transaction, with one ImportBatch row and one audit entry for the whole run; any error rolls it
+back, so nothing is written, and a dry run rolls back too.
 
 Residents missing from the file are left as they are: a file may cover part of the ward. Nothing is deleted.
 
 The package (the app's services: its writes) follows those steps: columns (the file's columns and cell
-parsers), towns (finding a 町丁目), rows (reading and checking every row), households (the 世帯番号 rule,
-checked against the registry), plan (comparing the rows with the registry), write (writing the plan) and
+parsers), towns (finding a 町丁目), rows (reading and checking a row), households (the 世帯番号 rule and repeated
+numbers, over the whole file), plan (comparing the rows with the registry), write (writing a batch's plan) and
 residents (residents_import, which runs them). `from tsunagu.people.services import X` works for every
 public name.
 """

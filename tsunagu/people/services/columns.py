@@ -66,6 +66,8 @@ def _text(limit: int, *, required: bool = False) -> Callable[[str, str], str]:
 
 def _code(*, required: bool) -> Callable[[str, str], str]:
     def parse(text: str, column: str) -> str:
+        if text.isascii() and text.isalnum() and len(text) <= 20:
+            return text  # the usual cell: NFKC and the checks below would leave it as it is
         value = unicodedata.normalize("NFKC", text).strip()
         if not value:
             if required:
@@ -140,7 +142,8 @@ def _grade(low: int, high: int) -> Callable[[str, str], int | None]:
 
 
 def _phone(text: str, column: str) -> str:
-    value = normalize_phone(text)  # stored half-width: ０６－６５５５－０１０１ and 06ー6555ー0101 are 06-6555-0101
+    # Stored half-width: ０６－６５５５－０１０１ and 06ー6555ー0101 are 06-6555-0101 (ASCII is that already).
+    value = text.strip() if text.isascii() else normalize_phone(text)
     if len(value) > 30:
         raise BadCell(str(TOO_LONG_MESSAGE).format(column=column, limit=30, length=len(value)))
     if _PHONE_RE.fullmatch(value) is None:

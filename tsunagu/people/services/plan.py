@@ -1,18 +1,23 @@
 """Comparing the rows with the registry: who is new, what changed, who moved, moved out or died.
 
-Everything here is worked out in Python against the residents loaded once; nothing is written."""
+Worked out in Python, batch by batch, against the residents of the batch read in one query; nothing is written
+here. Unchanged rows cost one tuple comparison."""
 
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections, router
+
 from tsunagu.core.japanese import kana_search_key, name_search_key, town_name_key
 from tsunagu.people.models import Person, ResidencyEventKind, ResidentStatus
-from tsunagu.people.services.batching import LOOKUP_CHUNK, chunks
+from tsunagu.people.services.batching import chunks
 from tsunagu.people.services.rows import Row
 from tsunagu.people.services.towns import Towns
 
@@ -29,18 +34,53 @@ _IDENTITY_FIELDS = frozenset(
 )
 
 
-def existing_persons(numbers: Sequence[str]) -> dict[str, Person]:
-    """The registered residents the file names, by 宛名番号."""
-    registered = Person.objects.count()
-    if registered <= 2 * len(numbers):
-        # The file names most of the registry (or the registry is empty): one scan beats many lookups.
-        wanted = set(numbers)
-        return {p.resident_number: p for p in Person.objects.iterator(chunk_size=5000) if p.resident_number in wanted}
-    existing: dict[str, Person] = {}
-    for chunk in chunks(numbers, LOOKUP_CHUNK):
-        for person in Person.objects.filter(resident_number__in=chunk):
-            existing[person.resident_number] = person
+# What the import reads of a registered resident: enough to compare, to plan the change and to check households.
+EXISTING_FIELDS = (
+    "id", "household_id", "town_id", "status", "status_changed_on", "name_key", "kana_key", *_PLAIN_FIELDS,
+)  # fmt: skip
+FIELD_INDEX = {name: index for index, name in enumerate(EXISTING_FIELDS)}
+# The columns of a new resident's row, as written by core.bulk.insert_rows.
+NEW_COLUMNS = (
+    "id", "resident_number", *_PLAIN_FIELDS, "town_id", "household_id", "status", "status_changed_on",
+    "name_key", "kana_key", "created_at", "updated_at",
+)  # fmt: skip
+_DEFAULTS = tuple((name, Person._meta.get_field(name).get_default()) for name in _PLAIN_FIELDS)
+
+_PLAIN_GETTER = operator.itemgetter(*_PLAIN_FIELDS)
+
+Registered = tuple[Any, ...]  # a resident as read: the values of EXISTING_FIELDS
+
+
+def existing_persons(numbers: Sequence[str]) -> dict[str, Registered]:
+    """The registered residents the numbers name, by 宛名番号: one query per batch on PostgreSQL (= ANY of an
+    array), chunks under the parameter limit on SQLite (where a date the driver did not convert is read here)."""
+    connection = connections[router.db_for_read(Person)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Person._meta.get_field(name).column) for name in ("resident_number", *EXISTING_FIELDS))
+    select = f"SELECT {columns} FROM {quote(Person._meta.db_table)} WHERE resident_number"  # noqa: S608
+    existing: dict[str, Registered] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{select} = ANY(%s)", [list(numbers)])
+            for values in cursor.fetchall():
+                existing[values[0]] = values[1:]
+            return existing
+        limit = connection.features.max_query_params or 999
+        dates = [FIELD_INDEX[name] + 1 for name in ("status_changed_on", "birth_date")]
+        for chunk in chunks(numbers, min(limit - 10, 5000)):
+            cursor.execute(f"{select} IN ({', '.join(['%s'] * len(chunk))})", list(chunk))
+            for values in cursor.fetchall():
+                row = list(values)
+                for index in dates:
+                    if isinstance(row[index], str):
+                        row[index] = _date(row[index])
+                existing[row[0]] = tuple(row[1:])
     return existing
+
+
+@functools.lru_cache(maxsize=65536)
+def _date(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
 
 
 class _Keys:
@@ -74,66 +114,104 @@ class _Keys:
 
 @dataclass
 class Plan:
-    new: list[Person] = field(default_factory=list)
-    updates: dict[tuple[str, ...], list[Person]] = field(default_factory=lambda: defaultdict(list))
-    events: list[tuple[Person, str, datetime.date, dict[str, Any]]] = field(default_factory=list)
-    counts: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(
-            ("created", "updated", "unchanged", "moved_within", "moved_out", "died", "returned", "corrected"), 0
-        )
-    )
+    """What one batch of rows changes: new residents as rows for insert_rows (NEW_COLUMNS, without the times),
+    changed residents by the fields that change, and events as (person id, kind, day, details)."""
 
-    def event(self, person: Person, kind: str, day: datetime.date, details: dict[str, Any] | None = None) -> None:
-        self.events.append((person, kind, day, details or {}))
-        counted = {
-            ResidencyEventKind.MOVED_WITHIN: "moved_within",
-            ResidencyEventKind.MOVED_OUT: "moved_out",
-            ResidencyEventKind.DIED: "died",
-            ResidencyEventKind.RETURNED: "returned",
-            ResidencyEventKind.CORRECTED: "corrected",
-        }.get(kind)
+    new: list[list[Any]] = field(default_factory=list)
+    updates: dict[tuple[str, ...], list[Person]] = field(default_factory=lambda: defaultdict(list))
+    events: list[tuple[int, str, datetime.date, dict[str, Any]]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def event(self, person_id: int, kind: str, day: datetime.date, details: dict[str, Any] | None = None) -> None:
+        self.events.append((person_id, kind, day, details or {}))
+        counted = _COUNTED.get(kind)
         if counted:
             self.counts[counted] += 1
 
 
+COUNT_NAMES = ("created", "updated", "unchanged", "moved_within", "moved_out", "died", "returned", "corrected")
+_COUNTED = {
+    ResidencyEventKind.MOVED_WITHIN: "moved_within",
+    ResidencyEventKind.MOVED_OUT: "moved_out",
+    ResidencyEventKind.DIED: "died",
+    ResidencyEventKind.RETURNED: "returned",
+    ResidencyEventKind.CORRECTED: "corrected",
+}
 _STATUS_EVENT = {
     ResidentStatus.MOVED_OUT: ResidencyEventKind.MOVED_OUT,
     ResidentStatus.DECEASED: ResidencyEventKind.DIED,
 }
 
 
-def make_plan(
-    rows: list[Row], *, existing: dict[str, Person], households: dict[str, int], towns: Towns, today: datetime.date
-) -> Plan:
-    """What the file changes, worked out in Python against the loaded residents."""
-    plan = Plan()
-    keys = _Keys()
-    for row in rows:
+class Planner:
+    """Compares rows with the registry, batch after batch; remembers folded keys across batches."""
+
+    def __init__(self, *, towns: Towns, today: datetime.date) -> None:
+        self.towns = towns
+        self.today = today
+        self.keys = _Keys()
+        self.counts = dict.fromkeys(COUNT_NAMES, 0)
+        self._compare: tuple[tuple[str, ...], Callable[[Registered], tuple[Any, ...]]] | None = None
+
+    def plan(
+        self, rows: list[Row], *, existing: dict[str, Registered], households: dict[str, int], new_ids: Iterator[int]
+    ) -> Plan:
+        """What the rows change, worked out in Python against the loaded residents."""
+        plan = Plan(counts=self.counts)
+        for row in rows:
+            values = row.values
+            if row.household_number is not None:
+                values["household_id"] = households[row.household_number] if row.household_number else None
+            registered = existing.get(row.resident_number)
+            if registered is None:
+                self._plan_new(plan, row, next(new_ids))
+                continue
+            _names, pick = self._comparer(values)
+            if pick(registered) == tuple(values.values()) and row.status in (None, registered[3]):
+                self.counts["unchanged"] += 1
+                continue
+            person = Person(**dict(zip(EXISTING_FIELDS, registered, strict=True)))
+            person.resident_number = row.resident_number
+            _plan_existing(plan, row, person, self.keys, self.towns, self.today)
+        return plan
+
+    def _comparer(self, values: dict[str, Any]) -> tuple[tuple[str, ...], Callable[[Registered], tuple[Any, ...]]]:
+        names = tuple(values)
+        if self._compare is None or self._compare[0] != names:
+            getter = operator.itemgetter(*(FIELD_INDEX[name] for name in names))
+            pick = getter if len(names) > 1 else (lambda registered: (getter(registered),))
+            self._compare = (names, pick)
+        return self._compare
+
+    def _plan_new(self, plan: Plan, row: Row, person_id: int) -> None:
+        status = row.status or ResidentStatus.RESIDENT
+        changed_on = row.moved_on if status == ResidentStatus.RESIDENT else (row.moved_on or self.today)
         values = row.values
-        if row.household_number is not None:
-            values["household_id"] = households[row.household_number] if row.household_number else None
-        person = existing.get(row.resident_number)
-        if person is None:
-            _plan_new(plan, row, keys, today)
-        else:
-            _plan_existing(plan, row, person, keys, towns, today)
-    return plan
-
-
-def _plan_new(plan: Plan, row: Row, keys: _Keys, today: datetime.date) -> None:
-    status = row.status or ResidentStatus.RESIDENT
-    changed_on = row.moved_on if status == ResidentStatus.RESIDENT else (row.moved_on or today)
-    person = Person(resident_number=row.resident_number, status=status, status_changed_on=changed_on, **row.values)
-    person.name_key = keys.name(person.family_name, person.given_name)
-    person.kana_key = keys.kana(person.family_name_kana, person.given_name_kana)
-    plan.new.append(person)
-    plan.counts["created"] += 1
-    if status == ResidentStatus.RESIDENT and row.moved_on is not None:
-        plan.event(person, ResidencyEventKind.MOVED_IN, row.moved_on)
-        return
-    plan.event(person, ResidencyEventKind.REGISTERED, today)
-    if status != ResidentStatus.RESIDENT:
-        plan.event(person, _STATUS_EVENT[status], changed_on)
+        keys = self.keys
+        try:
+            plain = _PLAIN_GETTER(values)  # every column in the file: one C call
+        except KeyError:
+            plain = [values.get(name, default) for name, default in _DEFAULTS]
+        plan.new.append(
+            [
+                person_id,
+                row.resident_number,
+                *plain,
+                values["town_id"],
+                values.get("household_id"),
+                status,
+                changed_on,
+                keys.name(plain[0], plain[1]),
+                keys.kana(plain[2], plain[3]),
+            ]
+        )
+        plan.counts["created"] += 1
+        if status == ResidentStatus.RESIDENT and row.moved_on is not None:
+            plan.event(person_id, ResidencyEventKind.MOVED_IN, row.moved_on)
+            return
+        plan.event(person_id, ResidencyEventKind.REGISTERED, self.today)
+        if status != ResidentStatus.RESIDENT:
+            plan.event(person_id, _STATUS_EVENT[status], changed_on)
 
 
 def _plan_existing(plan: Plan, row: Row, person: Person, keys: _Keys, towns: Towns, today: datetime.date) -> None:
@@ -161,14 +239,14 @@ def _plan_existing(plan: Plan, row: Row, person: Person, keys: _Keys, towns: Tow
             # The registry does not bring the dead back: this undoes a wrong entry, so it is a correction.
             identity = sorted({*identity, "status"})
         elif new_status == ResidentStatus.RESIDENT:
-            plan.event(person, ResidencyEventKind.RETURNED, day, {"to": towns.describe(*_address(person))})
+            plan.event(person.pk, ResidencyEventKind.RETURNED, day, {"to": towns.describe(*_address(person))})
         else:
-            plan.event(person, _STATUS_EVENT[new_status], day)
+            plan.event(person.pk, _STATUS_EVENT[new_status], day)
     elif new_status == ResidentStatus.RESIDENT and _moved(old_address, _address(person)):
         after = towns.describe(*_address(person))
-        plan.event(person, ResidencyEventKind.MOVED_WITHIN, day, {"from": before, "to": after})
+        plan.event(person.pk, ResidencyEventKind.MOVED_WITHIN, day, {"from": before, "to": after})
     if identity:
-        plan.event(person, ResidencyEventKind.CORRECTED, today, {"fields": identity})
+        plan.event(person.pk, ResidencyEventKind.CORRECTED, today, {"fields": identity})
     plan.updates[tuple(sorted(changed))].append(person)
     plan.counts["updated"] += 1
 

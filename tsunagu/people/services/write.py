@@ -1,64 +1,103 @@
-"""Writing the plan: households, residents (bulk insert, bulk update of the changed fields) and their events."""
+"""Writing one batch of the plan: households, new residents (their ids taken from the database's sequence, so
+that their events can name them without reading them back), changed fields, events."""
 
 from __future__ import annotations
 
-import sys
+import datetime
+from collections.abc import Iterator
 from typing import Any
 
-from django.utils import timezone
-from tqdm import tqdm
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from tsunagu.core.bulk import insert_rows
-from tsunagu.people.models import Household, ImportBatch, Person, ResidencyEvent
-from tsunagu.people.services.batching import IMPORT_BATCH_SIZE, LOOKUP_CHUNK, PROGRESS_THRESHOLD, chunks
-from tsunagu.people.services.plan import Plan
+from tsunagu.people.models import Household, Person, ResidencyEvent
+from tsunagu.people.services.batching import LOOKUP_CHUNK, chunks
+from tsunagu.people.services.plan import NEW_COLUMNS, Plan
+
+EVENT_COLUMNS = ("person_id", "kind", "occurred_on", "details", "import_batch_id", "recorded_by_id", "recorded_at")
 
 
-def household_ids(numbers: set[str], *, create: bool) -> tuple[dict[str, int], set[str]]:
-    """世帯番号 → household id, and the numbers that are new: created in bulk here (or, for a dry run, given
-    negative stand-in ids so that comparisons still see a change)."""
-    ids: dict[str, int] = {}
+def household_ids(numbers: set[str]) -> tuple[dict[str, int], int]:
+    """世帯番号 → household id, creating the missing households in bulk; and how many were created."""
     ordered = sorted(numbers)
-    for chunk in chunks(ordered, LOOKUP_CHUNK):
-        ids.update(Household.objects.filter(number__in=chunk).values_list("number", "id"))
+    ids = _households(ordered)
     missing = [number for number in ordered if number not in ids]
-    if not create:
-        ids.update({number: -n for n, number in enumerate(missing, start=1)})
-        return ids, set(missing)
-    insert_rows(Household, ["number"], [(number,) for number in missing])
-    for chunk in chunks(missing, LOOKUP_CHUNK):
-        ids.update(Household.objects.filter(number__in=chunk).values_list("number", "id"))
-    return ids, set(missing)
+    if missing:
+        insert_rows(Household, ["number"], [(number,) for number in missing])
+        ids.update(_households(missing))
+    return ids, len(missing)
 
 
-def write_plan(plan: Plan, *, batch: ImportBatch, user: Any, progress: bool) -> None:
-    recorder = user if user is not None and user.is_authenticated else None
-    total = len(plan.new) + sum(len(p) for p in plan.updates.values()) + len(plan.events)
-    bar = tqdm(
-        total=total,
-        desc="書き込み",
-        unit="件",
-        file=sys.stderr,
-        leave=False,
-        disable=not progress or total <= PROGRESS_THRESHOLD,
-    )
-    with bar:
-        for chunk in chunks(plan.new, IMPORT_BATCH_SIZE * 10):
-            Person.objects.bulk_create(chunk, batch_size=IMPORT_BATCH_SIZE)
-            bar.update(len(chunk))
-        now = timezone.now()
-        for fields, persons in plan.updates.items():
-            for person in persons:
-                person.updated_at = now
-            for chunk in chunks(persons, IMPORT_BATCH_SIZE * 10):
-                Person.objects.bulk_update(chunk, [*fields, "updated_at"], batch_size=IMPORT_BATCH_SIZE)
-                bar.update(len(chunk))
-        recorded_at = timezone.now()
-        events = [
-            (person.pk, kind, day, details, batch.pk, recorder.pk if recorder else None, recorded_at)
-            for person, kind, day, details in plan.events
+def _households(numbers: list[str]) -> dict[str, int]:
+    connection = connections[router.db_for_read(Household)]
+    table = connection.ops.quote_name(Household._meta.db_table)
+    ids: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT number, id FROM {table} WHERE number = ANY(%s)", [numbers])  # noqa: S608
+            return dict(cursor.fetchall())
+        for chunk in chunks(numbers, LOOKUP_CHUNK):
+            cursor.execute(f"SELECT number, id FROM {table} WHERE number IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
+            ids.update(cursor.fetchall())
+    return ids
+
+
+class PersonIds:
+    """New residents' ids, reserved before they are written: from the sequence on PostgreSQL; on SQLite, where
+    the import's transaction holds the write lock, counting on from the highest id ever given."""
+
+    def __init__(self) -> None:
+        self.connection: BaseDatabaseWrapper = connections[router.db_for_write(Person)]
+        table = Person._meta.db_table
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+            (self.highest_before,) = cursor.fetchone()
+            self._next = self.highest_before + 1
+            if self.connection.vendor == "sqlite":
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                found = cursor.fetchone()
+                self._next = max(self._next, (found[0] if found else 0) + 1)
+
+    def reserve(self, count: int) -> Iterator[int]:
+        if count == 0:
+            return iter(())
+        if self.connection.vendor == "postgresql":
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [Person._meta.db_table, count],
+                )
+                return iter([value for (value,) in cursor.fetchall()])
+        first, self._next = self._next, self._next + count
+        return iter(range(first, first + count))
+
+
+def write_plan(plan: Plan, *, batch_id: int, recorder_id: int | None, now: datetime.datetime) -> None:
+    if plan.new:
+        insert_rows(Person, [*NEW_COLUMNS], [[*row, now, now] for row in plan.new])
+    for fields, persons in plan.updates.items():
+        _update(persons, [*fields, "updated_at"], now)
+    if plan.events:
+        rows = [
+            (person_id, kind, day, details, batch_id, recorder_id, now) for person_id, kind, day, details in plan.events
         ]
-        columns = ["person_id", "kind", "occurred_on", "details", "import_batch_id", "recorded_by_id", "recorded_at"]
-        for chunk in chunks(events, IMPORT_BATCH_SIZE * 10):
-            insert_rows(ResidencyEvent, columns, chunk)
-            bar.update(len(chunk))
+        insert_rows(ResidencyEvent, EVENT_COLUMNS, rows)
+
+
+def _update(persons: list[Person], fields: list[str], now: datetime.datetime) -> None:
+    """One UPDATE statement run for every person (executemany), each field converted as the model does."""
+    connection = connections[router.db_for_write(Person)]
+    model_fields = [Person._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in model_fields)
+    sql = f"UPDATE {quote(Person._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
+    for person in persons:
+        person.updated_at = now
+    params: list[list[Any]] = [
+        [f.get_db_prep_save(getattr(person, f.attname), connection) for f in model_fields] + [person.pk]
+        for person in persons
+    ]
+    with connection.cursor() as cursor:
+        for chunk in chunks(params, 5000):
+            cursor.executemany(sql, chunk)
