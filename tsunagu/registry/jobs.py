@@ -38,11 +38,17 @@ def residents_import_job(
     filename: str,
     dry_run: bool = False,
 ) -> JobOutcome:
-    report_progress(0, 1, _("ファイルを確認して取り込んでいます"))
+    message = _("ファイルを確認して取り込んでいます")
+    report_progress(0, 1, message)
     try:
         with default_storage.open(input_path, "rb") as source:
             result = registry_residents_import(
-                source=source, user=user, filename=filename, dry_run=dry_run, request=request
+                source=source,
+                user=user,
+                filename=filename,
+                dry_run=dry_run,
+                request=request,
+                on_progress=lambda done, total: report_progress(done, total, message),
             )
     except ImportNotAllowed as refusal:
         raise JobFailed(str(refusal)) from refusal

@@ -69,3 +69,27 @@ def test_others_are_refused_and_logged(ward, verified_client):
         assert client.post(IMPORT_URL, {"file": upload()}).status_code == 403
     assert not Job.objects.exists() and not ImportBatch.objects.exists()
     assert AuditEntry.objects.filter(action=AuditAction.DENIED).count() == 6
+
+
+def test_the_import_job_reports_each_batch_to_its_progress_bar(ward, monkeypatch, tmp_path, settings):
+    from django.core.files.storage import default_storage
+
+    from tsunagu.people.services import residents as residents_module
+    from tsunagu.registry.jobs import residents_import_job
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(residents_module, "BATCH_ROWS", 2)
+    path = default_storage.save("upload.csv", upload().file)
+    reported: list[tuple[int, int]] = []
+
+    residents_import_job(
+        user=ward.ward_officer,
+        request=None,
+        report_progress=lambda done, total, message="": reported.append((done, total)),
+        input_path=path,
+        filename="residents_utf8.csv",
+    )
+
+    steps = [done for done, total in reported if total > 1]
+    assert len(steps) >= 3 and steps == sorted(steps)  # batch by batch, never backwards
+    assert reported[-1][0] == reported[-1][1]
