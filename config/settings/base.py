@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tsunagu.core.context_processors.site",
+                "tsunagu.access.context_processors.ward",
                 "tsunagu.portal.context_processors.navigation",
             ],
         },

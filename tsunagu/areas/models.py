@@ -74,6 +74,13 @@ class Municipality(models.Model):
         )
         return municipality
 
+    def postal_parts(self) -> tuple[str, str]:
+        """(prefecture and city, ward) as a postal address and a letter print them: 大阪府大阪市, 大正区. The home
+        municipality is named by the settings, as a single-ward instance always was; the others by their row."""
+        if self.code == getattr(settings, "TSUNAGU_MUNICIPALITY_CODE", HOME_CODE_PLACEHOLDER):
+            return getattr(settings, "TSUNAGU_MUNICIPALITY_NAME", ""), getattr(settings, "TSUNAGU_WARD_NAME", "")
+        return self.full_name.removesuffix(self.name), self.name
+
     @property
     def city(self) -> "Municipality":
         """The city a ward belongs to; a municipality without a parent is its own."""
@@ -82,6 +89,11 @@ class Municipality(models.Model):
     def with_wards_ids(self) -> frozenset[int]:
         """This municipality and, for a city, its wards."""
         return frozenset({self.pk, *self.wards.values_list("pk", flat=True)})
+
+
+def municipality_postal_parts(municipality_ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Municipality.postal_parts of several municipalities, in one query (letters printed in bulk)."""
+    return {m.pk: m.postal_parts() for m in Municipality.objects.filter(pk__in=municipality_ids)}
 
 
 def home_municipality_id() -> int:

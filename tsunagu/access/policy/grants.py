@@ -99,10 +99,13 @@ def town_ids(district_ids: set[int] | frozenset[int]) -> frozenset[int]:
     return frozenset(TownDistrict.objects.filter(district_id__in=district_ids).values_list("town_id", flat=True))
 
 
-def municipality_town_ids(municipality_ids: frozenset[int]) -> frozenset[int] | None:
+def municipality_town_ids(municipality_ids: frozenset[int], *, whole: bool | None = None) -> frozenset[int] | None:
     """The 町丁目 of these wards; None when they are every town of the instance (one ward per instance, as before
-    several wards), which is the same set of persons and lets the policy skip the town filter."""
-    if not Town.objects.exclude(municipality_id__in=municipality_ids).exists():
+    several wards), which is the same set of persons and lets the policy skip the town filter. `whole`: that
+    answer when the caller already knows it (active_memberships reads it with the memberships)."""
+    if whole is None:
+        whole = not Town.objects.exclude(municipality_id__in=municipality_ids).exists()
+    if whole:
         return None
     return frozenset(Town.objects.filter(municipality_id__in=municipality_ids).values_list("pk", flat=True))
 

@@ -43,7 +43,12 @@ class ScopeRule:
         if org.kind in (OrganisationKind.WARD_WELFARE, OrganisationKind.CITY_WELFARE):
             # The ward's towns (a city's welfare bureau: every ward of the city), never another ward's.
             wards = org.municipality_ids()
-            ward_towns = viewer.towns_of_wards(wards) if viewer is not None else municipality_town_ids(wards)
+            # A ward's own section: whether its ward is the whole instance came with the membership.
+            whole = getattr(membership, "ward_holds_every_town", None) if len(wards) == 1 else None
+            if viewer is not None:
+                ward_towns = viewer.towns_of_wards(wards, whole=whole)
+            else:
+                ward_towns = municipality_town_ids(wards, whole=whole)
             suffix = "（区役所）" if org.kind == OrganisationKind.WARD_WELFARE else "（市役所）"
             towns = narrow(ward_towns, narrowed_towns)
             return Grant(f"{org.name}{suffix}", DetailLevel.FULL, self.scope, towns, include_former=True)

@@ -54,10 +54,18 @@ class Viewer:
         wards = {m.organisation.municipality_id for m in self.memberships if m.organisation.kind not in CITY_KINDS}
         return wards.pop() if len(wards) == 1 else None
 
-    def towns_of_wards(self, municipality_ids: frozenset[int]) -> frozenset[int] | None:
+    @property
+    def ward(self):  # noqa: ANN201 - an areas.Municipality or None
+        """The Municipality of ward_id (read with the memberships: no query of its own)."""
+        for m in self.memberships:
+            if m.organisation.municipality_id == self.ward_id:
+                return m.organisation.municipality
+        return None
+
+    def towns_of_wards(self, municipality_ids: frozenset[int], *, whole: bool | None = None) -> frozenset[int] | None:
         """The 町丁目 of these wards (None: every town of the instance)."""
         if municipality_ids not in self._ward_towns:
-            self._ward_towns[municipality_ids] = municipality_town_ids(municipality_ids)
+            self._ward_towns[municipality_ids] = municipality_town_ids(municipality_ids, whole=whole)
         return self._ward_towns[municipality_ids]
 
     def towns_of(self, district_ids: frozenset[int]) -> frozenset[int]:
