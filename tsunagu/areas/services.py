@@ -308,9 +308,7 @@ def _districts(
         while f"{number:03d}" in codes[type_code]:
             number += 1
         codes[type_code].add(f"{number:03d}")
-        new.append(
-            District(municipality=municipality, district_type=types[type_code], code=f"{number:03d}", name=name)
-        )
+        new.append(District(municipality=municipality, district_type=types[type_code], code=f"{number:03d}", name=name))
     District.objects.bulk_create(new, batch_size=BATCH_SIZE)
     resolved = {key: found[0] for key, found in by_name.items()}
     # Re-read so the new districts carry their ids whatever the backend returns from a bulk insert.

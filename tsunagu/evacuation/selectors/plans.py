@@ -284,7 +284,9 @@ def plan_progress(*, user, today: datetime.date | None = None) -> Progress:  # n
     progress = Progress(build=build)
     if not full_grants or build is None:
         return progress
-    base = _with_plan_status(_listed(policy.persons_under(full_grants, day=viewer.day), build if viewer.ward_id else None), today)
+    base = _with_plan_status(
+        _listed(policy.persons_under(full_grants, day=viewer.day), build if viewer.ward_id else None), today
+    )
 
     school = TownDistrict.objects.filter(
         town_id=OuterRef("town_id"), district_type__code=PROGRESS_DISTRICT_TYPE
