@@ -26,7 +26,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.areas.models import District, DistrictType, Municipality, Town, TownDistrict
+from tsunagu.areas.models import District, DistrictType, Municipality, Town, TownDistrict, home_municipality_id
 from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
 from tsunagu.core.csvio import (
@@ -254,7 +254,8 @@ def areas_import(
                 "filename": filename,
                 "encoding": decoded.encoding,
                 "sha256": decoded.sha256,
-                "municipality": municipality.code,
+                # Another ward than the home ward is named (a single-ward instance's rows stay as they were).
+                **({"municipality": municipality.code} if municipality.pk != home_municipality_id() else {}),
                 **result.counts(),
             },
             request=request,

@@ -296,3 +296,20 @@ def test_no_api_answer_of_one_ward_holds_the_other_wards_residents(ward, city_wi
     assert any("person" in a for a in addresses)
 
     assert _leaks(client, addresses) == {}
+
+
+def test_the_crisis_management_office_reads_each_wards_counts(ward, city, verified_client):
+    from tsunagu.portal.selectors.home import access_overview
+
+    figures = {f.ward: (f.residents, f.listed) for f in access_overview(user=city.city_crisis_officer).city_figures}
+
+    assert figures == {city.home.name: (7, 7), "港区": (5, 5)}
+    page = verified_client(city.city_crisis_officer).get("/").content.decode()
+    assert "港区" in page
+    assert OTHER_WARD_FAMILY_NAME not in page
+
+
+def test_a_wards_officer_reads_no_city_figures(ward, city):
+    from tsunagu.portal.selectors.home import access_overview
+
+    assert access_overview(user=ward.ward_officer).city_figures == []
