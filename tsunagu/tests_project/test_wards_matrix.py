@@ -313,3 +313,42 @@ def test_a_wards_officer_reads_no_city_figures(ward, city):
     from tsunagu.portal.selectors.home import access_overview
 
     assert access_overview(user=ward.ward_officer).city_figures == []
+
+
+def test_the_admin_refuses_an_agreement_on_another_wards_districts(ward, city):
+    from tsunagu.organisations.admin import AgreementAdminForm
+
+    data = {
+        "organisation": ward.orgs.association.pk,
+        "title": "協定",
+        "districts": [city.districts.a.pk],
+        "data_scopes": '["roster"]',
+        "consent_requirement": ConsentRequirement.REQUIRED,
+        "valid_from": "2024-04-01",
+        "valid_to": "2025-03-31",
+        "document_reference": "大正福第1号",
+    }
+    form = AgreementAdminForm(data)
+
+    assert not form.is_valid()
+    assert "districts" in form.errors
+    assert AgreementAdminForm({**data, "districts": [ward.districts.a.pk]}).is_valid()
+
+
+def test_letters_address_each_person_in_their_own_ward(ward, city, settings):
+    from tsunagu.consent.pdf import postal_address
+    from tsunagu.evacuation.pdf import municipality_postal_parts
+
+    settings.TSUNAGU_MUNICIPALITY_NAME = "大阪府大阪市"
+    settings.TSUNAGU_WARD_NAME = "大正区"
+
+    assert postal_address(ward.people.a1_agreed).address.startswith("大阪府大阪市大正区泉尾一丁目")
+    assert postal_address(city.people.a1_agreed).address.startswith("大阪府大阪市港区市岡一丁目")
+    assert municipality_postal_parts({city.other.pk}) == {city.other.pk: ("大阪府大阪市", "港区")}
+
+
+def test_the_header_names_the_viewers_ward(ward, city, verified_client):
+    page = verified_client(city.ward_officer).get("/").content.decode()
+
+    assert '<span class="brand__ward">港区</span>' in page
+    assert '<span class="brand__ward">大正区</span>' in verified_client(ward.ward_officer).get("/").content.decode()
