@@ -214,9 +214,7 @@ TSUNAGU_MUNICIPALITY_NAME = env("TSUNAGU_MUNICIPALITY_NAME", default="大阪府�
 # the others in the admin or with `generate_ward --wards`. Letters print the person's municipality when known.
 TSUNAGU_MUNICIPALITY_CODE = env("TSUNAGU_MUNICIPALITY_CODE", default="271080")
 TSUNAGU_MAP_TILE_URL = env("TSUNAGU_MAP_TILE_URL", default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
-TSUNAGU_MAP_ATTRIBUTION = env(
-    "TSUNAGU_MAP_ATTRIBUTION", default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>'
-)
+TSUNAGU_MAP_ATTRIBUTION = env("TSUNAGU_MAP_ATTRIBUTION", default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>')
 
 
 def _tile_source(url: str) -> list[str]:
