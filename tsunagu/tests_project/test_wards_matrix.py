@@ -352,3 +352,19 @@ def test_the_header_names_the_viewers_ward(ward, city, verified_client):
 
     assert '<span class="brand__ward">港区</span>' in page
     assert '<span class="brand__ward">大正区</span>' in verified_client(ward.ward_officer).get("/").content.decode()
+
+
+def test_the_audit_log_of_one_ward_holds_no_entry_of_the_others_staff(ward, city):
+    from tsunagu.access.selectors import audit_log_page
+    from tsunagu.audit.models import AuditAction
+    from tsunagu.audit.selectors import AuditFilters
+    from tsunagu.audit.services import audit_record
+
+    audit_record(actor=city.ward_officer, action=AuditAction.LIST, target_type="person", query="港野")
+    audit_record(actor=ward.ward_officer, action=AuditAction.LIST, target_type="person", query="髙橋")
+
+    home = [e.query for e in audit_log_page(user=ward.ward_officer, filters=AuditFilters()).object_list]
+    other = [e.query for e in audit_log_page(user=city.ward_officer, filters=AuditFilters()).object_list]
+
+    assert "髙橋" in home and "港野" not in home
+    assert "港野" in other and "髙橋" not in other
