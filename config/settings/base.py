@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tsunagu.core.context_processors.site",
+                "tsunagu.access.context_processors.ward",
                 "tsunagu.portal.context_processors.navigation",
             ],
         },
@@ -246,6 +247,10 @@ TSUNAGU_WARD_NAME = env("TSUNAGU_WARD_NAME", default="大正区")
 # The prefecture and city before the ward's name in a postal address (大阪府大阪市 + 大正区 + 泉尾一丁目1-2-3), as the
 # consent letters print it in the window-envelope address block. A 特別区 of Tokyo sets 東京都.
 TSUNAGU_MUNICIPALITY_NAME = env("TSUNAGU_MUNICIPALITY_NAME", default="大阪府大阪市")
+# The ward's 全国地方公共団体コード (6 digits with the check digit; 大阪市大正区 271080). The first migration makes the
+# home municipality (areas.Municipality) from it and the two names above; an instance serving several wards adds
+# the others in the admin or with `generate_ward --wards`. Letters print the person's municipality when known.
+TSUNAGU_MUNICIPALITY_CODE = env("TSUNAGU_MUNICIPALITY_CODE", default="271080")
 TSUNAGU_MAP_TILE_URL = env("TSUNAGU_MAP_TILE_URL", default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
 TSUNAGU_MAP_ATTRIBUTION = env("TSUNAGU_MAP_ATTRIBUTION", default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>')
 

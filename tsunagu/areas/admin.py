@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import District, DistrictType, Town, TownDistrict
+from .models import District, DistrictType, Municipality, Town, TownDistrict
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "full_name", "parent"]
+    list_filter = ["parent"]
+    search_fields = ["code", "name", "full_name"]
 
 
 @admin.register(DistrictType)
@@ -10,8 +17,8 @@ class DistrictTypeAdmin(admin.ModelAdmin):
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "district_type"]
-    list_filter = ["district_type"]
+    list_display = ["name", "code", "district_type", "municipality"]
+    list_filter = ["municipality", "district_type"]
     search_fields = ["name", "code"]
 
 
@@ -22,6 +29,7 @@ class TownDistrictInline(admin.TabularInline):
 
 @admin.register(Town)
 class TownAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_kana", "postal_code"]
+    list_display = ["code", "name", "name_kana", "postal_code", "municipality"]
+    list_filter = ["municipality"]
     search_fields = ["code", "name", "name_kana", "postal_code"]
     inlines = [TownDistrictInline]

@@ -6,6 +6,10 @@ district's name.
 See docs/import-areas.md. Like the resident import: every bad row is reported, and nothing is written unless
 the whole file is good. Towns missing from the file and districts no longer named are kept as they are.
 
+An instance serving several wards imports each ward's table for that ward (`municipality`, the command's
+--ward 全国地方公共団体コード); a single-ward instance needs nothing: the table is the home ward's. A town code
+already used by another ward is refused.
+
 District membership decides which residents 社協, care plazas and agreement holders see, so each import is
 audit-logged."""
 
@@ -22,7 +26,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
+from tsunagu.areas.models import District, DistrictType, Municipality, Town, TownDistrict, home_municipality_id
 from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
 from tsunagu.core.csvio import (
@@ -55,6 +59,7 @@ KANA_MESSAGE = _("町丁目名かな「{value}」はひらがなかカタカナ�
 DUPLICATE_TOWN_MESSAGE = _("町丁目コード「{value}」が{first}行目と重複しています")
 AMBIGUOUS_DISTRICT_MESSAGE = _("{column}「{value}」という地区が複数登録されています（管理画面で整理してください）")
 NO_DISTRICT_COLUMN_MESSAGE = _("地区の列（小学校区・出張所管内・連合町会・民生委員担当区域など）が1つもありません")
+OTHER_WARD_TOWN_MESSAGE = _("町丁目コード「{value}」は別の区（{ward}）の町丁目として登録されています")
 POSTAL_CODE_MESSAGE = _("郵便番号「{value}」は7桁の数字で入力してください（例：551-0031）")
 
 TOWN_CODE, TOWN_NAME, TOWN_KANA = "町丁目コード", "町丁目名", "町丁目名かな"
@@ -205,6 +210,7 @@ def areas_import(
     filename: str = "",
     dry_run: bool = False,
     request: HttpRequest | None = None,
+    municipality: Municipality | None = None,
 ) -> AreaImportResult:
     """Import an area CSV. Raises ImportFailed (every bad row); nothing is written then, nor on a dry run
     (which counts what would change). Whether `user` may import is asked by the caller
@@ -216,16 +222,18 @@ def areas_import(
     except UndecodableFileError as exc:
         raise ImportFailed([RowError(0, "", str(exc))]) from None
     rows, layer_columns, types_to_create = _read(decoded.text)
+    municipality = municipality or Municipality.home()
+    _check_ward(rows, municipality)
 
     with transaction.atomic():
         types = {t.code: t for t in DistrictType.objects.all()}
         order = {code: n for n, (code, _name) in enumerate(STANDARD_TYPES, start=1)}
         for code, name in types_to_create.items():
             types[code] = DistrictType.objects.create(code=code, name=name, sort_order=order[code])
-        districts, districts_created, errors = _districts(rows, types, layer_columns)
+        districts, districts_created, errors = _districts(rows, types, layer_columns, municipality)
         if errors:
             raise ImportFailed(errors)
-        towns, counts = _towns(rows)
+        towns, counts = _towns(rows, municipality)
         counts["assignments_changed"] = _assign(rows, towns, districts, types)
         result = AreaImportResult(
             row_count=len(rows),
@@ -242,21 +250,44 @@ def areas_import(
             actor=user,
             action=AuditAction.IMPORT,
             target_type="area",
-            detail={"filename": filename, "encoding": decoded.encoding, "sha256": decoded.sha256, **result.counts()},
+            detail={
+                "filename": filename,
+                "encoding": decoded.encoding,
+                "sha256": decoded.sha256,
+                # Another ward than the home ward is named (a single-ward instance's rows stay as they were).
+                **({"municipality": municipality.code} if municipality.pk != home_municipality_id() else {}),
+                **result.counts(),
+            },
             request=request,
             username=SYSTEM_USERNAME if user is None else "",
         )
     return result
 
 
+def _check_ward(rows: list[_TownRow], municipality: Municipality) -> None:
+    others = dict(
+        Town.objects.filter(code__in=[r.code for r in rows])
+        .exclude(municipality=municipality)
+        .values_list("code", "municipality__name")
+    )
+    errors = [
+        RowError(row.line, TOWN_CODE, str(OTHER_WARD_TOWN_MESSAGE).format(value=row.code, ward=others[row.code]))
+        for row in rows
+        if row.code in others
+    ]
+    if errors:
+        raise ImportFailed(errors)
+
+
 def _districts(
-    rows: list[_TownRow], types: dict[str, DistrictType], layer_columns: dict[str, str]
+    rows: list[_TownRow], types: dict[str, DistrictType], layer_columns: dict[str, str], municipality: Municipality
 ) -> tuple[dict[tuple[str, str], District], int, list[RowError]]:
-    """(type code, district name) → District, creating the districts named for the first time."""
+    """(type code, district name) → District of this ward, creating the districts named for the first time."""
     by_name: dict[tuple[str, str], list[District]] = defaultdict(list)
     codes: dict[str, set[str]] = defaultdict(set)
     type_codes = {t.pk: code for code, t in types.items()}
-    for district in District.objects.filter(district_type__in=[types[c] for c in layer_columns]):
+    of_ward = District.objects.filter(municipality=municipality, district_type__in=[types[c] for c in layer_columns])
+    for district in of_ward:
         type_code = type_codes[district.district_type_id]
         by_name[(type_code, district.name)].append(district)
         codes[type_code].add(district.code)
@@ -278,17 +309,17 @@ def _districts(
         while f"{number:03d}" in codes[type_code]:
             number += 1
         codes[type_code].add(f"{number:03d}")
-        new.append(District(district_type=types[type_code], code=f"{number:03d}", name=name))
+        new.append(District(municipality=municipality, district_type=types[type_code], code=f"{number:03d}", name=name))
     District.objects.bulk_create(new, batch_size=BATCH_SIZE)
     resolved = {key: found[0] for key, found in by_name.items()}
     # Re-read so the new districts carry their ids whatever the backend returns from a bulk insert.
     if new:
-        for district in District.objects.filter(district_type__in=[types[c] for c in layer_columns]):
+        for district in of_ward.all():
             resolved.setdefault((type_codes[district.district_type_id], district.name), district)
     return resolved, len(new), errors
 
 
-def _towns(rows: list[_TownRow]) -> tuple[dict[str, Town], dict[str, int]]:
+def _towns(rows: list[_TownRow], municipality: Municipality) -> tuple[dict[str, Town], dict[str, int]]:
     existing = {t.code: t for t in Town.objects.filter(code__in=[r.code for r in rows])}
     new: list[Town] = []
     changed: dict[tuple[str, ...], list[Town]] = defaultdict(list)
@@ -296,7 +327,15 @@ def _towns(rows: list[_TownRow]) -> tuple[dict[str, Town], dict[str, int]]:
     for row in rows:
         town = existing.get(row.code)
         if town is None:
-            new.append(Town(code=row.code, name=row.name, name_kana=row.kana or "", postal_code=row.postal_code or ""))
+            new.append(
+                Town(
+                    code=row.code,
+                    municipality=municipality,
+                    name=row.name,
+                    name_kana=row.kana or "",
+                    postal_code=row.postal_code or "",
+                )
+            )
             continue
         fields = []
         if town.name != row.name:

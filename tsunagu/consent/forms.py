@@ -65,9 +65,15 @@ class ConsentLettersForm(forms.Form):
         label=_("利用目的"), choices=AuditPurpose.choices, initial=AuditPurpose.DISASTER_PREP, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ward: Any = None, **kwargs: Any) -> None:
+        """`ward`: the viewer's ward (areas.Municipality) in an instance of several wards: its districts only,
+        and its name in the sender; the settings' ward otherwise."""
         super().__init__(*args, **kwargs)
-        ward = settings.TSUNAGU_WARD_NAME
+        ward_name = settings.TSUNAGU_WARD_NAME
+        if ward is not None:
+            self.fields["district"].queryset = self.fields["district"].queryset.filter(municipality=ward)
+            ward_name = ward.postal_parts()[1]
+        ward = ward_name
         self.fields["sender"].initial = f"{ward}長"
         self.fields["contact"].initial = f"{ward}役所 保健福祉課"
 

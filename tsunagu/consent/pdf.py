@@ -18,6 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from tsunagu.areas.models import municipality_postal_parts
 from tsunagu.core.pdf import japanese_font
 from tsunagu.core.wareki import format_wareki
 from tsunagu.people.models import Person
@@ -77,11 +78,23 @@ class PostalAddress:
     name: str  # 「髙橋　太郎　様」
 
 
-def postal_address(person: Person) -> PostalAddress:
-    """The address as the post reads it: TSUNAGU_MUNICIPALITY_NAME (大阪府大阪市) + TSUNAGU_WARD_NAME (大正区) +
-    町丁目 + 番地. Parts the 町丁目 name already holds (an imported 「大正区泉尾一丁目」) are not repeated."""
-    municipality = getattr(settings, "TSUNAGU_MUNICIPALITY_NAME", "")
-    ward = settings.TSUNAGU_WARD_NAME
+def _parts(person: Person, parts: dict[int, tuple[str, str]] | None) -> tuple[str, str]:
+    """(prefecture and city, ward) of the person's ward (areas.Municipality.postal_parts)."""
+    municipality_id = person.town.municipality_id
+    if parts is None or municipality_id not in parts:
+        parts = {**(parts or {}), **municipality_postal_parts({municipality_id})}
+    return parts.get(municipality_id) or (
+        getattr(settings, "TSUNAGU_MUNICIPALITY_NAME", ""),
+        settings.TSUNAGU_WARD_NAME,
+    )
+
+
+def postal_address(person: Person, parts: dict[int, tuple[str, str]] | None = None) -> PostalAddress:
+    """The address as the post reads it: the person's prefecture and city (大阪府大阪市) + ward (大正区) +
+    町丁目 + 番地 — the home ward's from TSUNAGU_MUNICIPALITY_NAME and TSUNAGU_WARD_NAME, another ward's from its
+    municipality row. Parts the 町丁目 name already holds (an imported 「大正区泉尾一丁目」) are not repeated.
+    `parts`: the wards' names read beforehand (municipality_postal_parts), so a batch of letters asks once."""
+    municipality, ward = _parts(person, parts)
     address = person.town.name + person.address
     if not address.startswith(ward) and not address.startswith(municipality + ward):
         address = ward + address
@@ -167,16 +180,17 @@ def _letter(
     sender: str,
     contact: str,
     mode: str,
+    parts: dict[int, tuple[str, str]] | None = None,
 ) -> float:
     """Draw one letter and its slip; return the y where the letter's text ends (above the cut-off line)."""
     styles = _styles(font)
     width = RIGHT - LEFT
-    ward = settings.TSUNAGU_WARD_NAME
     person = letter.person
+    _city, ward = _parts(person, parts)
 
     # The address block in the envelope's window; the date, the letter's number and the sender to its right,
     # outside the window, as on any municipal letter.
-    _address_block(canvas, font, postal_address(person))
+    _address_block(canvas, font, postal_address(person, parts))
     canvas.setFont(font, 10)
     canvas.drawRightString(RIGHT, PAGE_HEIGHT - 20 * mm, format_wareki(sent_on))
     canvas.drawRightString(RIGHT, PAGE_HEIGHT - 26 * mm, f"整理番号\u3000{letter.number}")
@@ -343,6 +357,7 @@ def render_consent_letters(
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle("避難行動要支援者名簿の情報提供についての確認")
     canvas.setAuthor(sender)
+    parts = municipality_postal_parts({letter.person.town.municipality_id for letter in letters})
     for letter in letters:
         _letter(
             canvas,
@@ -353,6 +368,7 @@ def render_consent_letters(
             sender=sender,
             contact=contact,
             mode=mode,
+            parts=parts,
         )
         canvas.showPage()
     canvas.save()

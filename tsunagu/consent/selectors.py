@@ -37,7 +37,7 @@ def unanswered_listed_persons(
     qs = (
         policy.visible_persons(user, scope=scope)
         .filter(status=ResidentStatus.RESIDENT)
-        .filter(listed_in_build(RosterBuild.current_id()))
+        .filter(listed_in_build(RosterBuild.current_ids()))
         .annotate(_current=current_consent_subquery("status", scope))
         .filter(Q(_current__isnull=True) | Q(_current=ConsentStatus.UNANSWERED))
     )

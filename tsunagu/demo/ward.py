@@ -10,6 +10,7 @@ bulk inserts (COPY on PostgreSQL): 60,000 residents take well under 10 s of work
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import random
@@ -28,7 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
-from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
+from tsunagu.areas.models import District, DistrictType, Municipality, Town, TownDistrict, local_government_check_digit
 from tsunagu.areas.services import STANDARD_TYPES
 from tsunagu.audit.models import AuditAction, AuditChannel
 from tsunagu.audit.services import audit_record
@@ -342,6 +343,87 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 )
 DEMO_USERNAMES = tuple(login.username for login in DEMO_LOGINS)
 
+# ---------------------------------------------------------------------------------------------------------
+# A city of several wards (--wards N): the home ward (大正区, the settings' municipality) and the next wards of
+# 大阪市 by their 全国地方公共団体コード. Each further ward repeats the model ward's geography under its own town
+# codes (the ward's code in front), organisations, agreements and logins (demo_w2_ward …); the city adds its
+# welfare bureau and crisis management office.
+
+CITY = ("27100", "大阪市", "大阪府大阪市")
+CITY_WARDS: tuple[tuple[str, str], ...] = (
+    ("27108", "大正区"), ("27107", "港区"), ("27106", "西区"), ("27111", "浪速区"), ("27109", "天王寺区"),
+    ("27103", "福島区"), ("27104", "此花区"), ("27102", "都島区"), ("27113", "西淀川区"), ("27114", "東淀川区"),
+    ("27115", "東成区"), ("27116", "生野区"), ("27117", "旭区"), ("27118", "城東区"), ("27119", "阿倍野区"),
+    ("27120", "住吉区"), ("27121", "東住吉区"), ("27122", "西成区"), ("27123", "淀川区"), ("27124", "鶴見区"),
+    ("27125", "住之江区"), ("27126", "平野区"), ("27127", "北区"), ("27128", "中央区"),
+)  # fmt: skip
+MAX_WARDS = len(CITY_WARDS)
+WARDS_RANGE_MESSAGE = _("区の数は1から24までで指定してください。")
+CITY_LOGINS: tuple[DemoLogin, ...] = (
+    DemoLogin("city_welfare", "大阪市 福祉局（デモ）", _("市 福祉局"), _("市内すべての区の住民")),
+    DemoLogin(
+        "city_crisis", "大阪市 危機管理室（デモ）", _("市 危機管理室"), _("平常時は誰も見えません（区ごとの件数のみ）")
+    ),
+)
+CITY_USERNAMES = tuple(login.username for login in CITY_LOGINS)
+
+
+@dataclass(frozen=True)
+class _Ward:
+    """One ward of the generated city: the first is the home ward, exactly as a single-ward demo makes it."""
+
+    index: int
+    municipality: Municipality
+
+    @property
+    def name(self) -> str:
+        return self.municipality.name
+
+    @property
+    def town_prefix(self) -> str:
+        return "" if self.index == 0 else f"{self.municipality.code}-"
+
+    @property
+    def user_prefix(self) -> str:
+        return "" if self.index == 0 else f"{EXTRA_USER_PREFIX}w{self.index + 1}_"
+
+    @property
+    def extra_user_prefix(self) -> str:
+        return EXTRA_USER_PREFIX if self.index == 0 else self.user_prefix
+
+    @property
+    def number_offset(self) -> int:
+        """Added to 世帯番号 and 宛名番号, which are unique across the instance."""
+        return self.index * 10_000_000
+
+    def org_name(self, name: str) -> str:
+        return name.replace(WARD_NAME, self.name) if self.index else name
+
+
+def _city_wards(count: int) -> list[_Ward]:
+    """The home ward and count - 1 more wards of the city (made when missing)."""
+    home = Municipality.home()
+    wards = [_Ward(0, home)]
+    if count == 1:
+        return wards
+    city, _created = Municipality.objects.get_or_create(
+        code=CITY[0] + str(local_government_check_digit(CITY[0])), defaults={"name": CITY[1], "full_name": CITY[2]}
+    )
+    if home.parent_id != city.pk:
+        home.parent = city
+        home.save(update_fields=["parent"])
+    for five, name in CITY_WARDS:
+        if len(wards) == count:
+            break
+        code = five + str(local_government_check_digit(five))
+        if code == home.code:
+            continue
+        municipality, _created = Municipality.objects.get_or_create(
+            code=code, defaults={"name": name, "full_name": f"{CITY[2]}{name}", "parent": city}
+        )
+        wards.append(_Ward(len(wards), municipality))
+    return wards
+
 
 # ---------------------------------------------------------------------------------------------------------
 # Summary
@@ -373,10 +455,13 @@ class WardSummary:
     users: int
     seconds: float
     replaced: dict[str, int] = field(default_factory=dict)
+    wards: int = 1
 
     def lines(self) -> list[str]:
         """The summary in Japanese, one line per item, for the command's output."""
         lines: list[str] = []
+        if self.wards > 1:
+            lines.append(gettext("{count}区の市（大阪市がモデル）：以下は全区の合計です。").format(count=self.wards))
         if self.replaced:
             removed = gettext("既存のデータを削除しました：住民 {persons:,}人、団体 {orgs:,}件")
             lines.append(
@@ -432,7 +517,7 @@ def ward_has_data() -> bool:
         or Town.objects.exists()
         or District.objects.exists()
         or Organisation.objects.exists()
-        or User.objects.filter(username__in=DEMO_USERNAMES).exists()
+        or User.objects.filter(username__in=(*DEMO_USERNAMES, *CITY_USERNAMES)).exists()
     )
 
 
@@ -443,14 +528,18 @@ def generate_ward(
     stdout: TextIO | None = None,
     replace: bool = False,
     today: datetime.date | None = None,
+    wards: int = 1,
 ) -> WardSummary:
-    """Create a synthetic ward of ``size`` registered persons. Deterministic for (seed, today).
+    """Create a synthetic ward of ``size`` registered persons, or a city of ``wards`` such wards (each of
+    ``size``; builds, organisations and logins per ward, plus the city's). Deterministic for (seed, today).
 
     Refuses (WardNotEmptyError) when the database already holds a ward, unless ``replace``: then residents,
     households, areas, organisations, agreements and the demo users are deleted first, in the same transaction.
     The audit log is append-only and is left as it is; one IMPORT entry records the generation."""
     if size < MIN_SIZE:
         raise ValueError(str(SIZE_TOO_SMALL_MESSAGE))
+    if not 1 <= wards <= MAX_WARDS:
+        raise ValueError(str(WARDS_RANGE_MESSAGE))
     started = time.perf_counter()
     reference_day = today or timezone.localdate()
 
@@ -459,7 +548,7 @@ def generate_ward(
             stdout.write(message + "\n")
 
     with transaction.atomic():
-        if User.objects.filter(username__in=DEMO_USERNAMES, is_superuser=True).exists():
+        if User.objects.filter(username__in=(*DEMO_USERNAMES, *CITY_USERNAMES), is_superuser=True).exists():
             raise WardNotEmptyError(str(SUPERUSER_CLASH_MESSAGE))
         replaced: dict[str, int] = {}
         if ward_has_data():
@@ -467,16 +556,25 @@ def generate_ward(
                 raise WardNotEmptyError(str(WARD_NOT_EMPTY_MESSAGE))
             progress(gettext("既存の住民・地区・団体のデータを削除しています…"))
             replaced = _clear_ward()
-        builder = _WardBuilder(size=size, seed=seed, today=reference_day, progress=progress)
-        summary = builder.build(replaced=replaced, started=started)
+        city = _city_wards(wards)
+        summaries = []
+        for ward in city:
+            if len(city) > 1:
+                progress(gettext("{ward}を作成しています…").format(ward=ward.name))
+            builder = _WardBuilder(size=size, seed=seed + ward.index, today=reference_day, progress=progress, ward=ward)
+            summaries.append(builder.build(replaced=replaced, started=started))
+        summary = summaries[0] if len(city) == 1 else _city_summary(summaries, started)
+        if len(city) > 1:
+            _city_logins(city[0].municipality.parent)
         _create_shelters()
         roster_rules_create_defaults()
-        roster = roster_build(day=reference_day)
-        progress(
-            gettext("避難行動要支援者名簿（第{number}版）：{count:,}人").format(
-                number=roster.number, count=roster.person_count
+        for ward in city:
+            roster = roster_build(day=reference_day, municipality_id=ward.municipality.pk)
+            progress(
+                gettext("避難行動要支援者名簿（第{number}版）：{count:,}人").format(
+                    number=roster.number, count=roster.person_count
+                )
             )
-        )
         audit_record(
             actor=None,
             action=AuditAction.IMPORT,
@@ -491,9 +589,44 @@ def generate_ward(
                 "persons": summary.persons,
                 "households": summary.households,
                 "replaced": replaced,
+                "wards": [ward.municipality.code for ward in city],
             },
         )
     return summary
+
+
+def _city_summary(summaries: list[WardSummary], started: float) -> WardSummary:
+    """The city's summary: every count summed over its wards."""
+    first = summaries[0]
+    totals = {
+        name: sum(getattr(s, name) for s in summaries)
+        for name, value in vars(first).items()
+        if isinstance(value, int) and name not in ("seed", "size", "wards")
+    }
+    districts: Counter[str] = Counter()
+    for s in summaries:
+        districts.update(s.districts)
+    totals["users"] += len(CITY_LOGINS)
+    totals["organisations"] += len(CITY_LOGINS)
+    return dataclasses.replace(
+        first, **totals, districts=dict(districts), seconds=time.perf_counter() - started, wards=len(summaries)
+    )
+
+
+def _city_logins(city: Municipality) -> None:
+    """The city's welfare bureau (every ward's residents) and crisis management office (no one in normal
+    times), one login each."""
+    password = make_password(DEMO_PASSWORD)
+    started_on = datetime.date(timezone.localdate().year - 1, 4, 1)
+    kinds = {"city_welfare": OrganisationKind.CITY_WELFARE, "city_crisis": OrganisationKind.CITY_CRISIS}
+    for login in CITY_LOGINS:
+        organisation = Organisation.objects.create(
+            name=login.display_name.removesuffix("（デモ）"), kind=kinds[login.username], municipality=city
+        )
+        user = User.objects.create(username=login.username, display_name=login.display_name, password=password)
+        Membership.objects.create(
+            user=user, organisation=organisation, role=MembershipRole.STAFF, started_on=started_on
+        )
 
 
 def _create_shelters() -> None:
@@ -547,7 +680,7 @@ def _clear_ward() -> dict[str, int]:
     TownDistrict.objects.all().delete()
     Town.objects.all().delete()
     District.objects.all().delete()
-    demo_users = Q(username__in=DEMO_USERNAMES) | Q(username__startswith=EXTRA_USER_PREFIX)
+    demo_users = Q(username__in=(*DEMO_USERNAMES, *CITY_USERNAMES)) | Q(username__startswith=EXTRA_USER_PREFIX)
     User.objects.filter(demo_users, is_superuser=False).delete()
     return {"persons": persons, "organisations": organisations}
 
@@ -671,7 +804,10 @@ class _AgePool:
 
 
 class _WardBuilder:
-    def __init__(self, *, size: int, seed: int, today: datetime.date, progress) -> None:  # noqa: ANN001
+    def __init__(
+        self, *, size: int, seed: int, today: datetime.date, progress, ward: _Ward | None = None  # noqa: ANN001
+    ) -> None:
+        self.ward = ward or _Ward(0, Municipality.home())
         self.size = size
         self.seed = seed
         self.today = today
@@ -747,6 +883,10 @@ class _WardBuilder:
 
     # -- areas ---------------------------------------------------------------------------------------------
 
+    def _code(self, town: Town) -> str:
+        """The model ward's town code (weights, centroids) of a town of this ward."""
+        return town.code.removeprefix(self.ward.town_prefix)
+
     def _areas(self) -> tuple[list[DistrictType], dict[str, list[District]], list[Town]]:
         district_types = []
         for code, name, order in DISTRICT_TYPES:
@@ -762,7 +902,8 @@ class _WardBuilder:
                 base_name, base_kana = _TOWN_BASES[base]
                 towns.append(
                     Town(
-                        code=f"{base}{chome:03d}",
+                        municipality=self.ward.municipality,
+                        code=f"{self.ward.town_prefix}{base}{chome:03d}",
                         name=f"{base_name}{_CHOME[chome - 1]}丁目",
                         name_kana=base_kana + _CHOME_KANA[chome - 1],
                         postal_code=_POSTAL_CODES[base],
@@ -770,7 +911,7 @@ class _WardBuilder:
                 )
         towns.sort(key=lambda t: t.code)
         Town.objects.bulk_create(towns)
-        town_by_code = {t.code: t for t in towns}
+        town_by_code = {self._code(t): t for t in towns}
 
         districts: dict[str, list[District]] = {code: [] for code, _n, _o in DISTRICT_TYPES}
         members: list[tuple[District, list[Town]]] = []
@@ -801,6 +942,8 @@ class _WardBuilder:
                 )
                 districts["minsei"].append(area)
                 members.append((area, [town]))
+        for district, _towns in members:
+            district.municipality = self.ward.municipality
         District.objects.bulk_create([d for d, _towns in members])
         TownDistrict.objects.bulk_create(
             [
@@ -925,7 +1068,7 @@ class _WardBuilder:
 
     def _place_homes(self, homes: list[_Home], residents: list[_Resident], towns: list[Town]) -> None:
         rng = self.rng
-        weights = [_TOWN_WEIGHTS.get(t.code, 1.0) for t in towns]
+        weights = [_TOWN_WEIGHTS.get(self._code(t), 1.0) for t in towns]
         buildings: dict[int, list[tuple[str, str, int]]] = {}
         earliest = datetime.date(1967, 11, 10)  # 住民基本台帳法 came into force
         latest = self.today - datetime.timedelta(days=60)
@@ -961,7 +1104,7 @@ class _WardBuilder:
         rng = random.Random(self.seed * 7919 + 17)  # noqa: S311 - reproducible demo data
         centroids = town_centroids()
         for home in homes:
-            lat, lon = centroids[towns[home.town].code]
+            lat, lon = centroids[self._code(towns[home.town])]
             home.latitude = f"{lat + rng.uniform(-_JITTER_DEG, _JITTER_DEG):.6f}"
             home.longitude = f"{lon + rng.uniform(-_JITTER_DEG, _JITTER_DEG) * 1.2:.6f}"
 
@@ -970,12 +1113,12 @@ class _WardBuilder:
         町丁目 like the residents, each able to help 1–3 persons (mostly 2)."""
         rng = random.Random(self.seed * 7919 + 29)  # noqa: S311 - reproducible demo data
         centroids = town_centroids()
-        weights = [_TOWN_WEIGHTS.get(t.code, 1.0) for t in towns]
+        weights = [_TOWN_WEIGHTS.get(self._code(t), 1.0) for t in towns]
         capacities, capacity_weights = zip(*_CANDIDATE_CAPACITIES, strict=True)
         candidates = []
         for _n in range(SUPPORTER_CANDIDATES):
             town = rng.choices(towns, weights=weights, k=1)[0]
-            lat, lon = centroids[town.code]
+            lat, lon = centroids[self._code(town)]
             family, family_kana = self.family_names.pick(rng)
             male, female = era_of_birth_year(self.given_names, rng.randint(1950, 2000))
             given, given_kana = (female if rng.random() < 0.55 else male).pick(rng)
@@ -984,7 +1127,7 @@ class _WardBuilder:
                     kind=CandidateKind.VOLUNTEER if rng.random() < 0.4 else CandidateKind.NEIGHBOUR,
                     name=f"{family}\u3000{given}",
                     name_kana=f"{family_kana}\u3000{given_kana}",
-                    address=f"{CITY_PREFIX}{town.name}{rng.randint(1, 24)}-{rng.randint(1, 30)}",
+                    address=f"{self.ward.org_name(CITY_PREFIX)}{town.name}{rng.randint(1, 24)}-{rng.randint(1, 30)}",
                     phone=f"{rng.choice(('090', '080', '070'))}-{rng.randint(1000, 9999)}-{rng.randint(0, 9999):04d}",
                     latitude=f"{lat + rng.uniform(-_JITTER_DEG, _JITTER_DEG):.6f}",
                     longitude=f"{lon + rng.uniform(-_JITTER_DEG, _JITTER_DEG) * 1.2:.6f}",
@@ -1155,7 +1298,8 @@ class _WardBuilder:
         now = timezone.now()
         later = now + datetime.timedelta(seconds=1)
 
-        insert_rows(Household, ("number",), [(f"{800000001 + n}",) for n in range(len(homes))])
+        first_household = 800000001 + self.ward.number_offset
+        insert_rows(Household, ("number",), [(f"{first_household + n}",) for n in range(len(homes))])
         household_ids = dict(Household.objects.values_list("number", "id"))
 
         # The keys fold character by character, so the key of family + given equals the keys of the parts joined
@@ -1166,12 +1310,12 @@ class _WardBuilder:
         for number, home in enumerate(homes):
             all_elderly = all(residents[i].age >= 65 for i in home.members)
             town_id = towns[home.town].pk
-            household_id = household_ids[f"{800000001 + number}"]
+            household_id = household_ids[f"{first_household + number}"]
             for i in home.members:
                 r = residents[i]
                 person_rows.append(
                     (
-                        f"{1000000001 + i}", r.family, r.given, r.family_kana, r.given_kana,
+                        f"{1000000001 + self.ward.number_offset + i}", r.family, r.given, r.family_kana, r.given_kana,
                         name_key(r.family) + name_key(r.given), kana_key(r.family_kana) + kana_key(r.given_kana),
                         r.birth, str(r.sex), town_id, home.address, home.address_extra, r.phone, household_id,
                         str(r.status), r.status_on, str(r.care), str(r.physical_type), r.physical_grade,
@@ -1193,7 +1337,7 @@ class _WardBuilder:
         for home in homes:
             for i in home.members:
                 r = residents[i]
-                person_id = person_ids[f"{1000000001 + i}"]
+                person_id = person_ids[f"{1000000001 + self.ward.number_offset + i}"]
                 events.append((person_id, ResidencyEventKind.REGISTERED.value, r.registered_on, no_details, now))
                 if (
                     home.moved_within_on is not None
@@ -1244,17 +1388,23 @@ class _WardBuilder:
         school = {d.code: d for d in schools}
         commissioner_areas = districts["minsei"]
 
-        residential = [t for t in towns if _TOWN_WEIGHTS.get(t.code, 1.0) >= 0.5]  # offices are not in 船町
+        residential = [t for t in towns if _TOWN_WEIGHTS.get(self._code(t), 1.0) >= 0.5]  # offices not in 船町
 
         def address() -> str:
             town = rng.choice(residential)
-            return f"{CITY_PREFIX}{town.name}{rng.randint(1, 24)}-{rng.randint(1, 30)}"
+            return f"{self.ward.org_name(CITY_PREFIX)}{town.name}{rng.randint(1, 24)}-{rng.randint(1, 30)}"
 
         def phone() -> str:
             return f"06-655{rng.randint(1, 5)}-{rng.randint(0, 9999):04d}"
 
         def org(name: str, kind: str) -> Organisation:
-            return Organisation(name=name, kind=kind, address=address(), phone=phone())
+            return Organisation(
+                name=self.ward.org_name(name),
+                kind=kind,
+                address=address(),
+                phone=phone(),
+                municipality=self.ward.municipality,
+            )
 
         ward_office = org("大正区役所 保健福祉課", OrganisationKind.WARD_WELFARE)
         general_affairs = org("大正区役所 総務課（防災担当）", OrganisationKind.WARD_OTHER)
@@ -1369,7 +1519,11 @@ class _WardBuilder:
         users: list[User] = []
         memberships: list[tuple[Membership, list[District]]] = []
         for login in DEMO_LOGINS:
-            user = User(username=login.username, display_name=login.display_name, password=password)
+            user = User(
+                username=f"{self.ward.user_prefix}{login.username}",
+                display_name=self.ward.org_name(login.display_name),
+                password=password,
+            )
             users.append(user)
             organisation, role, narrowed = login_orgs[login.username]
             membership = Membership(user=user, organisation=organisation, role=role, started_on=started_on)
@@ -1381,7 +1535,7 @@ class _WardBuilder:
             male, female = era_of_birth_year(self.given_names, 1955)  # commissioners are mostly in their 60s-70s
             given, _k = (female if rng.random() < 0.6 else male).pick(rng)
             user = User(
-                username=f"{EXTRA_USER_PREFIX}minsei_{area.code.lower()}",
+                username=f"{self.ward.extra_user_prefix}minsei_{area.code.lower()}",
                 display_name=f"{family} {given}（民生委員・{area.name}）",
                 password=password,
             )
@@ -1395,7 +1549,7 @@ class _WardBuilder:
                 continue
             family, _k = self.family_names.pick(rng)
             user = User(
-                username=f"{EXTRA_USER_PREFIX}group_{number:02d}",
+                username=f"{self.ward.extra_user_prefix}group_{number:02d}",
                 display_name=f"{family}（{group.name}）",
                 password=password,
             )

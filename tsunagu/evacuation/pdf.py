@@ -23,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from tsunagu.areas.models import municipality_postal_parts
 from tsunagu.audit.models import AuditAction, AuditPurpose
 from tsunagu.audit.services import audit_record
 from tsunagu.core.output import OutputFilename, output_filename
@@ -318,7 +319,9 @@ def render_plan_pdf(detail: PlanDetail, *, issued_by: str, today: datetime.date)
     """The sheet for one person as PDF bytes (always one A4 portrait page)."""
     font = japanese_font()
     s = _Styles(font)
-    ward = getattr(settings, "TSUNAGU_WARD_NAME", "")
+    # The person's ward (the home ward by the settings' name, as a single-ward instance always printed it).
+    parts = municipality_postal_parts({detail.person.town.municipality_id})
+    ward = parts.get(detail.person.town.municipality_id, ("", getattr(settings, "TSUNAGU_WARD_NAME", "")))[1]
     issued_at = timezone.localtime()
 
     caution = Table(

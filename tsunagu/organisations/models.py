@@ -3,8 +3,9 @@ community organisation see residents of the districts it covers."""
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,17 +19,43 @@ class OrganisationKind(models.TextChoices):
     NEIGHBOURHOOD = "neighbourhood", _("自治会・町内会")
     DISASTER = "disaster", _("自主防災組織")
     NPO = "npo", _("NPO・ボランティア団体")
+    # City-level sections of a designated city (their organisation belongs to the city's municipality).
+    CITY_WELFARE = "city_welfare", _("市役所（福祉局）")
+    CITY_CRISIS = "city_crisis", _("市役所（危機管理室）")
 
 
 # Professional organisations whose staff sign in with two factors and see residents without an agreement.
 STAFF_KINDS = frozenset(
-    {OrganisationKind.WARD_WELFARE, OrganisationKind.WARD_OTHER, OrganisationKind.SHAKYO, OrganisationKind.CARE_PLAZA}
+    {
+        OrganisationKind.WARD_WELFARE,
+        OrganisationKind.WARD_OTHER,
+        OrganisationKind.SHAKYO,
+        OrganisationKind.CARE_PLAZA,
+        OrganisationKind.CITY_WELFARE,
+        OrganisationKind.CITY_CRISIS,
+    }
 )
+# Kinds whose organisation is the city's, not a ward's: they reach across the city's wards where their rule says.
+CITY_KINDS = frozenset({OrganisationKind.CITY_WELFARE, OrganisationKind.CITY_CRISIS})
+
+
+def home_municipality_id() -> int:
+    """The default municipality of an organisation: the instance's home ward (areas.Municipality.home). Looked up
+    by name, as the organisations and areas apps stand side by side and do not import each other."""
+    return apps.get_model("areas", "Municipality").home().pk
 
 
 class Organisation(models.Model):
     name = models.CharField("名称", max_length=150)
     kind = models.CharField("種別", max_length=20, choices=OrganisationKind.choices)
+    municipality = models.ForeignKey(
+        "areas.Municipality",
+        verbose_name=_("市区町村"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        default=home_municipality_id,
+        help_text=_("区の団体はその区、市の局・室は市。"),
+    )
     service_districts = models.ManyToManyField(
         "areas.District",
         blank=True,
@@ -47,6 +74,16 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def municipality_ids(self) -> frozenset[int]:
+        """The municipalities whose districts this organisation may serve or agree on: its ward; a city-level
+        organisation's city and its wards."""
+        if self.kind in CITY_KINDS:
+            return self.municipality.with_wards_ids()
+        return frozenset({self.municipality_id})
+
+
+OUTSIDE_WARD_MESSAGE = _("団体の区の外の地区は指定できません（協定の対象地区・担当地区・担当区域）。")
 
 
 class MembershipRole(models.TextChoices):
@@ -77,9 +114,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = "所属"
         verbose_name_plural = "所属"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")]
 
     def __str__(self) -> str:
         return f"{self.user} / {self.organisation}（{self.get_role_display()}）"
@@ -165,8 +200,39 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation}：{self.title}（{self.document_reference}）"
 
+    def clean_districts(self, districts) -> None:  # noqa: ANN001 - District instances or a queryset
+        """An agreement reaches only districts of its organisation's ward (the admin's form calls this; the
+        m2m_changed guard below refuses any other way of adding one)."""
+        allowed = self.organisation.municipality_ids()
+        if any(d.municipality_id not in allowed for d in districts):
+            raise ValidationError(OUTSIDE_WARD_MESSAGE)
+
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.revoked_at is None and self.valid_from <= day <= self.valid_to
 
     def covers(self, scope: str) -> bool:
         return scope in (self.data_scopes or [])
+
+
+def _districts_in_ward(organisation: Organisation, model: type[models.Model], pk_set: set[int] | None) -> None:
+    if (
+        pk_set
+        and model.objects.filter(pk__in=pk_set).exclude(municipality_id__in=organisation.municipality_ids()).exists()
+    ):
+        raise ValidationError(OUTSIDE_WARD_MESSAGE)
+
+
+def _guard_districts(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:  # noqa: ANN001, ANN003
+    """A ward's organisation, agreement or member never reaches another ward's districts, however the districts
+    are set (admin, services, demo, tests): refused before the rows are added."""
+    if action != "pre_add" or reverse:
+        return
+    if isinstance(instance, Organisation):
+        _districts_in_ward(instance, model, pk_set)
+    elif isinstance(instance, Agreement | Membership):
+        _districts_in_ward(instance.organisation, model, pk_set)
+
+
+models.signals.m2m_changed.connect(_guard_districts, sender=Organisation.service_districts.through)
+models.signals.m2m_changed.connect(_guard_districts, sender=Agreement.districts.through)
+models.signals.m2m_changed.connect(_guard_districts, sender=Membership.districts.through)

@@ -3,7 +3,8 @@ whether a user belongs to a professional (staff) organisation."""
 
 import datetime
 
-from django.db.models import Prefetch
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Prefetch
 
 from .models import STAFF_KINDS, Agreement, Membership
 
@@ -17,9 +18,16 @@ def active_memberships(user, day: datetime.date, *, with_agreements: bool = Fals
     if with_agreements:
         agreements = Agreement.objects.prefetch_related("districts").order_by("-valid_from", "-id")
         prefetches.append(Prefetch("organisation__agreements", queryset=agreements))
+    # Whether the organisation's ward holds every town of the instance (a single-ward instance), read in the
+    # same query: the policy then needs no town filter for the ward's own staff. (areas.Town by name: the
+    # organisations and areas apps stand side by side and do not import each other.)
+    towns_elsewhere = apps.get_model("areas", "Town").objects.exclude(
+        municipality_id=OuterRef("organisation__municipality_id")
+    )
     memberships = (
         Membership.objects.filter(user=user, organisation__is_active=True)
-        .select_related("organisation")
+        .annotate(ward_holds_every_town=~Exists(towns_elsewhere))
+        .select_related("organisation__municipality")
         .prefetch_related(*prefetches)
         .order_by("organisation__kind", "organisation__name", "role")
     )

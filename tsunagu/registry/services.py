@@ -7,6 +7,7 @@ from typing import Any
 
 from tsunagu.access import policy
 from tsunagu.access.policy import Capability
+from tsunagu.areas.models import Municipality
 from tsunagu.areas.services import AreaImportResult, AreasImportNotAllowed, areas_import
 from tsunagu.people.services import ImportNotAllowed, ImportResult, residents_import
 
@@ -28,4 +29,11 @@ def registry_areas_import(*, user: Any = None, **options: Any) -> AreaImportResu
     """Import the area table as `user` (see areas_import). Raises AreasImportNotAllowed likewise."""
     if not _may_import(user):
         raise AreasImportNotAllowed
+    if user is not None:
+        # A ward's staff import their own ward's table, never another ward's.
+        viewer = policy.viewer_for(user)
+        if options.get("municipality") is None and viewer.ward_id is not None:
+            options["municipality"] = Municipality.objects.get(pk=viewer.ward_id)
+        elif options.get("municipality") is not None and options["municipality"].pk not in viewer.municipality_ids:
+            raise AreasImportNotAllowed
     return areas_import(user=user, **options)

@@ -75,7 +75,7 @@ class RosterBuildListApi(APIView):
         params = PageParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         builds, window = take_page(
-            roster_builds(),
+            roster_builds(request.user),
             page=params.validated_data["page"],
             page_size=params.validated_data["page_size"],
             max_page_size=MAX_PAGE_SIZE,
@@ -104,7 +104,7 @@ class RosterBuildCurrentApi(APIView):
         tags=["roster"],
     )
     def get(self, request: Request) -> Response:
-        build = latest_build()
+        build = latest_build(request.user)
         if build is None:
             raise Http404(NO_BUILD)
         return Response(RosterBuildRefSerializer(build).data)

@@ -1,10 +1,14 @@
 """避難行動要支援者名簿 (災害対策基本法 49条の10): rules that decide who is listed, every build kept with each
 person's reasons and a snapshot of the legal items, and the register of copies handed to organisations."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
+
+from tsunagu.areas.models import home_municipality_id
 
 
 class RuleKind(models.TextChoices):
@@ -60,7 +64,15 @@ class SelfRequest(models.Model):
 class RosterBuild(models.Model):
     """One build of the roster. Kept forever so any copy handed out can be reproduced and compared."""
 
-    number = models.PositiveIntegerField(_("版"), unique=True)
+    # Builds are per ward (the rules are the city's): each ward numbers its own.
+    municipality = models.ForeignKey(
+        "areas.Municipality",
+        verbose_name=_("区"),
+        on_delete=models.PROTECT,
+        related_name="roster_builds",
+        default=home_municipality_id,
+    )
+    number = models.PositiveIntegerField(_("版"))
     built_at = models.DateTimeField(_("作成日時"))
     built_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -73,18 +85,38 @@ class RosterBuild(models.Model):
         verbose_name = _("名簿の版")
         verbose_name_plural = _("名簿の版")
         ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "number"], name="roster_build_number_unique_per_ward")
+        ]
 
     def __str__(self) -> str:
         return f"第{self.number}版（{self.reference_date}）"
 
     @classmethod
-    def current(cls) -> "RosterBuild | None":
-        """The build in force: the latest. Agreement holders see this one (tsunagu.access.policy)."""
-        return cls.objects.order_by("-number").first()
+    def current(cls, municipality_id: int | None = None) -> "RosterBuild | None":
+        """The build in force in a ward: its latest. Agreement holders see the current builds of every ward
+        (tsunagu.access.policy, each only in its own districts). Without a ward: the home ward's, or the only
+        ward's when there is one."""
+        if municipality_id is not None:
+            return cls.objects.filter(municipality_id=municipality_id).order_by("-number").first()
+        pk = cls.current_id(None)
+        return cls.objects.filter(pk=pk).first() if pk is not None else None
 
     @classmethod
-    def current_id(cls) -> int | None:
-        return cls.objects.order_by("-number").values_list("pk", flat=True).first()
+    def current_id(cls, municipality_id: int | None = None) -> int | None:
+        builds = cls.objects.order_by("-number")
+        if municipality_id is None:
+            ids = cls.current_ids()
+            if len(ids) <= 1:
+                return next(iter(ids), None)
+            municipality_id = home_municipality_id()
+        return builds.filter(municipality_id=municipality_id).values_list("pk", flat=True).first()
+
+    @classmethod
+    def current_ids(cls) -> frozenset[int]:
+        """The current build of every ward (one query)."""
+        latest = cls.objects.filter(municipality_id=OuterRef("municipality_id")).order_by("-number").values("pk")[:1]
+        return frozenset(cls.objects.filter(pk=Subquery(latest)).values_list("pk", flat=True))
 
 
 class RosterEntry(models.Model):
@@ -126,11 +158,23 @@ class RosterEntry(models.Model):
         return f"{self.family_name}\u3000{self.given_name}".strip()
 
 
-def listed_in_build(build_id: int | None, person_ref: str = "pk") -> Q:
-    """The one definition of "listed": the person at `person_ref` has an entry in that build (none without one)."""
+def listed_in_build(build_id: int | Iterable[int] | None, person_ref: str = "pk") -> Q:
+    """The one definition of "listed": the person at `person_ref` has an entry in that build, or in one of these
+    builds (the current builds of several wards); none without one."""
     if build_id is None:
         return Q(pk__in=[])
-    return Q(Exists(RosterEntry.objects.filter(build_id=build_id, person=OuterRef(person_ref))))
+    if isinstance(build_id, int):
+        entries = RosterEntry.objects.filter(build_id=build_id)
+    else:
+        ids = sorted(set(build_id))
+        if not ids:
+            return Q(pk__in=[])
+        entries = (
+            RosterEntry.objects.filter(build_id=ids[0])
+            if len(ids) == 1
+            else RosterEntry.objects.filter(build_id__in=ids)
+        )
+    return Q(Exists(entries.filter(person=OuterRef(person_ref))))
 
 
 class RosterEntryReason(models.Model):

@@ -219,7 +219,7 @@ def roster_output_district(
     """The ward's working copy of one district (latest build unless another is named), with support attributes.
     Listed by the address in the build's snapshot; the policy still decides who may be printed."""
     _check(user, purpose, output_format, Capability.MANAGE_ROSTER)
-    build = build or RosterBuild.current()
+    build = build or RosterBuild.current(policy.viewer_for(user).ward_id)
     if build is None:
         raise OutputRefusedError(OUTPUT_NO_BUILD_MESSAGE)
     viewer = policy.viewer_for(user)

@@ -15,11 +15,14 @@ class RosterScope(ScopeRule):
     scope = DataScope.ROSTER
 
     def community_narrowing(self, viewer: Viewer) -> Hashable:
-        # 0 when no build exists yet: agreement holders then see nobody.
-        return RosterBuild.current_id() or 0
+        # The current build of every ward (each grant's towns keep it to its own ward's). Empty when no build
+        # exists yet: agreement holders then see nobody.
+        return RosterBuild.current_ids()
 
     def narrowing_q(self, narrowing: Hashable) -> Q:
-        return listed_in_build(int(narrowing))  # type: ignore[arg-type]
+        if isinstance(narrowing, int):  # a distributed copy: the one build handed out
+            return listed_in_build(narrowing)
+        return listed_in_build(frozenset(narrowing))  # type: ignore[arg-type]
 
 
 register_scope(RosterScope())

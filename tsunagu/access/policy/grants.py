@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from django.utils import timezone
 
-from tsunagu.areas.models import TownDistrict
+from tsunagu.areas.models import Town, TownDistrict
 from tsunagu.organisations.models import ConsentRequirement
 
 
@@ -78,7 +78,7 @@ class Grant:
     label: str
     level: DetailLevel
     scope: str
-    town_ids: frozenset[int] | None  # None: the whole ward
+    town_ids: frozenset[int] | None  # None: every town of the instance (a single-ward instance's whole ward)
     include_former: bool = False  # moved-out and deceased residents too
     consent: str = ConsentRequirement.NOT_REQUIRED
     recipient_kind: str = ""
@@ -97,6 +97,17 @@ def town_ids(district_ids: set[int] | frozenset[int]) -> frozenset[int]:
     if not district_ids:
         return frozenset()
     return frozenset(TownDistrict.objects.filter(district_id__in=district_ids).values_list("town_id", flat=True))
+
+
+def municipality_town_ids(municipality_ids: frozenset[int], *, whole: bool | None = None) -> frozenset[int] | None:
+    """The 町丁目 of these wards; None when they are every town of the instance (one ward per instance, as before
+    several wards), which is the same set of persons and lets the policy skip the town filter. `whole`: that
+    answer when the caller already knows it (active_memberships reads it with the memberships)."""
+    if whole is None:
+        whole = not Town.objects.exclude(municipality_id__in=municipality_ids).exists()
+    if whole:
+        return None
+    return frozenset(Town.objects.filter(municipality_id__in=municipality_ids).values_list("pk", flat=True))
 
 
 def narrow(towns: frozenset[int] | None, narrowed_towns: frozenset[int] | None) -> frozenset[int] | None:

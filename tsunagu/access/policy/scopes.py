@@ -4,7 +4,8 @@ starts (its AppConfig.ready), so a new scope is added without touching the polic
 the policy never imports a domain app.
 
 The defaults of ScopeRule are the rules every scope shares (docs/access-policy.md): the ward's welfare section
-sees the whole ward, 社協 and care plazas their service districts, and an organisation with a valid agreement
+sees its whole ward (never another ward of the instance; the city's welfare bureau every ward of the city),
+社協 and care plazas their service districts, and an organisation with a valid agreement
 covering the scope sees the agreement's districts with the consent it requires. A rule narrows or widens this
 by overriding its hooks."""
 
@@ -20,7 +21,7 @@ from django.db.models import Q
 
 from tsunagu.organisations.models import STAFF_KINDS, Agreement, Membership, OrganisationKind
 
-from .grants import DetailLevel, Grant, narrow, town_ids
+from .grants import DetailLevel, Grant, municipality_town_ids, narrow, town_ids
 
 if TYPE_CHECKING:
     from .viewer import Viewer
@@ -35,14 +36,28 @@ class ScopeRule:
     # Whose consent decides what community grants reach: a scope may follow the roster's consent.
     consent_scope: str = ""
 
-    def staff_grant(self, membership: Membership, narrowed_towns: frozenset[int] | None) -> Grant | None:
+    def staff_grant(
+        self, membership: Membership, narrowed_towns: frozenset[int] | None, viewer: Viewer | None = None
+    ) -> Grant | None:
         org = membership.organisation
-        if org.kind == OrganisationKind.WARD_WELFARE:
-            return Grant(f"{org.name}（区役所）", DetailLevel.FULL, self.scope, narrowed_towns, include_former=True)
+        if org.kind in (OrganisationKind.WARD_WELFARE, OrganisationKind.CITY_WELFARE):
+            # The ward's towns (a city's welfare bureau: every ward of the city), never another ward's.
+            wards = org.municipality_ids()
+            # A ward's own section: whether its ward is the whole instance came with the membership.
+            whole = getattr(membership, "ward_holds_every_town", None) if len(wards) == 1 else None
+            if viewer is not None:
+                ward_towns = viewer.towns_of_wards(wards, whole=whole)
+            else:
+                ward_towns = municipality_town_ids(wards, whole=whole)
+            suffix = "（区役所）" if org.kind == OrganisationKind.WARD_WELFARE else "（市役所）"
+            towns = narrow(ward_towns, narrowed_towns)
+            return Grant(f"{org.name}{suffix}", DetailLevel.FULL, self.scope, towns, include_former=True)
         if org.kind in (OrganisationKind.SHAKYO, OrganisationKind.CARE_PLAZA):
             towns = narrow(town_ids({d.pk for d in org.service_districts.all()}), narrowed_towns)
             return Grant(f"{org.name}（担当地区）", DetailLevel.FULL, self.scope, towns)
-        return None  # other ward sections: no personal data without a welfare role
+        # Other ward sections, and the city's crisis management office in normal times (counts only): no
+        # personal data without a welfare role.
+        return None
 
     def community_narrowing(self, viewer: Viewer) -> Hashable | None:
         """The limit every community grant of this scope carries for this viewer (computed once per viewer)."""
@@ -92,7 +107,7 @@ class ScopeRule:
             narrowed = {d.pk for d in membership.districts.all()}
             narrowed_towns = viewer.towns_of(frozenset(narrowed)) if narrowed else None
             if membership.organisation.kind in STAFF_KINDS:
-                grant = self.staff_grant(membership, narrowed_towns)
+                grant = self.staff_grant(membership, narrowed_towns, viewer)
                 if grant is not None:
                     grants.append(grant)
                 continue

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime
 from functools import cached_property
 
-from tsunagu.organisations.models import DataScope, Membership
+from tsunagu.organisations.models import CITY_KINDS, DataScope, Membership
 from tsunagu.organisations.selectors import active_memberships
 
-from .grants import DetailLevel, Grant, today, town_ids
+from .grants import DetailLevel, Grant, municipality_town_ids, today, town_ids
 from .scopes import scope_rule
 
 _ATTRIBUTE = "_tsunagu_viewer"
@@ -25,6 +25,7 @@ class Viewer:
         self.day = day or today()
         self._grants: dict[str, list[Grant]] = {}
         self._towns: dict[frozenset[int], frozenset[int]] = {}
+        self._ward_towns: dict[frozenset[int], frozenset[int] | None] = {}
 
     def __repr__(self) -> str:
         return f"<Viewer {getattr(self.user, 'username', None)!r} {self.day}>"
@@ -36,6 +37,36 @@ class Viewer:
     @cached_property
     def organisation_kinds(self) -> frozenset[str]:
         return frozenset(m.organisation.kind for m in self.memberships)
+
+    @cached_property
+    def municipality_ids(self) -> frozenset[int]:
+        """The wards this user works in (a city-level organisation's: the city and every ward of it)."""
+        ids: set[int] = set()
+        for m in self.memberships:
+            ids |= m.organisation.municipality_ids()
+        return frozenset(ids)
+
+    @cached_property
+    def ward_id(self) -> int | None:
+        """The one ward this user works in: whose roster build they read and, with a capability, manage. None
+        for city-level users, users with memberships in several wards and users without a membership (the
+        roster then falls back to the only ward, or the home ward: RosterBuild.current)."""
+        wards = {m.organisation.municipality_id for m in self.memberships if m.organisation.kind not in CITY_KINDS}
+        return wards.pop() if len(wards) == 1 else None
+
+    @property
+    def ward(self):  # noqa: ANN201 - an areas.Municipality or None
+        """The Municipality of ward_id (read with the memberships: no query of its own)."""
+        for m in self.memberships:
+            if m.organisation.municipality_id == self.ward_id:
+                return m.organisation.municipality
+        return None
+
+    def towns_of_wards(self, municipality_ids: frozenset[int], *, whole: bool | None = None) -> frozenset[int] | None:
+        """The 町丁目 of these wards (None: every town of the instance)."""
+        if municipality_ids not in self._ward_towns:
+            self._ward_towns[municipality_ids] = municipality_town_ids(municipality_ids, whole=whole)
+        return self._ward_towns[municipality_ids]
 
     def towns_of(self, district_ids: frozenset[int]) -> frozenset[int]:
         if district_ids not in self._towns:

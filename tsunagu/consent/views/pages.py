@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tsunagu.access.policy import Capability, capability_required
+from tsunagu.access.policy import Capability, capability_required, viewer_for
 from tsunagu.consent import selectors, services
 from tsunagu.consent.forms import (
     ConsentDecisionForm,
@@ -36,7 +36,7 @@ def _mode_context() -> dict:
 @require_http_methods(["GET", "POST"])
 def consent_index_view(request: HttpRequest) -> HttpResponse:
     """The ward's overview: the ordinance mode, 未回答 per district, and the letters form."""
-    form = ConsentLettersForm(request.POST or None)
+    form = ConsentLettersForm(request.POST or None, ward=viewer_for(request.user).ward)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # A district's letters can run to thousands of pages: a background job (tsunagu.consent.jobs) makes them.

@@ -57,12 +57,15 @@ def _with_plan_status(qs: QuerySet[Person], today: datetime.date) -> QuerySet[Pe
     )
 
 
-def latest_build() -> RosterBuild | None:
-    return RosterBuild.current()
+def latest_build(user=None) -> RosterBuild | None:  # noqa: ANN001
+    """The build in force in the user's ward (shown as the list's 版)."""
+    return RosterBuild.current(policy.viewer_for(user).ward_id if user is not None else None)
 
 
-def _listed(qs: QuerySet[Person], build: RosterBuild | None) -> QuerySet[Person]:
-    return qs.filter(listed_in_build(build.pk if build else None))
+def _listed(qs: QuerySet[Person], build: RosterBuild | None = None) -> QuerySet[Person]:
+    """Persons listed in the current build of their ward (every ward's current build: the policy keeps the
+    viewer to their own), or in `build` when one is named."""
+    return qs.filter(listed_in_build(build.pk if build else RosterBuild.current_ids()))
 
 
 def _status_label(value: str) -> str:
@@ -170,7 +173,7 @@ class PlanPage(PageWindow):
 def plan_queryset(*, user, filters: PlanFilters, today: datetime.date | None = None) -> QuerySet[Person]:  # noqa: ANN001
     """Persons on the latest roster build whom the user may see, with plan_status and plan_priority."""
     today = today or today_jst()
-    qs = _with_plan_status(_listed(policy.visible_persons(user), latest_build()), today)
+    qs = _with_plan_status(_listed(policy.visible_persons(user)), today)
     if filters.status:
         qs = qs.filter(plan_status=filters.status)
     if filters.priority:
@@ -220,7 +223,7 @@ def plan_list(
         total=window.total,
         page=window.page,
         page_size=window.page_size,
-        build=latest_build(),
+        build=latest_build(user),
     )
 
 
@@ -275,13 +278,15 @@ def plan_progress(*, user, today: datetime.date | None = None) -> Progress:  # n
     professional (FULL-level) scope. Persons without a plan count as 未着手. Aggregate queries only: the
     number of queries does not grow with persons or districts."""
     today = today or today_jst()
-    build = latest_build()
+    build = latest_build(user)
     viewer = policy.viewer_for(user)
     full_grants = viewer.full_grants()
     progress = Progress(build=build)
     if not full_grants or build is None:
         return progress
-    base = _with_plan_status(_listed(policy.persons_under(full_grants, day=viewer.day), build), today)
+    base = _with_plan_status(
+        _listed(policy.persons_under(full_grants, day=viewer.day), build if viewer.ward_id else None), today
+    )
 
     school = TownDistrict.objects.filter(
         town_id=OuterRef("town_id"), district_type__code=PROGRESS_DISTRICT_TYPE

@@ -23,7 +23,7 @@ def can_manage_proposals(user) -> bool:  # noqa: ANN001
 def persons_needing_supporter(*, user) -> QuerySet[Person]:  # noqa: ANN001
     """Listed persons (latest roster build) this user may see, with coordinates, without a supporter in their
     plan and without an open or confirmed proposal. Not audited: callers audit what they reveal."""
-    latest = RosterBuild.current_id()
+    latest = RosterBuild.current_ids()  # each ward's current build; the policy keeps the user to theirs
     has_supporter = PlanSupporter.objects.filter(plan__person=OuterRef("pk"))
     has_proposal = SupporterProposal.objects.filter(
         person=OuterRef("pk"), status__in=[ProposalStatus.PROPOSED, ProposalStatus.CONFIRMED]

@@ -6,15 +6,23 @@ import datetime
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.areas.models import District
 from tsunagu.consent.selectors import unanswered_listed_persons
 from tsunagu.core.db import reports
-from tsunagu.organisations.models import STAFF_KINDS, Agreement, DataScope, Organisation, OrganisationKind
-from tsunagu.people.models import CareLevel, ImportBatch, ResidentStatus
+from tsunagu.organisations.models import (
+    CITY_KINDS,
+    STAFF_KINDS,
+    Agreement,
+    DataScope,
+    Organisation,
+    OrganisationKind,
+)
+from tsunagu.people.models import CareLevel, ImportBatch, Person, ResidentStatus
+from tsunagu.roster.models import RosterBuild, listed_in_build
 
 RECENT_IMPORTS = 5
 CARE_3_OR_MORE = (CareLevel.CARE_3, CareLevel.CARE_4, CareLevel.CARE_5)
@@ -86,6 +94,15 @@ class WardCounts:
 
 
 @dataclass(frozen=True)
+class WardFigure:
+    """One ward's figures for the city's roles: counts, never a person."""
+
+    ward: str
+    residents: int
+    listed: int  # in the ward's current roster build
+
+
+@dataclass(frozen=True)
 class AccessOverview:
     memberships: list[MembershipSummary]
     grant_labels: list[str]
@@ -95,6 +112,7 @@ class AccessOverview:
     can_change_people: bool
     recent_imports: list[ImportBatch]
     contact: Organisation | None  # whom a user without access should ask
+    city_figures: list[WardFigure] = field(default_factory=list)  # 市 福祉局・危機管理室: each ward's counts
 
     @property
     def has_access(self) -> bool:
@@ -115,6 +133,26 @@ def _ward_counts(user, visible: QuerySet) -> WardCounts:  # noqa: ANN001
         consent_unanswered=reports(unanswered_listed_persons(user=user)).count(),
         former=totals["former"],
     )
+
+
+def city_figures(viewer: policy.Viewer) -> list[WardFigure]:
+    """Each ward's residents and listed persons, for a member of a city-level organisation (the crisis
+    management office sees these counts and no person in normal times). One query."""
+    wards = frozenset().union(
+        *(m.organisation.municipality_ids() for m in viewer.memberships if m.organisation.kind in CITY_KINDS)
+    )
+    if not wards:
+        return []
+    rows = (
+        reports(Person.objects.filter(status=ResidentStatus.RESIDENT, town__municipality_id__in=wards))
+        .values("town__municipality__code", "town__municipality__name")
+        .annotate(
+            residents=Count("pk"),
+            listed=Count("pk", filter=listed_in_build(RosterBuild.current_ids())),
+        )
+        .order_by("town__municipality__code")
+    )
+    return [WardFigure(r["town__municipality__name"], r["residents"], r["listed"]) for r in rows]
 
 
 def _district_counts(visible: QuerySet, districts: list[District]) -> dict[int, int]:
@@ -195,9 +233,13 @@ def access_overview(*, user, day: datetime.date | None = None) -> AccessOverview
         can_view_audit_log=is_ward and policy.can(viewer, Capability.VIEW_AUDIT_LOG),
         can_change_people=is_ward and policy.can(viewer, Capability.MANAGE_REGISTRY),
         recent_imports=list(ImportBatch.objects.order_by("-started_at")[:RECENT_IMPORTS]) if is_ward else [],
-        contact=None if grants else _welfare_contact(),
+        contact=None if grants else _welfare_contact(viewer.ward_id),
+        city_figures=city_figures(viewer),
     )
 
 
-def _welfare_contact() -> Organisation | None:
-    return Organisation.objects.filter(kind=OrganisationKind.WARD_WELFARE, is_active=True).order_by("name").first()
+def _welfare_contact(ward_id: int | None = None) -> Organisation | None:
+    """The welfare section of the user's ward (any ward's when the user has none)."""
+    offices = Organisation.objects.filter(kind=OrganisationKind.WARD_WELFARE, is_active=True)
+    own = Case(When(municipality_id=ward_id, then=Value(0)), default=Value(1))
+    return offices.order_by(own, "name").first()

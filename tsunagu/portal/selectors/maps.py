@@ -58,7 +58,7 @@ def roster_map_data(*, user: Any, request: HttpRequest | None = None) -> RosterM
     full grant — the supporter candidates. A fixed number of queries whatever the number of rows; one LIST audit
     entry naming every person returned."""
     viewer = policy.viewer_for(user)
-    build = RosterBuild.current()
+    build = RosterBuild.current(viewer.ward_id)
     data = RosterMapData(build_number=build.number if build else None)
     if build is not None:
         visible = policy.visible_persons(viewer).values("pk")

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from tsunagu.access import policy
+from tsunagu.areas.models import home_municipality_id
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
 from tsunagu.core.paging import PageWindow
@@ -22,8 +23,17 @@ from ..models import RosterBuild, RosterEntry, RosterEntryReason
 from .entries import LEGAL_FIELDS, REASONS_FIELD, SUPPORT_FIELDS, entry_display, entry_label
 
 
-def roster_builds() -> QuerySet[RosterBuild]:
-    return RosterBuild.objects.select_related("built_by").order_by("-number")
+def _ward_builds(user) -> QuerySet[RosterBuild]:  # noqa: ANN001
+    """The builds of the user's ward (a user of several wards' sections, or none: the only or home ward's)."""
+    ward_id = policy.viewer_for(user).ward_id if user is not None else None
+    if ward_id is None:
+        current = RosterBuild.current(None)
+        ward_id = current.municipality_id if current is not None else home_municipality_id()
+    return RosterBuild.objects.filter(municipality_id=ward_id)
+
+
+def roster_builds(user=None) -> QuerySet[RosterBuild]:  # noqa: ANN001
+    return _ward_builds(user).select_related("built_by").order_by("-number")
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,11 @@ def roster_build_diff(build: RosterBuild) -> RosterDiff:
     """What changed since the previous build: persons added, removed, and changed (legal items, support
     attributes, reasons: old → new). Four queries whatever the size (both builds' entries and reasons in bulk).
     Not audited here: the caller shows the result and records whom it showed."""
-    previous = RosterBuild.objects.filter(number__lt=build.number).order_by("-number").first()
+    previous = (
+        RosterBuild.objects.filter(municipality_id=build.municipality_id, number__lt=build.number)
+        .order_by("-number")
+        .first()
+    )
     new_entries, new_reasons = _entries_and_reasons(build)
     if previous is None:
         old_entries: dict[int, RosterEntry] = {}
@@ -209,7 +223,7 @@ def roster_build_changes(
     ward): one page of each list (`pages` maps "added", "removed", "changed" to a page number), the removed
     with why they left. Records one LIST entry naming exactly the persons shown. Unknown number: Http404."""
     policy.require_capability(user, policy.Capability.MANAGE_ROSTER)
-    build = RosterBuild.objects.select_related("built_by").filter(number=number).first()
+    build = _ward_builds(user).select_related("built_by").filter(number=number).first()
     if build is None:
         raise Http404("no such roster build")
     diff = roster_build_diff(build)

@@ -24,6 +24,11 @@ def _require_ward(user) -> None:  # noqa: ANN001
     policy.require_capability(user, policy.Capability.MANAGE_DISTRIBUTIONS)
 
 
+def _of_users_wards(user) -> Q:  # noqa: ANN001
+    """A ward's staff keep the register of their own ward's copies only (a copy's persons are its build's ward's)."""
+    return Q(build__municipality_id__in=policy.viewer_for(user).municipality_ids)
+
+
 def distribution_grant(distribution: Distribution, *, day: datetime.date | None = None) -> policy.Grant | None:
     """The access-policy Grant under which the distribution's organisation sees its copy on `day`: the
     agreement's grant, for the distributed build and districts. None once the agreement no longer allows it."""
@@ -95,8 +100,10 @@ def distribution_list(
     _require_ward(user)
     filters = filters or DistributionFilters()
     day = day or timezone.localdate()
-    qs = Distribution.objects.select_related("build", "organisation", "agreement", "recorded_by").prefetch_related(
-        "districts"
+    qs = (
+        Distribution.objects.filter(_of_users_wards(user))
+        .select_related("build", "organisation", "agreement", "recorded_by")
+        .prefetch_related("districts")
     )
     if filters.organisation_id:
         qs = qs.filter(organisation_id=filters.organisation_id)
@@ -128,7 +135,7 @@ def distribution_get(*, user, distribution_id: int, request: HttpRequest | None 
     distribution = (
         Distribution.objects.select_related("build", "organisation", "agreement", "recorded_by")
         .prefetch_related("districts", "agreement__districts")
-        .filter(pk=distribution_id)
+        .filter(_of_users_wards(user), pk=distribution_id)
         .first()
     )
     if distribution is None:
@@ -138,12 +145,16 @@ def distribution_get(*, user, distribution_id: int, request: HttpRequest | None 
     return distribution
 
 
-def agreements_for_distribution(*, day: datetime.date | None = None) -> QuerySet[Agreement]:
-    """Agreements under which the roster can be handed out today (for the form's choices)."""
+def agreements_for_distribution(
+    *, day: datetime.date | None = None, municipality_ids: frozenset[int] | None = None
+) -> QuerySet[Agreement]:
+    """Agreements under which the roster can be handed out today (for the form's choices); with
+    `municipality_ids`, those of these wards' organisations only."""
     day = day or timezone.localdate()
+    ward = Q(organisation__municipality_id__in=municipality_ids) if municipality_ids is not None else Q()
     return (
         Agreement.objects.filter(
-            revoked_at__isnull=True, valid_from__lte=day, valid_to__gte=day, organisation__is_active=True
+            ward, revoked_at__isnull=True, valid_from__lte=day, valid_to__gte=day, organisation__is_active=True
         )
         .select_related("organisation")
         .prefetch_related("districts")

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
+from tsunagu.access import policy
 from tsunagu.core.wareki import format_wareki
 from tsunagu.people.models import CareLevel, IntellectualGrade, PhysicalDisabilityType, Sex
 
@@ -39,8 +40,9 @@ SUPPORT_FIELDS = (
 REASONS_FIELD = "reasons"
 
 
-def latest_build() -> RosterBuild | None:
-    return RosterBuild.current()
+def latest_build(user=None) -> RosterBuild | None:  # noqa: ANN001 - a User, a Viewer or None
+    """The build in force in the user's ward (RosterBuild.current: the only or home ward without one)."""
+    return RosterBuild.current(policy.viewer_for(user).ward_id if user is not None else None)
 
 
 def reasons_by_person(build: RosterBuild, person_ids: list[int]) -> dict[int, list[str]]:

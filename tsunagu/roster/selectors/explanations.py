@@ -179,7 +179,7 @@ def person_roster_explanation(
         )
         for rule in rules
     ]
-    build = latest_build()
+    build = latest_build(user)
     in_build = build is not None and RosterEntry.objects.filter(build=build, person=person).exists()
     reasons = reasons_by_person(build, [person.pk]).get(person.pk, []) if in_build else []
     consent = Consent.objects.current_for(person)

@@ -226,7 +226,7 @@ def roster_list(
     persons can differ in it, their consent state. One audit entry names exactly the persons shown.
     ``past_end_is_last=False`` (the API) answers a page past the end with no rows (see take_page)."""
     filters = filters or RosterFilters()
-    build = latest_build()
+    build = latest_build(user)
     column = roster_consent_column(user)
     # The states are worked out when the column is shown, or when asked for (a viewer whose persons have all
     # agreed and who asks for 未回答 gets nobody, not everyone).

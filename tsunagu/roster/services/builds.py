@@ -6,6 +6,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from tsunagu.access.policy import viewer_for
+from tsunagu.areas.models import Town, home_municipality_id
 from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
 from tsunagu.people.models import Person, ResidentStatus
@@ -52,18 +54,29 @@ def _serialise_builds() -> None:
             cursor.execute(f"LOCK TABLE {RosterBuild._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
-def roster_build(*, user=None, day: datetime.date | None = None) -> RosterBuild:  # noqa: ANN001
-    """Apply every active rule to the whole registry and keep the result as a new build.
+def roster_build(
+    *,
+    user=None,  # noqa: ANN001
+    day: datetime.date | None = None,
+    municipality_id: int | None = None,
+) -> RosterBuild:
+    """Apply every active rule (the city's) to one ward's registry and keep the result as the ward's new build.
 
-    Set-based: one INSERT … SELECT per rule for the reasons, one for the entries. Moved-out and deceased
-    residents are never listed. Builds started at the same time run one after the other."""
+    The ward: `municipality_id`, else the ward of the user's ward welfare section, else the home ward (a
+    single-ward instance). Set-based: one INSERT … SELECT per rule for the reasons, one for the entries.
+    Moved-out and deceased residents are never listed. Builds started at the same time run one after the other."""
     day = day or timezone.localdate()
+    if municipality_id is None and user is not None and user.is_authenticated:
+        municipality_id = viewer_for(user).ward_id
+    if municipality_id is None:
+        municipality_id = home_municipality_id()
     with transaction.atomic():
         _serialise_builds()
         # Read inside the lock: a build started after a rule change applies the changed rules.
         rules = list(RosterRule.objects.filter(is_active=True))
-        number = (RosterBuild.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        number = (RosterBuild.objects.filter(municipality_id=municipality_id).aggregate(n=Max("number"))["n"] or 0) + 1
         build = RosterBuild.objects.create(
+            municipality_id=municipality_id,
             number=number,
             built_at=timezone.now(),
             built_by=user if user is not None and user.is_authenticated else None,
@@ -71,6 +84,8 @@ def roster_build(*, user=None, day: datetime.date | None = None) -> RosterBuild:
             rules=[{"id": r.pk, "label": r.label, "kind": r.kind, "threshold": r.threshold} for r in rules],
         )
         residents = Person.objects.filter(status=ResidentStatus.RESIDENT)
+        if Town.objects.exclude(municipality_id=municipality_id).exists():  # several wards: this ward's only
+            residents = residents.filter(town__municipality_id=municipality_id)
         reason_table = RosterEntryReason._meta.db_table
         for rule in rules:
             # The constants are parameters of the SELECT list, ahead of the WHERE clause's parameters.
@@ -99,7 +114,12 @@ def roster_build(*, user=None, day: datetime.date | None = None) -> RosterBuild:
             action=AuditAction.CREATE,
             target_type="roster_build",
             target_ids=[build.pk],
-            detail={"number": build.number, "persons": build.person_count, "reference_date": day.isoformat()},
+            detail={
+                "number": build.number,
+                "persons": build.person_count,
+                "reference_date": day.isoformat(),
+                "municipality": build.municipality.code,
+            },
             username="" if user is not None else "system",
         )
     return build

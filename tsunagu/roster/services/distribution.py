@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from tsunagu.access import policy
-from tsunagu.areas.models import District
+from tsunagu.access.policy import viewer_for
+from tsunagu.areas.models import District, home_municipality_id
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
 from tsunagu.organisations.models import Agreement, DataScope, Organisation
@@ -30,6 +31,9 @@ AGREEMENT_NOT_VALID_MESSAGE = gettext_lazy("提供日に協定が有効期間内
 AGREEMENT_NOT_ROSTER_MESSAGE = gettext_lazy("この協定は避難行動要支援者名簿を対象としていません。")
 ORGANISATION_INACTIVE_MESSAGE = gettext_lazy("活動を停止している団体には名簿を提供できません。")
 NO_DISTRICTS_MESSAGE = gettext_lazy("提供する地区を一つ以上選んでください。")
+OTHER_WARD_MESSAGE = gettext_lazy(
+    "ほかの区の名簿や団体の提供は記録できません（名簿の版・団体・地区は同じ区のものです）。"
+)
 DISTRICT_OUTSIDE_AGREEMENT_MESSAGE = gettext_lazy("協定の対象地区ではない地区が含まれています：{names}")
 RETURN_DUE_BEFORE_MESSAGE = gettext_lazy("返却期限は提供日より後の日付にしてください。")
 DATE_BEFORE_DISTRIBUTION_MESSAGE = gettext_lazy("提供日より前の日付は記録できません。")
@@ -73,7 +77,9 @@ def _check_agreement(agreement: Agreement, organisation: Organisation, day: date
 
 
 def _next_number(build: RosterBuild, year: int) -> str:
-    prefix = f"R{build.number}-{year}-"
+    # Another ward's builds share the home ward's numbers: its copies carry the ward's code in front.
+    ward = "" if build.municipality_id == home_municipality_id() else f"{build.municipality.code}-"
+    prefix = f"{ward}R{build.number}-{year}-"
     taken = Distribution.objects.filter(number__startswith=prefix).values_list("number", flat=True)
     highest = max((int(n.removeprefix(prefix)) for n in taken if n.removeprefix(prefix).isdigit()), default=0)
     return f"{prefix}{highest + 1:04d}"
@@ -97,6 +103,11 @@ def distribution_create(
     day = distributed_on or timezone.localdate()
     _check_agreement(agreement, organisation, day)
     districts = list(districts)
+    if build.municipality_id not in viewer_for(user).municipality_ids or (
+        organisation.municipality_id != build.municipality_id
+        or any(d.municipality_id != build.municipality_id for d in districts)
+    ):
+        raise DistributionRefusedError(OTHER_WARD_MESSAGE)
     if not districts:
         raise DistributionRefusedError(NO_DISTRICTS_MESSAGE)
     allowed = set(agreement.districts.values_list("pk", flat=True))

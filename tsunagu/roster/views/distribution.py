@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tsunagu.access.policy import Capability, capability_required
+from tsunagu.access.policy import Capability, capability_required, viewer_for
 from tsunagu.areas.models import District
 from tsunagu.audit.forms import PurposeField
 from tsunagu.jobs.models import JobKind, JobStatus
@@ -80,10 +80,20 @@ class DistributionCreateForm(forms.Form):
     )
     note = forms.CharField(label=gettext_lazy("備考"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ward_ids: frozenset[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].queryset = agreements_for_distribution()
-        self.fields["build"].initial = RosterBuild.current_id()
+        # A ward's staff hand out their own ward's builds, to their ward's organisations, for its districts.
+        self.fields["agreement"].queryset = agreements_for_distribution(municipality_ids=ward_ids)
+        if ward_ids is not None:
+            self.fields["build"].queryset = RosterBuild.objects.filter(municipality_id__in=ward_ids).order_by("-number")
+            self.fields["districts"].queryset = District.objects.filter(municipality_id__in=ward_ids).select_related(
+                "district_type"
+            )
+        self.fields["build"].initial = (
+            RosterBuild.current_id(next(iter(ward_ids)))
+            if ward_ids and len(ward_ids) == 1
+            else RosterBuild.current_id()
+        )
         self.fields["distributed_on"].initial = timezone.localdate()
 
 
@@ -189,7 +199,7 @@ def distribution_overdue_view(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_DISTRIBUTIONS)
 @require_http_methods(["GET", "POST"])
 def distribution_create_view(request: HttpRequest) -> HttpResponse:
-    form = DistributionCreateForm(request.POST or None)
+    form = DistributionCreateForm(request.POST or None, ward_ids=viewer_for(request.user).municipality_ids)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

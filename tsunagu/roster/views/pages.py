@@ -115,7 +115,7 @@ def build_create_view(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_ROSTER)
 @require_GET
 def builds_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "roster/builds.html", {"builds": roster_builds()})
+    return render(request, "roster/builds.html", {"builds": roster_builds(request.user)})
 
 
 @capability_required(Capability.MANAGE_ROSTER)

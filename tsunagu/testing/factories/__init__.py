@@ -7,6 +7,7 @@ from .accounts import (
 from .areas import (
     DistrictFactory,
     DistrictTypeFactory,
+    MunicipalityFactory,
     TownFactory,
 )
 from .organisations import (
@@ -30,6 +31,7 @@ __all__ = [
     "DistrictTypeFactory",
     "HouseholdFactory",
     "MembershipFactory",
+    "MunicipalityFactory",
     "OrganisationFactory",
     "PersonFactory",
     "TownFactory",

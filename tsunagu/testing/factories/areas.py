@@ -1,6 +1,21 @@
 import factory
 
-from tsunagu.areas.models import District, DistrictType, Town, TownDistrict
+from tsunagu.areas.models import District, DistrictType, Municipality, Town, TownDistrict, local_government_check_digit
+
+
+def municipality_code(five: str) -> str:
+    """A 全国地方公共団体コード with its check digit (27108 → 271080)."""
+    return f"{five}{local_government_check_digit(five)}"
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: municipality_code(f"{27200 + n:05d}"))
+    name = factory.Sequence(lambda n: f"第{n}区")
+    full_name = factory.LazyAttribute(lambda m: f"大阪府大阪市{m.name}")
 
 
 class DistrictTypeFactory(factory.django.DjangoModelFactory):

@@ -20,6 +20,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help="住民の人数（既定: 60000）")
+        parser.add_argument(
+            "--wards",
+            type=int,
+            default=1,
+            help="区の数（既定: 1）。2以上で大阪市の複数の区からなる市を作り、"
+            "市の福祉局・危機管理室の利用者も作ります。",
+        )
         parser.add_argument("--seed", type=int, default=1, help="乱数のシード。同じシードからは同じ区ができます。")
         parser.add_argument(
             "--if-empty", action="store_true", help="住民データがすでにあるときは何もしません（make demo 用）。"
@@ -36,7 +43,11 @@ class Command(BaseCommand):
             return
         try:
             summary = generate_ward(
-                size=options["size"], seed=options["seed"], stdout=self.stdout, replace=options["replace"]
+                size=options["size"],
+                seed=options["seed"],
+                stdout=self.stdout,
+                replace=options["replace"],
+                wards=options["wards"],
             )
         except (WardNotEmptyError, ValueError) as error:
             raise CommandError(str(error)) from error
