@@ -22,6 +22,10 @@ def registry_residents_import(*, user: Any = None, **options: Any) -> ImportResu
     user who may not change the registry, before anything is read."""
     if not _may_import(user):
         raise ImportNotAllowed
+    if user is not None:
+        # A ward's staff write their own ward's residents only; the system and the city's staff the whole city.
+        viewer = policy.viewer_for(user)
+        options["town_ids"] = viewer.towns_of_wards(viewer.municipality_ids)
     return residents_import(user=user, **options)
 
 

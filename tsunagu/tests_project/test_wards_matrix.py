@@ -6,8 +6,11 @@ management office sees no one in normal times.
 The page sweep walks every GET address of the URL resolver (as test_detail_fields does), so a new page is
 checked without being listed here."""
 
+import csv
 import datetime
 import html
+import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,6 +22,8 @@ from tsunagu.areas.models import Municipality, Town, local_government_check_digi
 from tsunagu.areas.services import ImportFailed, areas_import
 from tsunagu.audit.models import AuditPurpose
 from tsunagu.organisations.models import ConsentRequirement
+from tsunagu.people.models import Person
+from tsunagu.registry.services import registry_residents_import
 from tsunagu.roster.models import DistributionForm, RosterBuild, RosterEntry
 from tsunagu.roster.outputs import OutputFormat, roster_output_district
 from tsunagu.roster.selectors import distribution_get, distribution_list
@@ -368,3 +373,55 @@ def test_the_audit_log_of_one_ward_holds_no_entry_of_the_others_staff(ward, city
 
     assert "髙橋" in home and "港野" not in home
     assert "港野" in other and "髙橋" not in other
+
+
+# --- the residents import --------------------------------------------------------------------------------------
+
+OTHER_WARD_TOWN_CODE = "2710701"  # build_city's 市岡一丁目
+RESIDENTS_CSV = Path(__file__).resolve().parents[1] / "people" / "tests" / "data" / "residents_utf8.csv"
+
+
+def _residents_file(edit) -> bytes:
+    """The test ward's sample resident file with its first row changed by `edit(row)`."""
+    rows = list(csv.DictReader(io.StringIO(RESIDENTS_CSV.read_text(encoding="utf-8"), newline="")))
+    edit(rows[0])
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_a_ward_officer_cannot_import_residents_into_another_wards_town(ward, city):
+    other_town = Town.objects.get(code=OTHER_WARD_TOWN_CODE)
+    data = _residents_file(lambda row: row.update({"町丁目コード": other_town.code}))
+    before = Person.objects.count()
+
+    with pytest.raises(ImportFailed) as failed:
+        registry_residents_import(user=ward.ward_officer, source=data, filename="residents.csv")
+
+    assert [(e.line, e.column) for e in failed.value.errors] == [(2, "町丁目コード")]
+    assert "ほかの区" in failed.value.errors[0].message
+    assert Person.objects.count() == before
+
+
+def test_a_ward_officer_cannot_rewrite_a_resident_of_another_ward(ward, city):
+    theirs = city.people.a1_agreed
+    data = _residents_file(lambda row: row.update({"宛名番号": theirs.resident_number}))
+
+    with pytest.raises(ImportFailed) as failed:
+        registry_residents_import(user=ward.ward_officer, source=data, filename="residents.csv")
+
+    assert [(e.line, e.column) for e in failed.value.errors] == [(2, "宛名番号")]
+    theirs.refresh_from_db()
+    assert theirs.family_name == OTHER_WARD_FAMILY_NAME
+
+
+def test_the_system_imports_the_citys_file_for_every_ward(ward, city):
+    """The city-wide file from the city's registry is imported on the server (the command without --user)."""
+    data = _residents_file(lambda row: row.update({"町丁目コード": OTHER_WARD_TOWN_CODE}))
+
+    result = registry_residents_import(user=None, source=data, filename="residents.csv")
+
+    assert result.created > 0
+    assert Person.objects.get(resident_number="300000001").town.code == OTHER_WARD_TOWN_CODE

@@ -180,7 +180,7 @@ def _conflicts_in(
             members[household_id].append(((town_id, lot, extra), line))
             if claim:
                 claims[household_id].append((line, (town_id, lot, extra)))
-    # … then the current members the file does not name, who stay where they are.
+        # … then the current members the file does not name, who stay where they are.
         person = Person._meta.db_table
         cursor.execute(
             f"SELECT p.household_id, p.town_id, p.address, p.address_extra FROM {person} p "  # noqa: S608

@@ -29,9 +29,7 @@ _PLAIN_FIELDS = (
     "elderly_only_household",
 )  # fmt: skip
 # A change to one of these is a correction of who the person is, kept as a CORRECTED event.
-_IDENTITY_FIELDS = frozenset(
-    {"family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date", "sex"}
-)
+_IDENTITY_FIELDS = frozenset({"family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date", "sex"})
 
 
 # What the import reads of a registered resident: enough to compare, to plan the change and to check households.

@@ -38,7 +38,7 @@ from tsunagu.people.services.households import (
     duplicate_lines,
     household_conflicts,
 )
-from tsunagu.people.services.plan import Planner, existing_persons
+from tsunagu.people.services.plan import FIELD_INDEX, Planner, existing_persons
 from tsunagu.people.services.rows import (
     RANK_DUPLICATE,
     RANK_HOUSEHOLD,
@@ -50,6 +50,10 @@ from tsunagu.people.services.rows import (
 )
 from tsunagu.people.services.towns import Towns
 from tsunagu.people.services.write import PersonIds, household_ids, write_plan
+
+OTHER_WARD_RESIDENT_MESSAGE = _(
+    "宛名番号「{value}」はほかの区に住む住民です（区をまたぐ異動は、市の担当が市全体の住民データで取り込みます）"
+)
 
 NOT_ALLOWED_MESSAGE = _("住民データを取り込む権限がありません（区役所の福祉部門の職員のみ）")
 
@@ -109,6 +113,7 @@ def residents_import(
     request: HttpRequest | None = None,
     today: datetime.date | None = None,
     on_progress: Progress | None = None,
+    town_ids: frozenset[int] | None = None,
 ) -> ImportResult:
     """Import a resident CSV (a path, bytes or a binary file). `user` None means the system (the command run
     without --user). Whether the user may import is the caller's question to the access policy
@@ -119,7 +124,8 @@ def residents_import(
     file (duplicated 宛名番号, the 世帯番号 rule) run at the end in the database. Raises ImportFailed with every
     bad row; then the transaction is rolled back and nothing has been written. A dry run does everything and
     rolls back, so its counts are exactly the import's. `on_progress(done, total)` is called after each batch
-    (total: the file's line breaks, an upper bound on its rows)."""
+    (total: the file's line breaks, an upper bound on its rows). `town_ids` limits the import to these towns (a
+    ward officer's ward): a row in another ward's town, or a resident registered there, is a bad row."""
     if not filename and isinstance(source, str | Path):
         filename = Path(source).name
     started_at = timezone.now()
@@ -155,7 +161,14 @@ def residents_import(
                     if on_progress is not None:
                         on_progress(min(done, total), total)
 
-                run = _Run(connection, columns=table.columns, today=today, batch_id=batch.pk, recorder=actor)
+                run = _Run(
+                    connection,
+                    columns=table.columns,
+                    today=today,
+                    batch_id=batch.pk,
+                    recorder=actor,
+                    town_ids=town_ids,
+                )
                 run.all(table.rows, report)
             counts = run.planner.counts
             result = ImportResult(
@@ -209,9 +222,10 @@ class _Run:
         today: datetime.date,
         batch_id: int,
         recorder: Any,
+        town_ids: frozenset[int] | None = None,
     ) -> None:
         self.connection = connection
-        self.towns = Towns()
+        self.towns = Towns(town_ids)
         self.reader = RowReader(columns, today=today, towns=self.towns)
         self.planner = Planner(towns=self.towns, today=today)
         self.stager = Stager()
@@ -328,6 +342,12 @@ class _Run:
                 self.skipped.add(row.line)
                 del existing[row.resident_number]
                 continue
+            if registered is not None and self.towns.allowed is not None:
+                town_id = registered[FIELD_INDEX["town_id"]]
+                if town_id not in self.towns.allowed:
+                    message = str(OTHER_WARD_RESIDENT_MESSAGE).format(value=row.resident_number)
+                    self.errors.append((row.line, 0, RowError(row.line, "宛名番号", message)))
+                    continue
             stage.append(self.stager.row(row, registered, households))
             checked.append(row)
         return checked

@@ -16,6 +16,9 @@ from tsunagu.core.japanese import town_name_key
 TOWN_REQUIRED_MESSAGE = _("町丁目コードか町丁目名のどちらかが必要です")
 TOWN_UNKNOWN_CODE_MESSAGE = _("町丁目コード「{value}」は登録されていません（先に町丁目の表を取り込んでください）")
 TOWN_UNKNOWN_NAME_MESSAGE = _("町丁目名「{value}」は登録されていません（先に町丁目の表を取り込んでください）")
+TOWN_OTHER_WARD_MESSAGE = _(
+    "町丁目コード「{value}」（{town}）はほかの区の町丁目です（取り込めるのは自分の区の住民だけです）"
+)
 TOWN_AMBIGUOUS_MESSAGE = _("町丁目名「{value}」に当たる町丁目が複数あります（町丁目コードで指定してください）")
 TOWN_MISMATCH_MESSAGE = _("町丁目コード「{code}」は「{town}」で、町丁目名「{value}」と一致しません")
 TOWN_NAME_WITH_LOT_MESSAGE = _(
@@ -30,11 +33,17 @@ _LOT_AFTER_TOWN_RE = re.compile("[0-9〇一二三四五六七八九十百]+(番|
 class Towns:
     """The ward's 町丁目, loaded once, resolved from a code and/or a name with the reasons for failure."""
 
-    def __init__(self) -> None:
+    def __init__(self, allowed: frozenset[int] | None = None) -> None:
+        # `allowed`: the towns this import may write (the importing officer's ward); None: every town.
+        self.allowed = allowed
         self.by_code: dict[str, Town] = {}
         self.by_id: dict[int, Town] = {}
         self.by_key: dict[str, list[Town]] = defaultdict(list)  # town_name_key(name) → towns
+        self.outside: dict[str, Town] = {}  # towns of other wards, by code: named in the refusal
         for town in Town.objects.only("id", "code", "name"):
+            if allowed is not None and town.pk not in allowed:
+                self.outside[town.code] = town
+                continue
             self.by_code[town.code] = town
             self.by_id[town.pk] = town
             self.by_key[town_name_key(town.name)].append(town)
@@ -52,6 +61,8 @@ class Towns:
         if code:
             town = self.by_code.get(code)
             if town is None:
+                if code in self.outside:
+                    return "町丁目コード", str(TOWN_OTHER_WARD_MESSAGE).format(value=code, town=self.outside[code].name)
                 return "町丁目コード", str(TOWN_UNKNOWN_CODE_MESSAGE).format(value=code)
             if name and town_name_key(name) != town_name_key(town.name):
                 return "町丁目名", str(TOWN_MISMATCH_MESSAGE).format(code=code, town=town.name, value=name)
