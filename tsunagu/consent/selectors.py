@@ -14,14 +14,7 @@ from tsunagu.areas.models import District
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
 from tsunagu.organisations.models import DataScope
-from tsunagu.people.models import (
-    Consent,
-    ConsentRequest,
-    ConsentStatus,
-    Person,
-    ResidentStatus,
-    current_consent_subquery,
-)
+from tsunagu.people.models import Consent, ConsentRequest, ConsentStatus, Person, ResidentStatus
 from tsunagu.roster.models import RosterBuild, listed_in_build
 
 
@@ -37,8 +30,8 @@ def unanswered_listed_persons(
         policy.visible_persons(user, scope=scope)
         .filter(status=ResidentStatus.RESIDENT)
         .filter(listed_in_build(RosterBuild.current_id()))
-        .annotate(_current=current_consent_subquery("status", scope))
-        .filter(Q(_current__isnull=True) | Q(_current=ConsentStatus.UNANSWERED))
+        .with_current_consent(scope)
+        .filter(Q(current_consent_status__isnull=True) | Q(current_consent_status=ConsentStatus.UNANSWERED))
     )
     if district is not None:
         qs = qs.filter(town__town_districts__district=district)
