@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from tsunagu.demo.ward import generate_ward
 from tsunagu.people.models import Consent, ConsentRequest, ConsentState, ConsentStatus, Person
 from tsunagu.people.services.consent_state import consent_state_differences, refresh_consent_state
 from tsunagu.testing.factories import ConsentFactory, ConsentRequestFactory, PersonFactory
@@ -115,3 +116,13 @@ def test_the_command_finds_a_corrupted_state_and_rebuild_repairs_it(capsys):
     call_command("consent_state", "check")
     assert stored_state() == expected_from_history()
     assert list(Consent.objects.order_by("id").values()) == history
+
+
+@pytest.mark.django_db
+def test_the_synthetic_ward_writes_its_consents_in_bulk_and_the_state_follows():
+    generate_ward(size=600)
+    assert ConsentState.objects.exclude(status=None).count() == len({c.person_id for c in Consent.objects.all()}) > 0
+    assert stored_state() == expected_from_history()
+
+    generate_ward(size=600, seed=2, replace=True)  # the state goes with the consents it names
+    assert stored_state() == expected_from_history()
