@@ -13,6 +13,7 @@ def fill_from_history(apps, schema_editor):
         apps.get_model("people", "Consent"),
         apps.get_model("people", "ConsentRequest"),
         apps.get_model("people", "ConsentState"),
+        apps.get_model("people", "Person"),
         using=schema_editor.connection.alias,
     )
 

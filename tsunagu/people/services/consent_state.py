@@ -19,7 +19,7 @@ from django.db import connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
-from tsunagu.people.models import Consent, ConsentRequest, ConsentState
+from tsunagu.people.models import Consent, ConsentRequest, ConsentState, Person
 
 # Persons per statement: well under SQLite's bound on placeholders, and a short IN list for PostgreSQL.
 PERSONS_PER_STATEMENT = 2000
@@ -32,6 +32,7 @@ class _Tables:
     consent: str
     request: str
     state: str
+    person: str
     connection: BaseDatabaseWrapper
 
     @classmethod
@@ -40,11 +41,12 @@ class _Tables:
         consent: type[Model] = Consent,
         request: type[Model] = ConsentRequest,
         state: type[Model] = ConsentState,
+        person: type[Model] = Person,
         using: str | None = None,
     ) -> _Tables:
         connection = connections[using or router.db_for_write(state)]
         quote = connection.ops.quote_name
-        tables = (quote(model._meta.db_table) for model in (consent, request, state))
+        tables = (quote(model._meta.db_table) for model in (consent, request, state, person))
         return cls(*tables, connection=connection)
 
 
@@ -105,6 +107,15 @@ def _without_history(t: _Tables, table: str) -> str:
 def _refresh(t: _Tables, person_ids: Iterable[int] | None, scope: str | None) -> None:
     with transaction.atomic(using=t.connection.alias), t.connection.cursor() as cursor:
         for chunk in _chunks(person_ids):
+            if chunk is not None and t.connection.vendor == "postgresql":
+                # Two transactions writing history of one person (a reply, a letter) each refresh after their own
+                # insert: the person's lock makes the later refresh wait for the earlier commit and read it, so
+                # the last refresh sees every row. (SQLite runs one writer at a time.)
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT id FROM {t.person} WHERE id IN ({placeholders}) ORDER BY id FOR UPDATE",  # noqa: S608
+                    chunk,
+                )
             expected, params = _expected(t, scope, chunk)
             cursor.execute(
                 f"""
@@ -135,10 +146,10 @@ def refresh_consent_state(
 
 
 def refresh_consent_state_with(
-    consent: type[Model], request: type[Model], state: type[Model], *, using: str | None = None
+    consent: type[Model], request: type[Model], state: type[Model], person: type[Model], *, using: str | None = None
 ) -> None:
     """refresh_consent_state for everyone, over the given model classes (a migration's historical models)."""
-    _refresh(_Tables.of(consent, request, state, using=using), None, None)
+    _refresh(_Tables.of(consent, request, state, person, using=using), None, None)
 
 
 def consent_state_differences(
