@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from tsunagu.access import policy
@@ -14,7 +14,7 @@ from tsunagu.areas.models import District
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
 from tsunagu.organisations.models import DataScope
-from tsunagu.people.models import Consent, ConsentRequest, ConsentStatus, Person, ResidentStatus
+from tsunagu.people.models import Consent, ConsentRequest, Person, ResidentStatus
 from tsunagu.roster.models import RosterBuild, listed_in_build
 
 
@@ -30,8 +30,7 @@ def unanswered_listed_persons(
         policy.visible_persons(user, scope=scope)
         .filter(status=ResidentStatus.RESIDENT)
         .filter(listed_in_build(RosterBuild.current_id()))
-        .with_current_consent(scope)
-        .filter(Q(current_consent_status__isnull=True) | Q(current_consent_status=ConsentStatus.UNANSWERED))
+        .without_consent_answer(scope)
     )
     if district is not None:
         qs = qs.filter(town__town_districts__district=district)
