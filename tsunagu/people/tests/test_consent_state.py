@@ -68,6 +68,15 @@ def test_the_state_equals_the_history_after_random_sequences_of_decisions():
     latest = expected_from_history()
     for p in Person.objects.with_current_consent("plan"):
         assert (p.current_consent_status, p.current_consent_kinds) == latest.get((p.pk, "plan"), (None,) * 4)[1:3]
+    # The anti-join the letters and counts use names the same persons as "no answer in force".
+    PersonFactory()  # never asked
+    ConsentRequestFactory(scope="plan")  # asked, no answer
+    ConsentFactory(scope="plan", status=ConsentStatus.UNANSWERED)  # 未回答 recorded
+    no_answer = {
+        p.pk for p in Person.objects.with_current_consent("plan") if p.current_consent_status in (None, "unanswered")
+    }
+    assert set(Person.objects.without_consent_answer("plan").values_list("pk", flat=True)) == no_answer
+    assert 3 <= len(no_answer) < Person.objects.count()
 
 
 @pytest.mark.django_db
