@@ -50,8 +50,12 @@ demo-data: venv messages var
 # The demo skips the second factor so the printed logins work at once; production settings always require it.
 # It runs with debug off, so a wrong address shows the Japanese 404 page, never Django's list of URLs;
 # `DJANGO_DEBUG=true make demo` turns debug on for development.
+# A background worker (roster builds, imports, letters and large PDFs; docs/deploy.md, "Jobs") runs beside the
+# server on the queue file var/jobs-queue.sqlite3 and stops with it.
 demo: demo-data
 	@$(BIN)/python manage.py demo_logins
+	@TSUNAGU_REQUIRE_2FA=false $(BIN)/python manage.py run_huey --settings=config.settings.local & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	TSUNAGU_REQUIRE_2FA=false $(BIN)/python manage.py runserver 127.0.0.1:8000 --settings=config.settings.local
 
 lint: venv

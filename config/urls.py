@@ -29,6 +29,7 @@ urlpatterns = [
     path("audit/", include("tsunagu.access.urls")),
     path("roster/", include("tsunagu.roster.urls")),
     path("shelters/", include("tsunagu.shelters.urls")),
+    path("jobs/", include("tsunagu.jobs.urls")),
     path("evacuation/", include("tsunagu.evacuation.urls")),
     path("api/", include((api_patterns, "api"), namespace=None)),
     path("i18n/", include("django.conf.urls.i18n")),

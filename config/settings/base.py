@@ -30,12 +30,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
+    "huey.contrib.djhuey",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
     "tsunagu.core",
     "tsunagu.audit",
+    "tsunagu.jobs",
     "tsunagu.accounts",
     "tsunagu.areas",
     "tsunagu.organisations",
@@ -110,6 +112,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# A read replica (docs/deploy.md, "Scale-out"): report-only reads — counts and statistics that name no one — go
+# to it (tsunagu.core.db.reports); writes and every audited read of personal data stay on the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+TSUNAGU_REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
+DATABASE_ROUTERS = ["tsunagu.core.db.PrimaryMigrationsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -173,6 +181,36 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Generated files (the results of background jobs: PDFs, spreadsheets) and uploads waiting for a job. Never served
+# as static media: tsunagu.jobs hands each file only to the user who started its job (docs/deploy.md, "Jobs").
+MEDIA_ROOT = Path(env("TSUNAGU_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media-not-served/"
+
+# Background jobs (tsunagu.jobs) run on huey. Without REDIS_URL the queue is a SQLite file beside the database
+# (no extra service; `make demo` starts a worker beside the web server); with REDIS_URL it is Redis, and workers
+# on any machine (`manage.py run_huey`) share it. docs/deploy.md, "Jobs", says how production runs workers.
+REDIS_URL = env("REDIS_URL", default="")
+TSUNAGU_JOBS_QUEUE_FILE = env("TSUNAGU_JOBS_QUEUE_FILE", default=str(BASE_DIR / "var" / "jobs-queue.sqlite3"))
+HUEY = {
+    "name": env("TSUNAGU_JOBS_QUEUE_NAME", default="tsunagu"),
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "tsunagu.jobs.queue.SqliteQueue",
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": TSUNAGU_JOBS_QUEUE_FILE},
+    # Immediate mode runs each job inside the request that starts it (tests; a machine without any worker).
+    "immediate": env.bool("TSUNAGU_JOBS_IMMEDIATE", default=False),
+    "consumer": {
+        "workers": env.int("TSUNAGU_JOB_WORKERS", default=2),
+        "worker_type": "thread",
+        "check_worker_health": True,
+        "periodic": True,
+    },
+}
+# A running job's worker writes a heartbeat every few seconds; a job whose heartbeat is older than this is marked
+# interrupted (its worker was killed or its machine stopped). Its work was one transaction, so nothing of it stays.
+TSUNAGU_JOB_HEARTBEAT_SECONDS = env.int("TSUNAGU_JOB_HEARTBEAT_SECONDS", default=5)
+TSUNAGU_JOB_STALE_SECONDS = env.int("TSUNAGU_JOB_STALE_SECONDS", default=60)
+# Generated files are deleted this many days after their job finished.
+TSUNAGU_JOB_KEEP_DAYS = env.int("TSUNAGU_JOB_KEEP_DAYS", default=7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -18,7 +18,11 @@ if len(TSUNAGU_AUDIT_KEY) < 32 or TSUNAGU_AUDIT_KEY in (LOCAL_AUDIT_KEY, SECRET_
         "and must be kept outside the database and backed up apart from it (docs/deploy.md, \"Audit log\")."
     )
 DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")  # report-only reads (tsunagu.core.db)
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+TSUNAGU_REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -21,6 +21,19 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "NAME": str(Path(tempfile.gettempdir()) / f"tsunagu-test-{os.getpid()}.sqlite3"),
     }
 
+# A second alias on the same test database (TEST MIRROR), as a replica holds the same rows. Reports read the
+# primary unless a test sets TSUNAGU_REPORTS_DATABASE = "replica" (tsunagu/portal/tests/test_reports_replica.py):
+# a mirror is another connection, which cannot see what a test's open transaction has written.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+TSUNAGU_REPORTS_DATABASE = "default"
+
 # Checkpoint files of the audit chain: never the checkout's var/audit. tsunagu/conftest.py gives every test a
 # directory of its own (each test starts from an empty log); this one is for anything outside a test.
 TSUNAGU_AUDIT_DIR = Path(tempfile.gettempdir()) / f"tsunagu-test-audit-{os.getpid()}"
+
+# Jobs run inside the request that starts them, except in the tests that start a real worker (tsunagu/jobs/tests),
+# which run it with TSUNAGU_JOBS_IMMEDIATE=false. Generated files go to a directory of this process.
+HUEY = {**HUEY, "immediate": env.bool("TSUNAGU_JOBS_IMMEDIATE", default=True)}
+MEDIA_ROOT = Path(
+    env("TSUNAGU_MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / f"tsunagu-test-media-{os.getpid()}"))
+)

@@ -13,6 +13,7 @@ from tsunagu.access.policy import Capability
 from tsunagu.areas.models import District
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
+from tsunagu.core.db import reports
 from tsunagu.organisations.models import DataScope
 from tsunagu.people.models import Consent, ConsentRequest, Person, ResidentStatus
 from tsunagu.roster.models import RosterBuild, listed_in_build
@@ -47,7 +48,8 @@ def unanswered_counts_by_district(*, user, scope: str = DataScope.ROSTER) -> lis
     """How many 未回答 listed persons each district has (one query, whatever the number of districts)."""
     persons = unanswered_listed_persons(user=user, scope=scope)
     counts = dict(
-        persons.order_by()
+        reports(persons)
+        .order_by()
         .values("town__town_districts__district")
         .annotate(n=Count("pk", distinct=True))
         .values_list("town__town_districts__district", "n")

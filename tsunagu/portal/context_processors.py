@@ -19,6 +19,7 @@ class Navigation:
     can_view_audit_log: bool
     # Ward welfare staff manage the roster, consent and distributions; professionals (FULL grants) match supporters.
     can_manage_roster: bool
+    can_manage_registry: bool
     is_professional: bool
 
 
@@ -31,6 +32,7 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         unlocked=unlocked,
         can_view_audit_log=unlocked and policy.can(viewer, Capability.VIEW_AUDIT_LOG),
         can_manage_roster=unlocked and policy.can(viewer, Capability.MANAGE_ROSTER),
+        can_manage_registry=unlocked and policy.can(viewer, Capability.MANAGE_REGISTRY),
         is_professional=unlocked and viewer.is_professional,
     )
 

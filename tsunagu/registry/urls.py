@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.person_search_view, name="search"),
     path("export/", views.person_export_view, name="export"),
+    path("import/", views.residents_import_view, name="import"),
     # A str, not an int: a non-numeric guess must also reach the selector, 404 and be logged.
     path("<str:person_id>/", views.person_detail_view, name="detail"),
 ]

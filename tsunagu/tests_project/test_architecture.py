@@ -140,6 +140,8 @@ RUNTIME_IMPORT_NAMES = {
     "numpy": "numpy",
     "gunicorn": "gunicorn",  # the production server (docs/deploy.md)
     "whitenoise": "whitenoise",
+    "huey": "huey",  # background jobs (tsunagu.jobs)
+    "redis": "redis",  # huey's Redis queue when REDIS_URL is set (settings, docs/deploy.md)
 }
 
 

@@ -21,7 +21,9 @@ from tsunagu.consent.forms import (
     ConsentWithdrawForm,
 )
 from tsunagu.core.csvio import RowError, UndecodableFileError
-from tsunagu.core.output import attachment_header
+from tsunagu.jobs.models import JobKind, JobStatus
+from tsunagu.jobs.services import enqueue
+from tsunagu.jobs.views import job_response
 from tsunagu.people.models import ConsentStatus
 
 
@@ -37,26 +39,23 @@ def consent_index_view(request: HttpRequest) -> HttpResponse:
     form = ConsentLettersForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            batch = services.consent_letters_create(
-                user=request.user,
-                district=data["district"],
-                sent_on=data["sent_on"],
-                reply_days=data["reply_days"],
-                sender=data["sender"],
-                contact=data["contact"],
-                purpose=data["purpose"],
-                request=request,
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            return HttpResponse(
-                batch.pdf,
-                content_type="application/pdf",
-                headers={"Content-Disposition": attachment_header(batch.filename)},
-            )
+        # A district's letters can run to thousands of pages: a background job (tsunagu.consent.jobs) makes them.
+        job = enqueue(
+            JobKind.CONSENT_LETTERS,
+            "tsunagu.consent.jobs.consent_letters_job",
+            user=request.user,
+            request=request,
+            district_id=data["district"].pk,
+            sent_on=data["sent_on"].isoformat(),
+            reply_days=data["reply_days"],
+            sender=data["sender"],
+            contact=data["contact"],
+            purpose=data["purpose"],
+        )
+        if job.status != JobStatus.FAILED:
+            return job_response(request, job)
+        for message in job.error.splitlines():
+            form.add_error(None, message)
     # Counts reveal no one, so they need no audit entry.
     counts = selectors.unanswered_counts_by_district(user=request.user)
     return render(request, "consent/index.html", {"form": form, "counts": counts, **_mode_context()})

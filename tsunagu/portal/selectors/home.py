@@ -12,6 +12,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.areas.models import District
 from tsunagu.consent.selectors import unanswered_listed_persons
+from tsunagu.core.db import reports
 from tsunagu.organisations.models import STAFF_KINDS, Agreement, DataScope, Organisation, OrganisationKind
 from tsunagu.people.models import CareLevel, ImportBatch, ResidentStatus
 
@@ -102,7 +103,7 @@ class AccessOverview:
 
 def _ward_counts(user, visible: QuerySet) -> WardCounts:  # noqa: ANN001
     resident = Q(status=ResidentStatus.RESIDENT)
-    totals = visible.aggregate(
+    totals = reports(visible).aggregate(
         residents=Count("pk", filter=resident),
         care=Count("pk", filter=resident & Q(care_level__in=CARE_3_OR_MORE)),
         former=Count("pk", filter=~resident),
@@ -111,14 +112,15 @@ def _ward_counts(user, visible: QuerySet) -> WardCounts:  # noqa: ANN001
         residents=totals["residents"],
         care_3_or_more=totals["care"],
         # Consent is asked of persons on the roster: the same persons the consent page counts per district.
-        consent_unanswered=unanswered_listed_persons(user=user).count(),
+        consent_unanswered=reports(unanswered_listed_persons(user=user)).count(),
         former=totals["former"],
     )
 
 
 def _district_counts(visible: QuerySet, districts: list[District]) -> dict[int, int]:
     rows = (
-        visible.filter(status=ResidentStatus.RESIDENT, town__town_districts__district__in=districts)
+        reports(visible)
+        .filter(status=ResidentStatus.RESIDENT, town__town_districts__district__in=districts)
         .values("town__town_districts__district")
         .annotate(n=Count("pk", distinct=True))
     )
@@ -145,7 +147,9 @@ def access_overview(*, user, day: datetime.date | None = None) -> AccessOverview
     district_counts = _district_counts(visible, all_staff_districts) if all_staff_districts and grants else {}
 
     # Residents each agreement in force opens, counted under that agreement's grant alone.
-    agreement_counts = {g.agreement_id: policy.persons_under([g], day=day).count() for g in grants if g.agreement_id}
+    agreement_counts = {
+        g.agreement_id: reports(policy.persons_under([g], day=day)).count() for g in grants if g.agreement_id
+    }
 
     summaries = []
     for m in memberships:
@@ -182,7 +186,7 @@ def access_overview(*, user, day: datetime.date | None = None) -> AccessOverview
     if ward_counts is not None:
         visible_residents = ward_counts.residents
     else:
-        visible_residents = visible.filter(status=ResidentStatus.RESIDENT).count() if grants else 0
+        visible_residents = reports(visible).filter(status=ResidentStatus.RESIDENT).count() if grants else 0
     return AccessOverview(
         memberships=summaries,
         grant_labels=[g.label for g in grants],

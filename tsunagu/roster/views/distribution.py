@@ -17,18 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.access.policy import Capability, capability_required
 from tsunagu.areas.models import District
 from tsunagu.audit.forms import PurposeField
-from tsunagu.core.output import attachment_header
+from tsunagu.jobs.models import JobKind, JobStatus
+from tsunagu.jobs.services import enqueue
+from tsunagu.jobs.views import job_response
 from tsunagu.organisations.models import Agreement, Organisation
 
 from ..models import Distribution, DistributionForm, RosterBuild
-from ..outputs import (
-    OUTPUT_BAD_FORMAT_MESSAGE,
-    OutputFormat,
-    OutputRefusedError,
-    OutputResult,
-    roster_output_distribution,
-    roster_output_district,
-)
+from ..outputs import OUTPUT_BAD_FORMAT_MESSAGE, OutputFormat
 from ..selectors import (
     DistributionFilters,
     DistributionStatus,
@@ -167,14 +162,6 @@ def _get(request: HttpRequest, distribution_id: int) -> Distribution:
     return distribution
 
 
-def _file(result: OutputResult) -> HttpResponse:
-    return HttpResponse(
-        result.content,
-        content_type=result.content_type,
-        headers={"Content-Disposition": attachment_header(result.filename)},
-    )
-
-
 @capability_required(Capability.MANAGE_DISTRIBUTIONS)
 @require_GET
 def distribution_list_view(request: HttpRequest) -> HttpResponse:
@@ -290,18 +277,19 @@ def output_distribution_view(request: HttpRequest, distribution_id: int) -> Http
     distribution = _get(request, distribution_id)
     form = OutputForm(request.POST)
     if form.is_valid():
-        try:
-            result = roster_output_distribution(
-                user=request.user,
-                distribution=distribution,
-                output_format=form.cleaned_data["output_format"],
-                purpose=form.cleaned_data["purpose"],
-                request=request,
-            )
-        except OutputRefusedError as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            return _file(result)
+        # A large roster's PDF takes a while: a background job (tsunagu.roster.jobs) makes it.
+        job = enqueue(
+            JobKind.ROSTER_OUTPUT,
+            "tsunagu.roster.jobs.roster_output_distribution_job",
+            user=request.user,
+            request=request,
+            distribution_id=distribution.pk,
+            output_format=form.cleaned_data["output_format"],
+            purpose=form.cleaned_data["purpose"],
+        )
+        if job.status != JobStatus.FAILED:
+            return job_response(request, job)
+        form.add_error(None, job.error)
     return _detail(request, distribution, output_form=form)
 
 
@@ -311,18 +299,18 @@ def output_district_view(request: HttpRequest) -> HttpResponse:
     form = DistrictOutputForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            result = roster_output_district(
-                user=request.user,
-                district=data["district"],
-                build=data["build"],
-                output_format=data["output_format"],
-                purpose=data["purpose"],
-                request=request,
-            )
-        except OutputRefusedError as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            return _file(result)
+        job = enqueue(
+            JobKind.ROSTER_OUTPUT,
+            "tsunagu.roster.jobs.roster_output_district_job",
+            user=request.user,
+            request=request,
+            district_id=data["district"].pk,
+            build_id=data["build"].pk if data["build"] else None,
+            output_format=data["output_format"],
+            purpose=data["purpose"],
+        )
+        if job.status != JobStatus.FAILED:
+            return job_response(request, job)
+        form.add_error(None, job.error)
     status = 400 if request.method == "POST" else 200
     return render(request, "roster/output_district.html", {"form": form}, status=status)

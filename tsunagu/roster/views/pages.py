@@ -15,10 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.access import policy
 from tsunagu.access.policy import Capability, capability_required
 from tsunagu.core.paging import page_number
+from tsunagu.jobs.models import JobKind, JobStatus
+from tsunagu.jobs.services import enqueue
+from tsunagu.jobs.views import job_response
 
 from ..forms import RosterFilterForm, RosterRuleForm
+from ..jobs import BUILD_CREATED_MESSAGE
 from ..models import RosterRule
-from ..rules import RuleError
 from ..selectors import (
     DIFF_PAGE_SIZE,
     DIFF_SECTIONS,
@@ -28,14 +31,15 @@ from ..selectors import (
     roster_list,
     rule_threshold_display,
 )
-from ..services import roster_build, roster_rule_deactivate, roster_rule_save
+from ..services import roster_rule_deactivate, roster_rule_save
+
+__all__ = ["BUILD_CREATED_MESSAGE"]
 
 ROSTER_PAGE_SIZE = 50
 
 # Marked for extraction here, translated when shown.
 RULE_SAVED_MESSAGE = gettext_noop("条件「{label}」を保存しました。")
 RULE_DEACTIVATED_MESSAGE = gettext_noop("条件「{label}」を適用しないようにしました。")
-BUILD_CREATED_MESSAGE = gettext_noop("名簿の第{number}版を作成しました（{count}人）。")
 
 
 @login_required
@@ -99,13 +103,13 @@ def rule_deactivate_view(request: HttpRequest, rule_id: int) -> HttpResponse:
 @capability_required(Capability.MANAGE_ROSTER)
 @require_POST
 def build_create_view(request: HttpRequest) -> HttpResponse:
-    try:
-        build = roster_build(user=request.user)
-    except RuleError as error:
-        messages.error(request, str(error))
+    """Starts the build as a background job (tsunagu.roster.jobs); the job's page shows its progress and then
+    opens the new build's differences."""
+    job = enqueue(JobKind.ROSTER_BUILD, "tsunagu.roster.jobs.roster_build_job", user=request.user, request=request)
+    if job.status == JobStatus.FAILED:
+        messages.error(request, job.error)
         return redirect("roster:rules")
-    messages.success(request, _(BUILD_CREATED_MESSAGE).format(number=build.number, count=build.person_count))
-    return redirect("roster:build_diff", number=build.number)
+    return job_response(request, job)
 
 
 @capability_required(Capability.MANAGE_ROSTER)
