@@ -3,6 +3,7 @@
     tsunagu import residents FILE [--dry-run]
     tsunagu import shelters FILE
     tsunagu audit verify
+    tsunagu consent state check|rebuild
     tsunagu generate-ward [--size N]
     tsunagu <any manage.py command> ...
 """
@@ -15,6 +16,7 @@ ALIASES = {
     ("import", "areas"): "import_areas",
     ("import", "shelters"): "import_shelters",
     ("audit", "verify"): "audit_verify",
+    ("consent", "state"): "consent_state",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from tsunagu.access import policy
@@ -15,14 +15,7 @@ from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
 from tsunagu.core.db import reports
 from tsunagu.organisations.models import DataScope
-from tsunagu.people.models import (
-    Consent,
-    ConsentRequest,
-    ConsentStatus,
-    Person,
-    ResidentStatus,
-    current_consent_subquery,
-)
+from tsunagu.people.models import Consent, ConsentRequest, Person, ResidentStatus
 from tsunagu.roster.models import RosterBuild, listed_in_build
 
 
@@ -38,8 +31,7 @@ def unanswered_listed_persons(
         policy.visible_persons(user, scope=scope)
         .filter(status=ResidentStatus.RESIDENT)
         .filter(listed_in_build(RosterBuild.current_ids()))
-        .annotate(_current=current_consent_subquery("status", scope))
-        .filter(Q(_current__isnull=True) | Q(_current=ConsentStatus.UNANSWERED))
+        .without_consent_answer(scope)
     )
     if district is not None:
         qs = qs.filter(town__town_districts__district=district)

@@ -64,6 +64,7 @@ from tsunagu.people.models import (
     Consent,
     ConsentGivenBy,
     ConsentRequest,
+    ConsentState,
     ConsentStatus,
     Household,
     ImportBatch,
@@ -75,6 +76,7 @@ from tsunagu.people.models import (
     ResidentStatus,
     Sex,
 )
+from tsunagu.people.services.consent_state import refresh_consent_state
 from tsunagu.roster.models import Distribution, RosterBuild, RosterEntry, RosterEntryReason, RosterRule, SelfRequest
 from tsunagu.roster.services import roster_build, roster_rules_create_defaults
 from tsunagu.shelters.models import Shelter
@@ -663,6 +665,7 @@ def _clear_ward() -> dict[str, int]:
     organisations = Organisation.objects.count()
     for model in (RosterEntryReason, RosterEntry, Distribution, RosterBuild, SelfRequest, RosterRule):
         model.objects.all().delete()
+    ConsentState.objects.all().delete()  # derived from the consents below, which it names (PROTECT)
     Consent.objects.all().delete()  # before the letters its replies name (PROTECT)
     ConsentRequest.objects.all().delete()
     ResidencyEvent.objects.all().delete()
@@ -1378,6 +1381,7 @@ class _WardBuilder:
         # Withdrawals go in after the first decisions: later recorded_at and higher id, so they are in force.
         insert_rows(Consent, _CONSENT_COLUMNS, consents)
         insert_rows(Consent, _CONSENT_COLUMNS, withdrawals)
+        refresh_consent_state()  # the state the policy joins, from the history just written: one statement
         return len(person_rows)
 
     # -- organisations, agreements, users ---------------------------------------------------------------------

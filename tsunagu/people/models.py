@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.wareki import format_wareki_short
@@ -62,14 +62,44 @@ class Household(models.Model):
         return self.number
 
 
+def consent_state_alias(scope: str, person_path: str = "") -> str:
+    """The name under which a queryset joins the consent state of `scope` (of the person at `person_path`)."""
+    if not scope.isidentifier():
+        raise ValueError(f"not a consent scope: {scope!r}")
+    return f"_consent_state_{person_path}_{scope}" if person_path else f"_consent_state_{scope}"
+
+
+def consent_state_join(scope: str = ROSTER_CONSENT_SCOPE, person_path: str = "") -> dict[str, FilteredRelation]:
+    """The LEFT JOIN of a queryset of persons (or of rows whose `person_path`, e.g. "person", names one) with the
+    consent state of `scope`: at most one row per person (unique person and scope), none when never asked."""
+    relation = f"{person_path}__consent_states" if person_path else "consent_states"
+    condition = Q(**{f"{relation}__scope": scope})
+    return {consent_state_alias(scope, person_path): FilteredRelation(relation, condition=condition)}
+
+
 class PersonQuerySet(models.QuerySet):
     def with_current_consent(self, scope: str = ROSTER_CONSENT_SCOPE) -> "PersonQuerySet":
         """Each person annotated with the consent decision in force (`current_consent_status`, None when never
-        asked or answered) and the recipient kinds it names (`current_consent_kinds`)."""
+        asked or answered) and the recipient kinds it names (`current_consent_kinds`), read from the consent
+        state (ConsentState) by one join. Calling it again for the same scope changes nothing."""
+        alias = consent_state_alias(scope)
+        if alias in self.query._filtered_relations:
+            return self
+        if "current_consent_status" in self.query.annotations:
+            raise ValueError("the queryset already carries the consent of another scope")
         return self.annotate(
-            current_consent_status=current_consent_subquery("status", scope),
-            current_consent_kinds=current_consent_subquery("recipient_kinds", scope),
+            **consent_state_join(scope),
+            current_consent_status=F(f"{alias}__status"),
+            current_consent_kinds=F(f"{alias}__recipient_kinds"),
         )
+
+    def without_consent_answer(self, scope: str = ROSTER_CONSENT_SCOPE) -> "PersonQuerySet":
+        """Persons with no answer in force (never asked, asked and not answered, or 未回答 recorded): the same
+        persons as current_consent_status None or UNANSWERED, as an anti-join of the consent state, whose size
+        the planner estimates well (a LEFT JOIN's IS NULL it takes for a handful and loops over every row)."""
+        answers = [ConsentStatus.AGREED, ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN]
+        answered = ConsentState.objects.filter(person=OuterRef("pk"), scope=scope, status__in=answers)
+        return self.exclude(Exists(answered))
 
 
 class Person(models.Model):
@@ -237,7 +267,8 @@ class ConsentGivenBy(models.TextChoices):
 
 
 class ConsentQuerySet(models.QuerySet):
-    """The one definition of "the decision in force": the latest recorded row per person and scope."""
+    """Consent history. The decision in force is the latest recorded row per person and scope; lists read it
+    from ConsentState (kept by tsunagu.people.services.consent_state), one person's page from the history."""
 
     def latest_first(self) -> "ConsentQuerySet":
         return self.order_by("-recorded_at", "-id")
@@ -248,17 +279,10 @@ class ConsentQuerySet(models.QuerySet):
     def current_by_person(
         self, person_ids: "list[int] | set[int]", scope: str = ROSTER_CONSENT_SCOPE
     ) -> "dict[int, Consent]":
-        """The decision in force for each of these persons (a person never asked is absent). One query."""
-        current: dict[int, Consent] = {}
-        for consent in self.filter(person_id__in=person_ids, scope=scope).order_by("person_id", "recorded_at", "id"):
-            current[consent.person_id] = consent  # the last one per person wins
-        return current
-
-
-def current_consent_subquery(field: str, scope: str = ROSTER_CONSENT_SCOPE, person_ref: str = "pk") -> Subquery:
-    """`field` of the decision in force for the person at `person_ref` in the outer query."""
-    latest = Consent.objects.filter(person=OuterRef(person_ref), scope=scope).latest_first()
-    return Subquery(latest.values(field)[:1])
+        """The decision in force for each of these persons (a person never answering is absent), read through
+        the consent state. One query."""
+        in_force = self.filter(in_force_for__person_id__in=person_ids, in_force_for__scope=scope)
+        return {consent.person_id: consent for consent in in_force}
 
 
 class Consent(models.Model):
@@ -339,3 +363,37 @@ class ConsentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter_number} {self.person_id} {self.sent_on}"
+
+
+class ConsentState(models.Model):
+    """The consent in force per person and scope, as data the policy, lists and counts join (one row per person
+    and scope; none for a person never asked nor answering). Derived: the append-only Consent and ConsentRequest
+    rows stay the record, and tsunagu.people.services.consent_state.refresh_consent_state (the one definition of
+    "in force") rewrites these rows from them in the same transaction as every write of either.
+    `tsunagu consent state check` compares the two; `… rebuild` repairs."""
+
+    # The unique (person, scope) index serves lookups by person: no index of its own.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="consent_states", verbose_name="住民", db_index=False
+    )
+    scope = models.CharField("対象とする情報", max_length=20)
+    # The latest decision (Consent) of the person and scope; None when asked by letter and never answered.
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="in_force_for", verbose_name="同意"
+    )
+    status = models.CharField("同意の状況", max_length=20, choices=ConsentStatus.choices, null=True, blank=True)
+    recipient_kinds = models.CharField("提供先の種別", max_length=200, null=True, blank=True)
+    # The earliest reply date of the letters (ConsentRequest) of the scope: 推定同意 counts from the day after it.
+    first_letter_due_on = models.DateField("最初の回答期限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "現在の同意"
+        verbose_name_plural = "現在の同意"
+        constraints = [models.UniqueConstraint(fields=["person", "scope"], name="consent_state_person_scope")]
+        indexes = [
+            models.Index(fields=["scope", "status"], name="consent_state_status"),
+            models.Index(fields=["scope", "first_letter_due_on"], name="consent_state_first_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.scope} {self.status or '-'}"

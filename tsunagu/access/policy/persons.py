@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Exists, Expression, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from tsunagu.audit.services import audit_denied
 from tsunagu.organisations.models import ConsentRequirement, DataScope
-from tsunagu.people.models import ConsentRequest, ConsentStatus, Person, ResidentStatus, current_consent_subquery
+from tsunagu.people.models import ConsentStatus, Person, ResidentStatus, consent_state_alias, consent_state_join
 
 from .grants import DetailLevel, Grant
 from .scopes import scope_rule
@@ -19,28 +19,39 @@ from .viewer import viewer_for
 
 NOT_FOUND = "person not found or out of scope"
 
-# The annotations the consent conditions read: the decision in force (Person.objects.with_current_consent names
-# the first two) and whether a consent letter's reply date has passed unanswered.
+# The annotations the consent conditions read, from the consent state (people.ConsentState) joined once per
+# query: the decision in force (Person.objects.with_current_consent names the first two) and whether a consent
+# letter's reply date has passed unanswered.
 _STATUS = "current_consent_status"
 _KINDS = "current_consent_kinds"
 _ASKED_AND_OVERDUE = "_asked_and_overdue"
 
 
-def _asked_and_overdue(*, day: datetime.date, consent_scope: str, person_ref: str) -> Exists:
-    overdue = ConsentRequest.objects.filter(person=OuterRef(person_ref), scope=consent_scope, reply_due_on__lt=day)
-    return Exists(overdue)
+def _person_path(person_ref: str) -> str:
+    """The relation to the person from a queryset's rows: "" for persons themselves ("pk"), "person" for rows
+    whose "person_id" (or "person") refers to one."""
+    return "" if person_ref == "pk" else person_ref.removesuffix("_id")
+
+
+def _asked_and_overdue(*, day: datetime.date, alias: str) -> ExpressionWrapper:
+    """Asked by letter and the earliest reply date passed before `day` (None when never asked)."""
+    return ExpressionWrapper(Q(**{f"{alias}__first_letter_due_on__lt": day}), output_field=BooleanField())
 
 
 def consent_annotations(
     *, day: datetime.date, consent_scope: str = DataScope.ROSTER, person_ref: str = "pk"
-) -> dict[str, Expression | Subquery]:
+) -> dict[str, FilteredRelation | F | ExpressionWrapper]:
     """The annotations presumed_consent_q reads, for a queryset of persons or of rows that refer to one
     (`person_ref`, e.g. "person_id" on a roster entry): the decision in force, the recipient kinds it names,
-    and whether the person was asked by letter and the reply date passed before `day`."""
+    and whether the person was asked by letter and the reply date passed before `day`. One LEFT JOIN of the
+    consent state (no subquery per person); pass them to annotate() in this order."""
+    path = _person_path(person_ref)
+    alias = consent_state_alias(consent_scope, path)
     return {
-        _STATUS: current_consent_subquery("status", consent_scope, person_ref),
-        _KINDS: current_consent_subquery("recipient_kinds", consent_scope, person_ref),
-        _ASKED_AND_OVERDUE: _asked_and_overdue(day=day, consent_scope=consent_scope, person_ref=person_ref),
+        **consent_state_join(consent_scope, path),
+        _STATUS: F(f"{alias}__status"),
+        _KINDS: F(f"{alias}__recipient_kinds"),
+        _ASKED_AND_OVERDUE: _asked_and_overdue(day=day, alias=alias),
     }
 
 
@@ -93,7 +104,7 @@ def persons_under(grants: Sequence[Grant], *, day: datetime.date) -> QuerySet[Pe
     if any(g.consent != ConsentRequirement.NOT_REQUIRED for g in grants):
         qs = qs.with_current_consent(rule.consent_scope)
     if any(g.consent == ConsentRequirement.PRESUMED for g in grants):
-        overdue = _asked_and_overdue(day=day, consent_scope=rule.consent_scope, person_ref="pk")
+        overdue = _asked_and_overdue(day=day, alias=consent_state_alias(rule.consent_scope))
         qs = qs.annotate(**{_ASKED_AND_OVERDUE: overdue})
     if any(g.town_ids is None and g.include_former and g.narrowing is None for g in grants):
         return qs

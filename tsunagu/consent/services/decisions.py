@@ -1,8 +1,9 @@
 """Recording consent decisions (平常時の名簿提供への同意) and withdrawals.
 
 Consent rows are append-only (tsunagu.people.models.Consent): every decision is a new row and the latest row
-per person and scope is the one in force. The access policy reads that latest row on every query, so a
-withdrawal takes effect at once in every page, map, export and API call."""
+per person and scope is the one in force. The same transaction rewrites the person's consent state
+(people.ConsentState), which the access policy joins on every query, so a withdrawal takes effect at once in
+every page, map, export and API call."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tsunagu.audit.services import audit_record
 from tsunagu.core.wareki import today_jst
 from tsunagu.organisations.models import DataScope
 from tsunagu.people.models import Consent, ConsentGivenBy, ConsentRequest, ConsentStatus, Person
+from tsunagu.people.services.consent_state import refresh_consent_state
 
 from ..kinds import RecipientKind, recipient_kinds_text
 
@@ -129,6 +131,7 @@ def consent_record(
             recorded_by=recorded_by,
             consent_request=consent_request,
         )
+        refresh_consent_state([person.pk], scope=scope)
         audit_record(
             actor=recorded_by,
             action=AuditAction.UPDATE,
@@ -151,7 +154,7 @@ def consent_withdraw(
     scope: str = DataScope.ROSTER,
 ) -> Consent:
     """撤回: a new WITHDRAWN row after an agreement. From this moment no agreement holder that needs consent
-    sees the person (the policy reads the latest row on every query)."""
+    sees the person (the policy reads the consent state, rewritten in the same transaction)."""
     return consent_record(
         person=person,
         status=ConsentStatus.WITHDRAWN,

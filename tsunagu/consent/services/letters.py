@@ -17,6 +17,7 @@ from tsunagu.audit.services import audit_record
 from tsunagu.core.output import OutputFilename, output_filename
 from tsunagu.organisations.models import DataScope, consent_mode
 from tsunagu.people.models import ConsentRequest, Person, letter_number_prefix
+from tsunagu.people.services.consent_state import refresh_consent_state
 
 from ..selectors import unanswered_listed_persons
 from .decisions import NO_UNANSWERED_MESSAGE, REPLY_DAYS_MESSAGE, require_consent_manager
@@ -95,6 +96,8 @@ def consent_letters_create(
                     )
                     for p, number in zip(persons, numbers, strict=True)
                 )
+                # 推定同意 counts from the first letter's reply date: the state holds it.
+                refresh_consent_state([p.pk for p in persons], scope=DataScope.ROSTER)
                 audit_record(
                     actor=user,
                     action=AuditAction.EXPORT,

@@ -2,16 +2,28 @@
 succeed, or, for the same person, the later ones get the Japanese message that there is no agreement left to
 withdraw; never "database is locked" or a duplicate row."""
 
+import datetime
 import subprocess
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditHead, AuditPurpose
 from tsunagu.audit.services import audit_record
 from tsunagu.consent import services
+from tsunagu.consent.services import decisions, letters
 from tsunagu.core.wareki import today_jst
-from tsunagu.people.models import Consent, ConsentGivenBy, ConsentRequest, ConsentStatus, letter_number_prefix
+from tsunagu.people.models import (
+    Consent,
+    ConsentGivenBy,
+    ConsentRequest,
+    ConsentState,
+    ConsentStatus,
+    letter_number_prefix,
+)
+from tsunagu.people.services.consent_state import consent_state_differences
 
 
 def withdraw(ward, person):
@@ -87,3 +99,51 @@ def test_two_letter_batches_made_at_the_same_moment_get_distinct_numbers(ward, t
     for batch in results:
         text = subprocess.run(["pdftotext", "-", "-"], input=batch.pdf, capture_output=True, check=True).stdout
         assert batch.requests[0].letter_number in text.decode()
+
+
+def test_a_decision_and_a_letter_for_one_person_at_once_leave_the_state_equal_to_the_history(
+    ward, together, head, monkeypatch
+):
+    """Both write their history row, then both refresh the person's consent state: whichever refreshes last must
+    see the other's row (the refresh locks the person), or the policy would read a state the history denies."""
+    person = ward.people.a2_unanswered
+    barrier = threading.Barrier(2)
+    # The letters' PDF takes a while; SQLite runs one writer at a time, so there the first simply goes on.
+    wait = 2 if connection.vendor == "postgresql" else 0.5
+    for module in (decisions, letters):
+        original = module.refresh_consent_state
+
+        def waiting(*args, original=original, **kwargs):
+            try:
+                barrier.wait(timeout=wait)
+            except threading.BrokenBarrierError:
+                pass
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, "refresh_consent_state", waiting)
+
+    results = together.run(
+        lambda: services.consent_record(
+            person=person,
+            status=ConsentStatus.AGREED,
+            decided_on=today_jst(),
+            given_by=ConsentGivenBy.SELF,
+            method="窓口",
+            recipient_kinds=(),
+            recorded_by=ward.ward_officer,
+        ),
+        lambda: services.consent_letters_create(
+            user=ward.ward_officer,
+            district=ward.districts.a,
+            sent_on=today_jst(),
+            reply_days=21,
+            sender="大正区長",
+            contact="大正区役所 保健福祉課",
+            purpose=AuditPurpose.DISASTER_PREP,
+        ),
+    )
+
+    assert [type(r).__name__ for r in results] == ["Consent", "LetterBatch"], results
+    assert consent_state_differences() == []
+    state = ConsentState.objects.get(person=person)
+    assert (state.status, state.first_letter_due_on) == (ConsentStatus.AGREED, today_jst() + datetime.timedelta(21))

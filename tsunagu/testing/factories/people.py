@@ -4,6 +4,7 @@ import factory
 
 from tsunagu.core.japanese import kana_search_key, name_search_key
 from tsunagu.people.models import Consent, ConsentRequest, ConsentStatus, Household, Person, Sex
+from tsunagu.people.services.consent_state import refresh_consent_state
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):
@@ -32,7 +33,17 @@ class PersonFactory(factory.django.DjangoModelFactory):
     household = factory.SubFactory(HouseholdFactory)
 
 
-class ConsentFactory(factory.django.DjangoModelFactory):
+class _KeepsConsentState:
+    """Writes history as the consent services do: the person's consent state follows in the same breath."""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        row = super()._create(model_class, *args, **kwargs)
+        refresh_consent_state([row.person_id], scope=row.scope)
+        return row
+
+
+class ConsentFactory(_KeepsConsentState, factory.django.DjangoModelFactory):
     class Meta:
         model = Consent
 
@@ -42,7 +53,7 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     method = "郵送"
 
 
-class ConsentRequestFactory(factory.django.DjangoModelFactory):
+class ConsentRequestFactory(_KeepsConsentState, factory.django.DjangoModelFactory):
     """A consent-request letter as the letters service records it, with its own 整理番号."""
 
     class Meta:
