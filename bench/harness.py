@@ -19,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_MARKER = "BENCH-RESULT "
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_SCRATCH_DB = "tsunagu_bench"
+# BENCH_PG_DB: a name of its own for each concurrent run on one server.
+PG_SCRATCH_DB = os.environ.get("BENCH_PG_DB", "tsunagu_bench")
 
 
 def run_worker(target: str, database_url: str, *extra: str) -> dict[str, float]:
