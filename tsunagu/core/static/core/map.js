@@ -189,8 +189,13 @@
   }
 
   function personPopup(row, data, container, labels) {
+    // Leaflet calls this on every update of the popup: the details are fetched once, when it first opens.
+    var box = null;
     return function (layer) {
-      var box = document.createElement("div");
+      if (box) {
+        return box;
+      }
+      box = document.createElement("div");
       var title = document.createElement("div");
       title.className = "map-popup__title";
       title.textContent = labels.loading || "…";
