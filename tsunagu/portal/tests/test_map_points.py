@@ -199,9 +199,10 @@ def test_a_marker_out_of_scope_or_not_listed_is_not_found_and_logged(mapped, cli
 
     out_of_scope = client.get(marker_url(mapped.people.b1_agreed))
     unconsented = client.get(marker_url(mapped.people.a1_refused))
+    guessed = client.get("/map/persons/1%20OR%201.json")
 
-    assert out_of_scope.status_code == 404 and unconsented.status_code == 404
-    assert AuditEntry.objects.filter(action=AuditAction.DENIED).count() == 2
+    assert out_of_scope.status_code == 404 and unconsented.status_code == 404 and guessed.status_code == 404
+    assert AuditEntry.objects.filter(action=AuditAction.DENIED).count() == 3
     assert not AuditEntry.objects.filter(action=AuditAction.VIEW).exists()
 
     unlisted = PersonFactory(town=mapped.towns.a1)

@@ -52,5 +52,5 @@ def roster_map_points_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def roster_map_marker_view(request: HttpRequest, person_id: int) -> JsonResponse:
+def roster_map_marker_view(request: HttpRequest, person_id: str) -> JsonResponse:
     return _json(roster_map_marker(user=request.user, person_id=person_id, request=request).properties)
