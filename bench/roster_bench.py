@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import importlib
-import io
 import os
 import random
 import sys
@@ -17,7 +16,6 @@ import time
 import harness
 
 N_PDF = int(os.environ.get("BENCH_ROSTER_PDF_PERSONS", "3000"))
-N_BUILD = int(os.environ.get("BENCH_ROSTER_BUILD_RESIDENTS", "1000000"))
 N_TOWNS = 120
 SEED = 20240601
 
@@ -50,9 +48,9 @@ def roster_pdf_sqlite() -> dict[str, float]:
 
 @benchmark
 def roster_build_postgres() -> dict[str, float]:
-    """roster_build over 1,000,000 residents with the default rules, PostgreSQL."""
+    """roster_build over BENCH_SIZE (1,000,000) residents of a generated ward beside the bare INSERT … SELECT."""
     if not harness.postgres_answers():
-        print("  PostgreSQL does not answer at 127.0.0.1:5432: roster_build_seconds_1m skipped")
+        print("  PostgreSQL does not answer at 127.0.0.1:5432: roster build figures skipped")
         return {}
     with harness.scratch_postgres() as url:
         return harness.run_worker("roster_bench:measure_build", url)
@@ -135,87 +133,82 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _bare_listing_sql(day: datetime.date) -> tuple[str, list]:
+    """The default rules written by hand as one WHERE clause: the database's own fastest way to pick the listed
+    persons (no reasons, no audit, no Django)."""
+    condition = (
+        "p.status = 'resident' AND ("
+        " p.care_level IN ('care_3', 'care_4', 'care_5')"
+        " OR p.physical_disability_grade <= 2"
+        " OR p.intellectual_disability_grade = 'A'"
+        " OR p.mental_disability_grade <= 1"
+        " OR p.intractable_disease"
+        " OR (p.lives_alone AND p.birth_date <= %s)"
+        " OR p.id IN (SELECT r.person_id FROM roster_selfrequest r WHERE r.requested_on <= %s"
+        "   AND (r.withdrawn_on IS NULL OR r.withdrawn_on > %s)))"
+    )
+    return condition, [_years_before(day, 75), day, day]
+
+
+def _bare_insert_select(day: datetime.date) -> tuple[float, int]:
+    """INSERT … SELECT of the same listed persons with the same snapshot columns into the same table, in one
+    committed transaction (under a build row of its own, removed afterwards, untimed)."""
+    from django.db import connection, transaction
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from tsunagu.roster.models import RosterBuild, RosterEntry
+    from tsunagu.roster.services import SNAPSHOT_FIELDS
+
+    condition, params = _bare_listing_sql(day)
+    number = (RosterBuild.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    build = RosterBuild.objects.create(number=number, built_at=timezone.now(), reference_date=day)
+    columns = ", ".join(SNAPSHOT_FIELDS)
+    sql = (
+        f"INSERT INTO {RosterEntry._meta.db_table} (build_id, person_id, {columns}) "
+        f"SELECT %s, p.id, {', '.join('p.' + c for c in SNAPSHOT_FIELDS)} FROM people_person p WHERE {condition}"
+    )
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [build.pk, *params])
+        rows = cursor.rowcount
+    seconds = time.perf_counter() - started
+    RosterEntry.objects.filter(build=build).delete()
+    build.delete()
+    return seconds, rows
+
+
 def measure_build(*flags: str) -> dict[str, float]:
+    """Issue 7, item 6: a ward made by generate_ward (BENCH_SIZE residents), then roster_build beside the bare
+    INSERT … SELECT of the same listed persons into the same table. Best of three of each, alternating."""
     from django.db import connection
     from django.utils import timezone
 
-    from tsunagu.people.models import Person
+    from tsunagu.demo.ward import generate_ward
     from tsunagu.roster.models import RosterEntry
-    from tsunagu.roster.services import roster_build, roster_rules_create_defaults
+    from tsunagu.roster.services import roster_build
 
-    _district, town_ids = _towns()
-    rng = random.Random(SEED)
-    today = timezone.localdate()
-    start = datetime.date(1925, 1, 1).toordinal()
-    span = datetime.date(2024, 12, 31).toordinal() - start
-    old_75 = _years_before(today, 75)
-    now = timezone.now().isoformat()
-    columns = (
-        "resident_number, family_name, given_name, family_name_kana, given_name_kana, name_key, kana_key, "
-        "birth_date, sex, town_id, address, address_extra, phone, status, care_level, physical_disability_type, "
-        "physical_disability_grade, intellectual_disability_grade, mental_disability_grade, intractable_disease, "
-        "lives_alone, elderly_only_household, created_at, updated_at"
+    size = int(os.environ.get("BENCH_SIZE", os.environ.get("BENCH_ROSTER_BUILD_RESIDENTS", "1000000")))
+    day = timezone.localdate()
+    started = time.perf_counter()
+    generate_ward(size=size, today=day)
+    print(f"  generate_ward --size {size:,}: {time.perf_counter() - started:.1f} s", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    builds, bares = [], []
+    for _ in range(3):
+        bare_seconds, bare_rows = _bare_insert_select(day)
+        bares.append(bare_seconds)
+        started = time.perf_counter()
+        build = roster_build(day=day)
+        builds.append(time.perf_counter() - started)
+        listed = RosterEntry.objects.filter(build=build).count()
+        assert listed == bare_rows, (listed, bare_rows)
+    seconds, bare = min(builds), min(bares)
+    print(
+        f"  roster_build: {seconds:.2f} s (runs {', '.join(f'{s:.2f}' for s in builds)}), bare INSERT … SELECT "
+        f"{bare:.2f} s (runs {', '.join(f'{s:.2f}' for s in bares)}), {listed:,} listed ({listed / size:.1%})"
     )
-    care = ["support_1", "support_2", "care_1", "care_2", "care_3", "care_4", "care_5"]
-    statuses = ["resident"] * 96 + ["moved_out"] * 2 + ["deceased"] * 2
-    started = time.perf_counter()
-    buffer = io.StringIO()
-    for n in range(N_BUILD):
-        family, given = SURNAMES[n % len(SURNAMES)], GIVEN[(n // 7) % len(GIVEN)]
-        born = datetime.date.fromordinal(start + rng.randrange(span))
-        elderly = born <= old_75
-        roll = rng.random()
-        # Shares like a ward's registry: ~1.5 % 要介護3+, ~1.5 % 身体1・2級, small 療育A / 精神1級 / 難病, and
-        # about one in ten persons over 75 living alone.
-        care_level = care[rng.randrange(7)] if (elderly and roll < 0.15) or roll < 0.01 else ""
-        physical = str(1 + rng.randrange(6)) if rng.random() < 0.05 else "\\N"
-        intellectual = rng.choice(("A", "B1", "B2")) if rng.random() < 0.01 else ""
-        mental = str(1 + rng.randrange(3)) if rng.random() < 0.01 else "\\N"
-        buffer.write(
-            "\t".join(
-                (
-                    str(100000000 + n),
-                    family[0],
-                    given[0],
-                    family[1],
-                    given[1],
-                    family[0] + given[0],
-                    family[1] + given[1],
-                    born.isoformat(),
-                    "male" if n % 2 else "female",
-                    str(town_ids[n % N_TOWNS]),
-                    f"{1 + n % 9}-{1 + n % 30}-{1 + n % 20}",
-                    "",
-                    "",
-                    statuses[n % 100],
-                    care_level,
-                    "肢体不自由" if physical != "\\N" else "",
-                    physical,
-                    intellectual,
-                    mental,
-                    "t" if rng.random() < 0.008 else "f",
-                    "t" if elderly and rng.random() < 0.1 else "f",
-                    "t" if elderly and rng.random() < 0.3 else "f",
-                    now,
-                    now,
-                )
-            )
-        )
-        buffer.write("\n")
-    data = buffer.getvalue()
-    with connection.cursor() as cursor:
-        table = Person._meta.db_table
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            step = 8 * 1024 * 1024
-            for offset in range(0, len(data), step):
-                copy.write(data[offset : offset + step])
-        cursor.execute(f"ANALYZE {table}")
-    print(f"  inserted {N_BUILD:,} residents with COPY in {time.perf_counter() - started:.1f} s")
-    roster_rules_create_defaults()
-
-    started = time.perf_counter()
-    build = roster_build()
-    seconds = time.perf_counter() - started
-    listed = RosterEntry.objects.filter(build=build).count()
-    print(f"  roster_build: {seconds:.2f} s, {listed:,} listed ({listed / N_BUILD:.1%})")
-    return {"roster_build_seconds_1m": round(seconds, 2)}
+    suffix = "_1m" if size == 1_000_000 else f"_{size}"
+    return {f"roster_build_seconds{suffix}": round(seconds, 2), f"roster_build_ratio{suffix}": round(seconds / bare, 2)}

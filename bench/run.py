@@ -48,6 +48,7 @@ def residents_import_postgres() -> dict[str, float]:
 
 
 import load_bench  # noqa: E402, F401 - registers itself with @benchmark, so after its definition
+import map_bench  # noqa: E402, F401 - registers itself with @benchmark, so after its definition
 import matching_bench  # noqa: E402, F401 - the same
 import roster_bench  # noqa: E402, F401 - the same
 

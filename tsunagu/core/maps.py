@@ -25,5 +25,9 @@ def map_settings() -> dict:
             "person": _("名簿の登載者"),
             "unlocated": _("位置不明"),
             "error": _("地図のデータを読み込めませんでした。"),
+            "loading": _("読み込んでいます…"),
+            # A cluster of listed persons, read out by a screen reader ({count}: how many).
+            "cluster": _("名簿の登載者{count}人（拡大して表示）"),
+            "zoomIn": _("表示する人が多すぎます。地図を拡大してください。"),
         },
     }

@@ -30,9 +30,10 @@ BUILD_CREATED_MESSAGE = gettext_noop("名簿の第{number}版を作成しまし�
 def roster_build_job(*, user: Any, request: HttpRequest | None, report_progress: ProgressReporter) -> JobOutcome:
     """A new build of the roster (one transaction: a worker stopped in the middle leaves no build)."""
     policy.require_capability(user, Capability.MANAGE_ROSTER)
-    report_progress(0, 1, _("名簿を作成しています"))
+    message = _("名簿を作成しています")
+    report_progress(0, 1, message)
     try:
-        build = roster_build(user=user)
+        build = roster_build(user=user, progress=lambda done, total: report_progress(done, total, message))
     except RuleError as error:
         raise JobFailed(str(error)) from error
     report_progress(1, 1, "")

@@ -180,9 +180,15 @@ def listed_in_build(build_id: int | Iterable[int] | None, person_ref: str = "pk"
 class RosterEntryReason(models.Model):
     """Why a person is listed in a build: one row per matching rule (the label is kept as it was)."""
 
-    # The unique (build, person, rule) index serves lookups by build and by build+person.
-    build = models.ForeignKey(RosterBuild, on_delete=models.PROTECT, related_name="reasons", db_index=False)
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # The unique (build, person, rule) index serves every read (by build, by build+person): no other index.
+    # On PostgreSQL the database key is (build, person) → the entry (migration 0003): one check per reason, and
+    # no reason without its entry. SQLite keeps the two keys below.
+    build = models.ForeignKey(
+        RosterBuild, on_delete=models.PROTECT, related_name="reasons", db_index=False, db_constraint=False
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     rule = models.ForeignKey(RosterRule, on_delete=models.PROTECT, related_name="+", db_index=False)
     label = models.CharField(_("事由"), max_length=100)
 

@@ -1,9 +1,10 @@
-"""Turning roster rules into database conditions. Each rule is one Q over people.Person, so a build is a
-handful of set-based statements over the whole registry, never a loop over residents."""
+"""Turning roster rules into database conditions. Each rule is one Q over the fields a rule reads, which
+people.Person and the build's snapshot (RosterEntry) share, so a build is a handful of set-based statements over
+the whole registry, never a loop over residents."""
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.people.models import CareLevel
@@ -34,8 +35,12 @@ def _int_threshold(rule: RosterRule) -> int:
         raise RuleError(str(BAD_THRESHOLD_MESSAGE).format(label=rule.label, threshold=rule.threshold)) from None
 
 
-def rule_condition(rule: RosterRule, *, day: datetime.date) -> Q:
-    """The condition a resident meets to be listed under `rule` on `day`."""
+def rule_condition(rule: RosterRule, *, day: datetime.date, person: str = "pk") -> Q:
+    """The condition a resident meets to be listed under `rule` on `day`: over people.Person (`person` = "pk")
+    or over a build's entries, whose snapshot holds every field a rule reads (`person` = "person_id").
+
+    A self-request is an uncorrelated `IN (SELECT …)`: one pass over the requests (a hashed subplan on
+    PostgreSQL, a temporary index on SQLite), also inside an OR of all rules, never a probe per resident."""
     kind = rule.kind
     if kind == RuleKind.CARE_LEVEL:
         if rule.threshold not in CARE_ORDER:
@@ -54,8 +59,16 @@ def rule_condition(rule: RosterRule, *, day: datetime.date) -> Q:
     if kind == RuleKind.AGE_ELDERLY_ONLY:
         return Q(elderly_only_household=True, birth_date__lte=_years_ago(day, _int_threshold(rule)))
     if kind == RuleKind.SELF_REQUEST:
-        requests = SelfRequest.objects.filter(person=OuterRef("pk"), requested_on__lte=day).filter(
+        requests = SelfRequest.objects.filter(requested_on__lte=day).filter(
             Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)
         )
-        return Q(Exists(requests))
+        return Q(**{f"{person}__in": requests.values("person_id")})
     raise RuleError(str(BAD_THRESHOLD_MESSAGE).format(label=rule.label, threshold=rule.threshold))
+
+
+def listing_condition(rules: list[RosterRule], *, day: datetime.date, person: str = "pk") -> Q:
+    """Listed under any of `rules` (nobody without rules)."""
+    condition = Q(pk__in=[])
+    for rule in rules:
+        condition |= rule_condition(rule, day=day, person=person)
+    return condition

@@ -72,8 +72,9 @@ MARKERS: dict[str, tuple[str, ...]] = {
     "household": ("HH-55501", "世帯番号"),
     "status": ("住民状態", '"status": "resident"'),
     "status_changed_on": ("平成31年2月13日", "2019-02-13"),
-    "latitude": ("34.612345",),
-    "longitude": ("135.498765",),
+    # As given, and as the roster map's points send them (rounded to 5 decimals, about 1 m).
+    "latitude": ("34.612345", "34.61234"),
+    "longitude": ("135.498765", "135.49876"),
     "events": ("平成15年8月17日", "2003-08-17", "異動の履歴"),
     "consents": (CONSENT_METHOD, "令和6年10月9日", "2024-10-09", "成年後見人"),
 }
@@ -119,6 +120,13 @@ INVENTORY: dict[tuple[str, DetailLevel], set[str]] = {
     | {"roster_reasons", "latitude", "longitude"},
     ("map data", DetailLevel.FULL): {"family_name", "given_name", "town", "address", "address_extra"}
     | {"roster_reasons", "latitude", "longitude"},
+    # The roster map's compact points (positions only) and one marker's details, opened on click.
+    ("map points", DetailLevel.COMMUNITY): {"latitude", "longitude"},
+    ("map points", DetailLevel.FULL): {"latitude", "longitude"},
+    ("map marker", DetailLevel.COMMUNITY): {"family_name", "given_name", "town", "address", "address_extra"}
+    | {"roster_reasons"},
+    ("map marker", DetailLevel.FULL): {"family_name", "given_name", "town", "address", "address_extra"}
+    | {"roster_reasons"},
     ("plan list", DetailLevel.COMMUNITY): NAMES | {"birth_date", "town"},
     ("plan list", DetailLevel.FULL): NAMES | {"birth_date", "town"},
     ("plan page", DetailLevel.COMMUNITY): ROSTER_ROW - {"sex"},
@@ -255,6 +263,8 @@ RENDER = {
     "roster list": lambda ward, subject, client: page_text(client.get("/roster/", {"town": subject.town_id})),
     "roster why page": lambda ward, subject, client: page_text(client.get(f"/roster/why/{subject.pk}/")),
     "map data": lambda ward, subject, client: json_text(client.get("/map/data.json")),
+    "map points": lambda ward, subject, client: json_text(client.get("/map/points.json", {"unlocated": "1"})),
+    "map marker": lambda ward, subject, client: json_text(client.get(f"/map/persons/{subject.pk}.json")),
     "plan list": lambda ward, subject, client: page_text(client.get("/evacuation/plans/")),
     "plan page": lambda ward, subject, client: page_text(client.get(f"/evacuation/plans/{subject.pk}/")),
     "plan sheet (PDF)": _plan_sheet,
@@ -338,6 +348,7 @@ def test_no_page_shows_a_community_member_more_than_the_roster_gives(ward, subje
     addresses = sweep_addresses(subject.pk)
     # The sweep reaches the pages that show persons (a renamed address would otherwise drop out silently).
     assert {"/", "/people/", "/roster/", "/map/data.json", f"/people/{subject.pk}/"} <= set(addresses)
+    assert {"/map/points.json", f"/map/persons/{subject.pk}.json"} <= set(addresses)
 
     leaks = {}
     seen_subject = set()

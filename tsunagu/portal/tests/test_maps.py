@@ -157,7 +157,8 @@ def test_the_page_itself_reveals_no_one_and_loads_leaflet_and_the_tile_setting(m
     assert response.status_code == 200
     assert "vendor/leaflet/leaflet.js" in html and "core/map.js" in html
     assert "https://tiles.example.invalid/{z}/{x}/{y}.png" in html
-    assert reverse("portal:map_data") == DATA_URL and DATA_URL in html
+    # The page asks for compact points of the area in view (test_map_points); data.json stays for other clients.
+    assert reverse("portal:map_data") == DATA_URL and reverse("portal:map_points") in html
     assert "髙橋" not in html
     assert AuditEntry.objects.count() == 0
 

@@ -1,9 +1,10 @@
 """Writes for the roster: building a new version and recording distributions."""
 
 import datetime
+from collections.abc import Callable
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from tsunagu.access.policy import viewer_for
@@ -12,8 +13,8 @@ from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
 from tsunagu.people.models import Person, ResidentStatus
 
-from ..models import RosterBuild, RosterEntry, RosterEntryReason, RosterRule, RuleKind
-from ..rules import rule_condition
+from ..models import RosterBuild, RosterEntry, RosterEntryReason, RosterRule, RuleKind, SelfRequest
+from ..rules import listing_condition, rule_condition
 
 # The legal items (49条の10) copied into each entry, as Person fields; the ward's additions go to `extra`.
 SNAPSHOT_FIELDS = (
@@ -38,20 +39,49 @@ SNAPSHOT_FIELDS = (
 )
 
 
-def _insert_select(table: str, columns: list[str], select_sql: str, params: tuple) -> None:
+# Called after each step of a build with (steps done, steps in all), e.g. to move a background job's progress bar.
+BuildProgress = Callable[[int, int], None]
+
+
+def _insert_select(table: str, columns: list[str], select: QuerySet, constants: tuple) -> int:
+    """INSERT INTO table (columns) SELECT constants…, select's columns: one statement, rows never leave the
+    database. The constants are parameters of the SELECT list, ahead of the WHERE clause's parameters.
+    Returns the number of rows inserted."""
+    # .order_by(): the model's default ordering would make the database sort rows it only inserts.
+    sql, params = select.order_by().query.sql_with_params()
+    placeholders = ", ".join(["%s"] * len(constants))
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {select_sql}", params)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) {sql.replace('SELECT ', f'SELECT {placeholders}, ', 1)}",
+            (*constants, *params),
+        )
+        return cursor.rowcount
 
 
 def _serialise_builds() -> None:
     """Make builds wait for each other, so that each one's number (highest + 1) is free when it inserts.
 
     PostgreSQL: a lock on the build table in a mode that conflicts with itself and with writes, not with reads,
-    held to the end of the transaction. SQLite needs nothing here: its transactions are immediate
-    (config/settings/base.py), so a second build already waits for the write lock when it begins."""
+    held to the end of the transaction; and a share lock on the self-requests, so that the entries and the
+    reasons (two statements, each with its own snapshot under READ COMMITTED) read the same requests. SQLite
+    needs nothing here: its transactions are immediate (config/settings/base.py), so a second build already
+    waits for the write lock when it begins, and no one else writes while it runs."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {RosterBuild._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {SelfRequest._meta.db_table} IN SHARE MODE")
+
+
+def roster_listed_persons(
+    rules: list[RosterRule], *, day: datetime.date, municipality_id: int | None = None
+) -> QuerySet:
+    """The residents a build lists under `rules` on `day`: one condition (the rules OR'd), one pass over the
+    registry. Moved-out and deceased residents are never listed. `municipality_id`: one ward's residents only
+    (None: every resident, as in a single-ward instance)."""
+    residents = Person.objects.filter(status=ResidentStatus.RESIDENT)
+    if municipality_id is not None:
+        residents = residents.filter(town__municipality_id=municipality_id)
+    return residents.filter(listing_condition(rules, day=day))
 
 
 def roster_build(
@@ -59,12 +89,15 @@ def roster_build(
     user=None,  # noqa: ANN001
     day: datetime.date | None = None,
     municipality_id: int | None = None,
+    progress: BuildProgress | None = None,
 ) -> RosterBuild:
     """Apply every active rule (the city's) to one ward's registry and keep the result as the ward's new build.
 
     The ward: `municipality_id`, else the ward of the user's ward welfare section, else the home ward (a
-    single-ward instance). Set-based: one INSERT … SELECT per rule for the reasons, one for the entries.
-    Moved-out and deceased residents are never listed. Builds started at the same time run one after the other."""
+    single-ward instance). Set-based, inside one transaction: one INSERT … SELECT writes the entries (the listed
+    persons with the snapshot of their legal items), then one INSERT … SELECT per rule writes the reasons, reading
+    this build's entries (their snapshot holds every field a rule reads) rather than the registry again. Builds
+    started at the same time run one after the other. `progress`, if given, is called after each step."""
     day = day or timezone.localdate()
     if municipality_id is None and user is not None and user.is_authenticated:
         municipality_id = viewer_for(user).ward_id
@@ -74,6 +107,15 @@ def roster_build(
         _serialise_builds()
         # Read inside the lock: a build started after a rule change applies the changed rules.
         rules = list(RosterRule.objects.filter(is_active=True))
+        # Several wards: this ward's residents only (one ward alone holds every town: no filter to pay for).
+        several = Town.objects.exclude(municipality_id=municipality_id).exists()
+        listed = roster_listed_persons(  # a RuleError stops the build before it writes
+            rules, day=day, municipality_id=municipality_id if several else None
+        )
+        reason_sources = [
+            (rule, RosterEntry.objects.filter(rule_condition(rule, day=day, person="person_id"))) for rule in rules
+        ]
+        steps = 2 + len(rules)
         number = (RosterBuild.objects.filter(municipality_id=municipality_id).aggregate(n=Max("number"))["n"] or 0) + 1
         build = RosterBuild.objects.create(
             municipality_id=municipality_id,
@@ -83,31 +125,24 @@ def roster_build(
             reference_date=day,
             rules=[{"id": r.pk, "label": r.label, "kind": r.kind, "threshold": r.threshold} for r in rules],
         )
-        residents = Person.objects.filter(status=ResidentStatus.RESIDENT)
-        if Town.objects.exclude(municipality_id=municipality_id).exists():  # several wards: this ward's only
-            residents = residents.filter(town__municipality_id=municipality_id)
-        reason_table = RosterEntryReason._meta.db_table
-        for rule in rules:
-            # The constants are parameters of the SELECT list, ahead of the WHERE clause's parameters.
-            # .order_by(): the model's default ordering would make the database sort rows it only inserts.
-            select = residents.filter(rule_condition(rule, day=day)).order_by().values_list("pk")
-            sql, params = select.query.sql_with_params()
-            _insert_select(
-                reason_table,
-                ["build_id", "person_id", "rule_id", "label"],
-                sql.replace("SELECT ", "SELECT %s, ", 1).replace(" FROM ", ", %s, %s FROM ", 1),
-                (build.pk, rule.pk, rule.label, *params),
-            )
-        listed = RosterEntryReason.objects.filter(build=build).values("person_id").distinct()
-        source = Person.objects.filter(pk__in=listed).order_by().values_list("pk", *SNAPSHOT_FIELDS)
-        sql, params = source.query.sql_with_params()
-        _insert_select(
+        person_count = _insert_select(
             RosterEntry._meta.db_table,
             ["build_id", "person_id", *SNAPSHOT_FIELDS],
-            sql.replace("SELECT ", "SELECT %s, ", 1),
-            (build.pk, *params),
+            listed.values_list("pk", *SNAPSHOT_FIELDS),
+            (build.pk,),
         )
-        build.person_count = RosterEntry.objects.filter(build=build).count()
+        if progress is not None:
+            progress(1, steps)
+        for done, (rule, entries) in enumerate(reason_sources, start=2):
+            _insert_select(
+                RosterEntryReason._meta.db_table,
+                ["build_id", "rule_id", "label", "person_id"],
+                entries.filter(build=build).values_list("person_id"),
+                (build.pk, rule.pk, rule.label),
+            )
+            if progress is not None:
+                progress(done, steps)
+        build.person_count = person_count
         build.save(update_fields=["person_count"])
         audit_record(
             actor=user,
@@ -122,6 +157,8 @@ def roster_build(
             },
             username="" if user is not None else "system",
         )
+        if progress is not None:
+            progress(steps, steps)
     return build
 
 

@@ -122,3 +122,41 @@ def test_the_build_is_set_based(rules):
         PersonFactory(care_level=CareLevel.CARE_3, physical_disability_grade=1)
     # The number of statements depends on the number of rules, not on the number of residents.
     assert statements_for_a_build() == few
+
+
+def test_the_build_reports_its_progress_step_by_step(rules):
+    PersonFactory(care_level=CareLevel.CARE_3)
+    steps = []
+
+    roster_build(day=DAY, progress=lambda done, total: steps.append((done, total)))
+
+    total = 2 + len(rules)  # the entries, one step per rule for the reasons, the audit row
+    assert steps == [(done, total) for done in range(1, total + 1)]
+
+
+def test_every_entry_has_its_reasons_and_every_reason_its_entry(rules):
+    PersonFactory(care_level=CareLevel.CARE_5, physical_disability_grade=1)
+    asked = PersonFactory()
+    SelfRequest.objects.create(person=asked, requested_on=datetime.date(2026, 1, 10))
+    PersonFactory(lives_alone=True, birth_date=datetime.date(1940, 1, 1))
+
+    build = roster_build(day=DAY)
+
+    entries = set(RosterEntry.objects.filter(build=build).values_list("person_id", flat=True))
+    reasons = set(RosterEntryReason.objects.filter(build=build).values_list("person_id", flat=True))
+    assert entries == reasons
+    assert len(entries) == 3 == build.person_count
+
+
+def test_on_postgresql_the_database_refuses_a_reason_without_its_entry(rules):
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps the single-column keys (migration 0003)")
+    listed = PersonFactory(care_level=CareLevel.CARE_3)
+    other = PersonFactory()
+    build = roster_build(day=DAY)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        RosterEntryReason.objects.create(build=build, person=other, rule=rules["care"], label="要介護3以上")
+    assert reasons_of(build, listed) == {"要介護3以上"}
