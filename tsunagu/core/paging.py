@@ -34,6 +34,8 @@ class PageWindow:
     total: int
     page: int
     page_size: int
+    # True when counting stopped at the count limit: there are more than `total` rows (take_page's count_limit).
+    total_capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -49,16 +51,32 @@ class PageWindow:
 
 
 def take_page(
-    qs: QuerySet, *, page: int, page_size: int, max_page_size: int, past_end_is_last: bool = True
+    qs: QuerySet,
+    *,
+    page: int,
+    page_size: int,
+    max_page_size: int,
+    past_end_is_last: bool = True,
+    count_limit: int | None = None,
 ) -> tuple[list[Any], PageWindow]:
     """The rows of one page and where it sits in the whole. The size is clamped to 1..max_page_size and a page
     before the first is the first. A page past the end (however large) is the last, as Paginator.get_page
     does, for people following links. ``past_end_is_last=False`` (the API) keeps the number asked for and
     returns no rows, so a client that reads pages until one comes back empty stops; the number is still
-    clamped to MAX_PAGE_NUMBER, so the offset cannot overflow the database's integers."""
+    clamped to MAX_PAGE_NUMBER, so the offset cannot overflow the database's integers.
+
+    With ``count_limit``, rows are counted only up to it (any count_limit + 1 of them, unordered, which the
+    database finds without reading every match): past it the window's total is the limit, ``total_capped`` is
+    set, and the pages end there — a list that long is narrowed, not read through."""
     page_size = max(1, min(page_size, max_page_size))
-    total = qs.count()
+    capped = False
+    if count_limit is None:
+        total = qs.count()
+    else:
+        total = qs.order_by()[: count_limit + 1].count()
+        capped = total > count_limit
+        total = min(total, count_limit)
     last = max(1, -(-total // page_size))
     page = max(1, min(page, last if past_end_is_last else MAX_PAGE_NUMBER))
     rows = list(qs[(page - 1) * page_size : page * page_size]) if page <= last else []
-    return rows, PageWindow(total=total, page=page, page_size=page_size)
+    return rows, PageWindow(total=total, page=page, page_size=page_size, total_capped=capped)

@@ -1,0 +1,50 @@
+"""Indexes for the person search (issue 7, item 2; tsunagu.registry.search says which query kind uses which).
+
+On every database: a btree on birth_date (a date typed into the search box is an exact match).
+
+On PostgreSQL only, since SQLite has neither pg_trgm nor collations by name (and at ward size it needs none):
+- the pg_trgm extension and a GIN gin_trgm_ops index on each folded key, kana_key and name_key, for queries of
+  three characters or more, matched anywhere in the key (`LIKE '%タロウ%'`);
+- a btree on (kana_key COLLATE "C", resident_number): the order of every result list, and a kana prefix
+  (`LIKE 'タ%'` in the "C" collation is a range of it), so a list reads only the rows it shows. The "C"
+  collation makes it right whatever the database's default collation is.
+One- and two-character name queries are a prefix of name_key, served by the varchar_pattern_ops index Django
+already keeps beside its db_index (people_person_name_key_…_like); 宛名番号 by its unique index.
+
+The indexes are built CONCURRENTLY (the migration is not atomic), so that a ward's live person table is not
+locked for writes while they are built. Reversing drops the indexes and leaves the extension, which other
+objects may use."""
+
+from django.db import migrations, models
+
+POSTGRES_INDEXES = {
+    "person_kana_trgm": "people_person USING gin (kana_key gin_trgm_ops)",
+    "person_name_trgm": "people_person USING gin (name_key gin_trgm_ops)",
+    "person_kana_order": 'people_person ((kana_key COLLATE "C"), resident_number)',
+}
+
+
+def create_postgres_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for name, definition in POSTGRES_INDEXES.items():
+        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}")
+
+
+def drop_postgres_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in POSTGRES_INDEXES:
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [("people", "0005_person_phone_half_width")]
+
+    operations = [
+        migrations.AddIndex(model_name="person", index=models.Index(fields=["birth_date"], name="person_birth_date")),
+        migrations.RunPython(create_postgres_indexes, drop_postgres_indexes, elidable=False),
+    ]
