@@ -8,8 +8,11 @@ On PostgreSQL only, since SQLite has neither pg_trgm nor collations by name (and
 - a btree on (kana_key COLLATE "C", resident_number): the order of every result list, and a kana prefix
   (`LIKE 'タ%'` in the "C" collation is a range of it), so a list reads only the rows it shows. The "C"
   collation makes it right whatever the database's default collation is.
-One- and two-character name queries are a prefix of name_key, served by the varchar_pattern_ops index Django
-already keeps beside its db_index (people_person_name_key_…_like); 宛名番号 by its unique index.
+- a btree on (name_key COLLATE "C") INCLUDE (kana_key, resident_number, status, town_id, id) for one- and
+  two-character name queries (a prefix of name_key): a family name as common as 山田 has 19,000 rows in a
+  million, and the columns the kana order and the ward officer's policy read are in the index, so they are
+  ordered by an index-only scan instead of 19,000 reads of the table.
+宛名番号 is served by its unique index.
 
 The indexes are built CONCURRENTLY (the migration is not atomic), so that a ward's live person table is not
 locked for writes while they are built. Reversing drops the indexes and leaves the extension, which other
@@ -21,6 +24,9 @@ POSTGRES_INDEXES = {
     "person_kana_trgm": "people_person USING gin (kana_key gin_trgm_ops)",
     "person_name_trgm": "people_person USING gin (name_key gin_trgm_ops)",
     "person_kana_order": 'people_person ((kana_key COLLATE "C"), resident_number)',
+    "person_name_order": (
+        'people_person ((name_key COLLATE "C")) INCLUDE (kana_key, resident_number, status, town_id, id)'
+    ),
 }
 
 

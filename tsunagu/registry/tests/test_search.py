@@ -212,3 +212,30 @@ def test_the_api_counts_exactly(ward, named, monkeypatch):
     data = token_client(ward.ward_officer).get(LIST_URL, {"q": "たか"}).json()
 
     assert data["count"] == 2
+
+
+def test_readings_that_start_with_the_kana_come_first_on_every_page(ward, named):
+    atakahashi = PersonFactory(
+        town=ward.towns.a1, family_name="阿高橋", given_name="清",
+        family_name_kana="アタカハシ", given_name_kana="キヨシ",
+    )  # fmt: skip
+    expected = [named["takahashi"], atakahashi, named["nakatakahashi"]]  # タカハシ…, then アタカハシ, ナカタカハシ
+
+    assert list(person_queryset(user=ward.ward_officer, filters=PersonFilters(query="たかはし"))) == expected
+    pages = [
+        person_search(user=ward.ward_officer, filters=PersonFilters(query="たかはし"), page=number, page_size=2)
+        for number in (1, 2)
+    ]
+    assert [p.persons for p in pages] == [expected[:2], expected[2:]]
+    assert {(p.total, p.pages, p.total_capped) for p in pages} == {(3, 2, False)}
+
+
+def test_the_count_limit_spans_both_parts(ward, named, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 1)
+
+    page = person_search(user=ward.ward_officer, filters=PersonFilters(query="たかはし"))
+
+    assert (page.total, page.total_capped, page.persons) == (1, True, [named["takahashi"]])
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 2)
+    page = person_search(user=ward.ward_officer, filters=PersonFilters(query="たかはし"))
+    assert (page.total, page.total_capped, page.persons) == (2, False, [named["takahashi"], named["nakatakahashi"]])
