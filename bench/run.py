@@ -44,6 +44,7 @@ def residents_import_postgres() -> dict[str, float]:
 
 import matching_bench  # noqa: E402, F401 - registers itself with @benchmark, so after its definition
 import roster_bench  # noqa: E402, F401 - the same
+import search_bench  # noqa: E402, F401 - the same
 
 
 def merge_results(figures: dict[str, float]) -> None:
