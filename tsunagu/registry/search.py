@@ -12,7 +12,8 @@ arm of an OR.
   resident_number) person_kana_order, a range of which is also the order of the results.
 - kana of 3 or more (たかはし, タロウ): kana_key contains it, anywhere (family or given name). Readings that
   start with it come first (a range of person_kana_order, read in order), then the others (the GIN
-  gin_trgm_ops index person_kana_trgm): registry.selectors reads them as two parts.
+  gin_trgm_ops index person_kana_trgm when they are few; person_kana_order walked index-only when they are
+  many, as a common given name is): registry.selectors reads them as two parts.
 - other text of 1–2 characters (林, 高橋, 髙橋): name_key starts with it, i.e. the family name does; the btree
   (name_key COLLATE "C") person_name_order, which INCLUDEs what the order and the ward officer's policy read,
   so the 19,000 山田 of a million residents are ordered from the index alone (an index-only scan).
