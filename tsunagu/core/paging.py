@@ -75,6 +75,15 @@ def take_page(
     read an index alone (a covering index, an index-only scan) rather than every matching row."""
     parts = [qs] if isinstance(qs, QuerySet) else list(qs)
     page_size = max(1, min(page_size, max_page_size))
+    first_page: list[Any] | None = None
+    if page <= 1:
+        # The first page is read first: when it is not full, it is the whole list and needs no count.
+        first_page = []
+        for part in parts:
+            if len(first_page) < page_size:
+                first_page += _slice(part, 0, page_size - len(first_page), ids_first=ids_first)
+        if len(first_page) < page_size and (count_limit is None or len(first_page) <= count_limit):
+            return first_page, PageWindow(total=len(first_page), page=1, page_size=page_size)
     counts: list[int] = []
     for part in parts:
         if count_limit is None:
@@ -90,7 +99,9 @@ def take_page(
     last = max(1, -(-total // page_size))
     page = max(1, min(page, last if past_end_is_last else MAX_PAGE_NUMBER))
     rows: list[Any] = []
-    if page <= last:
+    if first_page is not None:
+        rows = first_page[:total]
+    elif page <= last:
         start, stop = (page - 1) * page_size, min(page * page_size, total)
         for part, count in zip(parts, counts, strict=False):
             if start < count and stop > 0:

@@ -98,9 +98,10 @@ def _search(*, user, filters: PersonFilters, level: policy.DetailLevel | None) -
     return _Search(base=base, kind=term.kind, match=match, starts=Q(**{f"{_KANA}__startswith": term.value}))
 
 
-def _search_parts(*, user, filters: PersonFilters) -> list[QuerySet[Person]]:  # noqa: ANN001
+def _search_parts(*, user, filters: PersonFilters) -> tuple[list[QuerySet[Person]], bool]:  # noqa: ANN001
     """The matching residents as one or two ordered querysets, each served by one index (registry.search): the
-    result is the first's rows, then the second's; person_queryset gives the same rows in the same order.
+    result is the first's rows, then the second's; person_queryset gives the same rows in the same order. With
+    them, whether the page is best read keys first.
 
     Two for a kana query of three characters or more: those whose reading starts with it (a range of the kana
     order index, read in order), then those whose reading has it further on. Typing 「やまだ」 is nearly always
@@ -112,14 +113,17 @@ def _search_parts(*, user, filters: PersonFilters) -> list[QuerySet[Person]]:  #
     all together near the end of the order), which people rarely type."""
     search = _search(user=user, filters=filters, level=None)
     base, kind = search.base, search.kind
+    # Keys first where the order is read from a covering index alone (see take_page's ids_first).
+    ids_first = kind in (QueryKind.KANA_CONTAINS, QueryKind.NAME_PREFIX)
     if kind is None:
-        return [base.order_by(*_kana_order(base, indexed=True))]
+        return [base.order_by(*_kana_order(base, indexed=True))], ids_first
     if kind == QueryKind.KANA_CONTAINS:
         return [
             base.filter(search.starts).order_by(*_kana_order(base, indexed=True)),
             base.filter(search.match).exclude(search.starts).order_by(*_kana_order(base, indexed=True)),
-        ]
-    return [base.filter(search.match).order_by(*_kana_order(base, indexed=kind == QueryKind.KANA_PREFIX))]
+        ], ids_first
+    order = _kana_order(base, indexed=kind == QueryKind.KANA_PREFIX)
+    return [base.filter(search.match).order_by(*order)], ids_first
 
 
 def person_queryset(
@@ -159,14 +163,15 @@ def person_search(
     A page past the end is the last one, or (``past_end_is_last=False``, the API) empty: see take_page.
     Matches are counted up to SEARCH_COUNT_LIMIT (``total_capped`` past it) unless ``exact_total`` (the API,
     whose clients read every page)."""
+    parts, ids_first = _search_parts(user=user, filters=filters)
     persons, window = take_page(
-        _search_parts(user=user, filters=filters),
+        parts,
         page=page,
         page_size=page_size,
         max_page_size=SEARCH_MAX_PAGE_SIZE,
         past_end_is_last=past_end_is_last,
         count_limit=None if exact_total else SEARCH_COUNT_LIMIT,
-        ids_first=True,
+        ids_first=ids_first,
     )
     audit_record(
         actor=user,

@@ -126,9 +126,13 @@ def _whole_table_scans(plan, under_limit=False):
         yield from _whole_table_scans(child, under_limit or plan["Node Type"] == "Limit")
 
 
+def _pages(plans):
+    """The plans of the ordered page queries (of rows, or of keys first): one per part read."""
+    return [plan for sql, plan in plans if " ORDER BY " in sql]
+
+
 def _page_of_keys(plans):
-    [plan] = [plan for sql, plan in plans if sql.startswith('SELECT "people_person"."id" AS "pk"')]
-    return plan
+    return _pages(plans)[-1]
 
 
 @pytest.mark.parametrize(
@@ -176,8 +180,7 @@ def test_a_common_given_name_is_met_walking_the_kana_order_from_the_index_alone(
     # 「いちろう」: nobody's reading starts with it, one in twenty has it further on, in every family name.
     plans = _plans(city_ward.ward_officer, "いちろう")
 
-    pages = [plan for sql, plan in plans if sql.startswith('SELECT "people_person"."id" AS "pk"')]
-    assert [_person_scans(plan) for plan in pages] == [[("Index Only Scan", "person_kana_order")]]
+    assert _person_scans(_page_of_keys(plans)) == [("Index Only Scan", "person_kana_order")]
 
 
 def test_a_short_name_is_ordered_from_the_index_alone(city_ward):
