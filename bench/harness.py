@@ -83,17 +83,18 @@ def postgres_answers() -> bool:
 
 
 @contextlib.contextmanager
-def scratch_postgres() -> Iterator[str]:
-    """A scratch database created on the local PostgreSQL and dropped afterwards."""
+def scratch_postgres(database: str = PG_SCRATCH_DB) -> Iterator[str]:
+    """A scratch database created on the local PostgreSQL and dropped afterwards. A benchmark that may run beside
+    another names its own `database`: dropping one drops it WITH (FORCE), under the other's feet."""
     import psycopg
 
     def admin(sql: str) -> None:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
             connection.execute(sql)
 
-    admin(f"DROP DATABASE IF EXISTS {PG_SCRATCH_DB} WITH (FORCE)")
-    admin(f"CREATE DATABASE {PG_SCRATCH_DB}")
+    admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    admin(f"CREATE DATABASE {database}")
     try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_SCRATCH_DB
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
     finally:
-        admin(f"DROP DATABASE IF EXISTS {PG_SCRATCH_DB} WITH (FORCE)")
+        admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")

@@ -1,5 +1,6 @@
 """One page of a list: the window every list page and its audit entry share, and the page number asked for."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,8 @@ class PageWindow:
     total: int
     page: int
     page_size: int
+    # True when counting stopped at the count limit: there are more than `total` rows (take_page's count_limit).
+    total_capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -49,16 +52,67 @@ class PageWindow:
 
 
 def take_page(
-    qs: QuerySet, *, page: int, page_size: int, max_page_size: int, past_end_is_last: bool = True
+    qs: QuerySet | Sequence[QuerySet],
+    *,
+    page: int,
+    page_size: int,
+    max_page_size: int,
+    past_end_is_last: bool = True,
+    count_limit: int | None = None,
+    ids_first: bool = False,
 ) -> tuple[list[Any], PageWindow]:
     """The rows of one page and where it sits in the whole. The size is clamped to 1..max_page_size and a page
     before the first is the first. A page past the end (however large) is the last, as Paginator.get_page
     does, for people following links. ``past_end_is_last=False`` (the API) keeps the number asked for and
     returns no rows, so a client that reads pages until one comes back empty stops; the number is still
-    clamped to MAX_PAGE_NUMBER, so the offset cannot overflow the database's integers."""
+    clamped to MAX_PAGE_NUMBER, so the offset cannot overflow the database's integers.
+
+    ``qs`` may be several ordered querysets of the same model (parts): the list is the first's rows, then the
+    next's. With ``count_limit``, rows are counted only up to it (any count_limit + 1 of them, unordered, which
+    the database finds without reading every match): past it the window's total is the limit, ``total_capped``
+    is set, and the pages end there — a list that long is narrowed, not read through. With ``ids_first`` the
+    page's primary keys are selected first and the rows then fetched by key, so that ordering the matches can
+    read an index alone (a covering index, an index-only scan) rather than every matching row."""
+    parts = [qs] if isinstance(qs, QuerySet) else list(qs)
     page_size = max(1, min(page_size, max_page_size))
-    total = qs.count()
+    first_page: list[Any] | None = None
+    if page <= 1:
+        # The first page is read first: when it is not full, it is the whole list and needs no count.
+        first_page = []
+        for part in parts:
+            if len(first_page) < page_size:
+                first_page += _slice(part, 0, page_size - len(first_page), ids_first=ids_first)
+        if len(first_page) < page_size and (count_limit is None or len(first_page) <= count_limit):
+            return first_page, PageWindow(total=len(first_page), page=1, page_size=page_size)
+    counts: list[int] = []
+    for part in parts:
+        if count_limit is None:
+            counts.append(part.count())
+        else:
+            counts.append(part.order_by()[: count_limit - sum(counts) + 1].count())
+            if sum(counts) > count_limit:
+                break
+    total = sum(counts)
+    capped = count_limit is not None and total > count_limit
+    if capped:
+        total = count_limit
     last = max(1, -(-total // page_size))
     page = max(1, min(page, last if past_end_is_last else MAX_PAGE_NUMBER))
-    rows = list(qs[(page - 1) * page_size : page * page_size]) if page <= last else []
-    return rows, PageWindow(total=total, page=page, page_size=page_size)
+    rows: list[Any] = []
+    if first_page is not None:
+        rows = first_page[:total]
+    elif page <= last:
+        start, stop = (page - 1) * page_size, min(page * page_size, total)
+        for part, count in zip(parts, counts, strict=False):
+            if start < count and stop > 0:
+                rows += _slice(part, max(start, 0), min(stop, count), ids_first=ids_first)
+            start, stop = start - count, stop - count
+    return rows, PageWindow(total=total, page=page, page_size=page_size, total_capped=capped)
+
+
+def _slice(qs: QuerySet, start: int, stop: int, *, ids_first: bool) -> list[Any]:
+    if not ids_first:
+        return list(qs[start:stop])
+    keys = list(qs.values_list("pk", flat=True)[start:stop])
+    by_key = qs.order_by().in_bulk(keys)
+    return [by_key[key] for key in keys]

@@ -154,7 +154,12 @@ class Person(models.Model):
         verbose_name = "住民"
         verbose_name_plural = "住民"
         ordering = ["kana_key", "resident_number"]
-        indexes = [models.Index(fields=["town", "status"], name="person_town_status")]
+        indexes = [
+            models.Index(fields=["town", "status"], name="person_town_status"),
+            # Search by 生年月日 (registry.search). The search's PostgreSQL-only indexes (pg_trgm on the folded
+            # keys, the kana order in the "C" collation) are made by migration people 0006, not declared here.
+            models.Index(fields=["birth_date"], name="person_birth_date"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(physical_disability_grade__isnull=True)

@@ -64,6 +64,7 @@ class PersonListApi(APIView):
             page_size=data["page_size"],
             request=request,
             past_end_is_last=False,  # a client reading pages until one is empty must get the empty one
+            exact_total=True,  # `count` is documented as the number of matches
         )
         full_ids = policy.full_level_ids(request.user, [p.pk for p in result.persons])
         return Response(
