@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Callable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -48,7 +49,10 @@ def _insert_select(table: str, columns: list[str], select: QuerySet, constants: 
     database. The constants are parameters of the SELECT list, ahead of the WHERE clause's parameters.
     Returns the number of rows inserted."""
     # .order_by(): the model's default ordering would make the database sort rows it only inserts.
-    sql, params = select.order_by().query.sql_with_params()
+    try:
+        sql, params = select.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a condition that can match nothing (no active rule): nothing to insert
+        return 0
     placeholders = ", ".join(["%s"] * len(constants))
     with connection.cursor() as cursor:
         cursor.execute(

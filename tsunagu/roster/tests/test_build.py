@@ -160,3 +160,13 @@ def test_on_postgresql_the_database_refuses_a_reason_without_its_entry(rules):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         RosterEntryReason.objects.create(build=build, person=other, rule=rules["care"], label="要介護3以上")
     assert reasons_of(build, listed) == {"要介護3以上"}
+
+
+def test_a_build_with_no_active_rule_lists_nobody(db):
+    PersonFactory(care_level=CareLevel.CARE_5)
+    RosterRule.objects.create(label="要介護3以上", kind=RuleKind.CARE_LEVEL, threshold=3, is_active=False)
+
+    build = roster_build(day=datetime.date(2026, 11, 1))
+
+    assert build.person_count == 0
+    assert not RosterEntry.objects.filter(build=build).exists()
