@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access import policy
+from tsunagu.areas.models import local_government_check_digit
 from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
 from tsunagu.core.csvio import (
@@ -141,9 +142,8 @@ class ShelterImportResult:
 
 
 def check_digit(code5: str) -> str:
-    """JIS X 0402 check digit of a 5-digit 団体コード: weights 6,5,4,3,2, then (11 − sum mod 11), last digit."""
-    total = sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2), strict=True))
-    return str((11 - total % 11) % 10)
+    """The check digit of a 5-digit 団体コード, as text (areas.models.local_government_check_digit)."""
+    return str(local_government_check_digit(code5))
 
 
 def repair_leading_zero(value: str, digits: int = LG_CODE_DIGITS) -> tuple[str, bool]:
@@ -151,7 +151,7 @@ def repair_leading_zero(value: str, digits: int = LG_CODE_DIGITS) -> tuple[str, 
     11011): give it back when the check digit then agrees. Returns (code, repaired).
 
     A 5-digit value whose zero-padded form fails the check digit is the short form without a check digit
-    (大正区 27128): the check digit is appended, since both name the same municipality."""
+    (中央区 27128): the check digit is appended, since both name the same municipality."""
     if not (value.isdigit() and len(value) == digits - 1):
         return value, False
     padded = "0" + value

@@ -134,7 +134,7 @@ def test_codes_that_lost_their_leading_zero_are_repaired():
 
 
 def test_leading_zero_repair_follows_the_check_digit():
-    assert check_digit("27128") == "4"  # 大阪市大正区 271284
+    assert check_digit("27128") == "4"  # 大阪市中央区 271284
     assert check_digit("01101") == "1"  # 札幌市中央区 011011
     assert repair_leading_zero("11011") == ("011011", True)
     # Not a lost zero (027128 fails the check digit): the short form without its check digit.
