@@ -40,7 +40,9 @@ SIGN_IN_ATTEMPTS = 3
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PERSON_LINK = re.compile(r'href="/people/(\d+)/"')
-MAP_URL = re.compile(r'data-map-url="([^"]+)"')
+# The map page's first request for its points (tsunagu/core/static/core/map.js: the viewer's whole scope, with
+# the unlocated list; later requests name the area in view).
+MAP_URL = re.compile(r'data-points-url="([^"]+)"')
 
 _officers = itertools.cycle(SCENARIO["officers"][MODE])
 _commissioners = itertools.cycle(SCENARIO["commissioners"])
@@ -198,7 +200,7 @@ class Person(FastHttpUser):
     def map(self) -> None:
         text = self.page("/map/", "map")
         match = MAP_URL.search(text)
-        self.page(match.group(1).replace("&amp;", "&") if match else "/map/data.json", "map data")
+        self.page((match.group(1).replace("&amp;", "&") if match else "/map/points.json") + "?unlocated=1", "map data")
 
 
 class WardOfficer(Person):
