@@ -425,3 +425,20 @@ def test_the_system_imports_the_citys_file_for_every_ward(ward, city):
 
     assert result.created > 0
     assert Person.objects.get(resident_number="300000001").town.code == OTHER_WARD_TOWN_CODE
+
+
+def test_each_wards_map_shows_its_own_wards_build(ward, city):
+    from tsunagu.portal.selectors.map_points import roster_map_marker, roster_map_points
+
+    home = roster_map_points(user=ward.ward_officer, with_unlocated=True)
+    other = roster_map_points(user=city.ward_officer, with_unlocated=True)
+
+    assert home.counts["persons"] == RosterEntry.objects.filter(build=ward.roster).count() > 0
+    assert other.counts["persons"] == RosterEntry.objects.filter(build=city.roster).count() > 0
+    assert _unlocated_ids(other) <= _ids(city.people)
+    # A marker's details come from the viewer's ward's build, so the other ward's officer gets them too.
+    assert roster_map_marker(user=city.ward_officer, person_id=city.people.a1_agreed.pk) is not None
+
+
+def _unlocated_ids(points) -> set[int]:
+    return {entry["id"] for entry in points.unlocated}

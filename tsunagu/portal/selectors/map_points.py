@@ -26,6 +26,7 @@ from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
 from tsunagu.evacuation.models import SupporterCandidate
 from tsunagu.roster.models import RosterBuild, RosterEntry, RosterEntryReason
+from tsunagu.roster.selectors import latest_build
 from tsunagu.shelters.selectors import shelter_map_features
 
 __all__ = ["MAX_POINTS", "BBox", "RosterMapMarker", "RosterMapPoints", "roster_map_marker", "roster_map_points"]
@@ -168,7 +169,7 @@ def roster_map_points(
     map) and the counts of the whole scope. A fixed number of queries; one LIST audit entry naming every
     person returned."""
     viewer = policy.viewer_for(user)
-    build = RosterBuild.current()
+    build = latest_build(viewer)
     data = RosterMapPoints(build_number=build.number if build else None)
     returned: list[int] = []
     if build is not None:
@@ -251,7 +252,7 @@ def roster_map_marker(*, user: Any, person_id: object, request: HttpRequest | No
     """One marker's details: the person must be one this user may see (else Http404, logged by the policy) and
     listed in the latest build (else Http404). One VIEW audit entry."""
     person = policy.person_or_deny(user, person_id, request=request)
-    build = RosterBuild.current()
+    build = latest_build(user)
     entry = (
         RosterEntry.objects.filter(build=build, person=person).select_related("town").first()
         if build is not None
