@@ -181,7 +181,7 @@ class RosterEntryReason(models.Model):
     """Why a person is listed in a build: one row per matching rule (the label is kept as it was)."""
 
     # The unique (build, person, rule) index serves every read (by build, by build+person): no other index.
-    # On PostgreSQL the database key is (build, person) → the entry (migration 0003): one check per reason, and
+    # On PostgreSQL the database key is (build, person) → the entry (migration 0004): one check per reason, and
     # no reason without its entry. SQLite keeps the two keys below.
     build = models.ForeignKey(
         RosterBuild, on_delete=models.PROTECT, related_name="reasons", db_index=False, db_constraint=False

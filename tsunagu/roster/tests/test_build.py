@@ -152,7 +152,7 @@ def test_on_postgresql_the_database_refuses_a_reason_without_its_entry(rules):
     from django.db import IntegrityError, connection, transaction
 
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite keeps the single-column keys (migration 0003)")
+        pytest.skip("SQLite keeps the single-column keys (migration 0004)")
     listed = PersonFactory(care_level=CareLevel.CARE_3)
     other = PersonFactory()
     build = roster_build(day=DAY)
