@@ -49,6 +49,8 @@ BENCH = Path(__file__).resolve().parent
 VAR = harness.ROOT / "var"
 SCENARIO = VAR / "bench-load-scenario.json"
 OFFICER_PREFIX = "bench_officer_"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+_redis_checked: bool | None = None
 # Bench-only secrets: the settings are production's, which refuse to start without them.
 BENCH_ENV = {
     "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
@@ -308,7 +310,28 @@ def _audit_dir(database_url: str) -> Path:
 def _environment(database_url: str) -> dict[str, str]:
     path = os.pathsep.join([str(harness.ROOT), str(BENCH), os.environ.get("PYTHONPATH", "")])
     audit = str(_audit_dir(database_url))
-    return {**os.environ, **BENCH_ENV, "DATABASE_URL": database_url, "PYTHONPATH": path, "TSUNAGU_AUDIT_DIR": audit}
+    # The production layout (docs/deploy.md): the app servers share a Redis cache when there is one.
+    redis = {"REDIS_URL": REDIS_URL} if _redis_answers() else {}
+    return {
+        **os.environ, **BENCH_ENV, **redis,
+        "DATABASE_URL": database_url, "PYTHONPATH": path, "TSUNAGU_AUDIT_DIR": audit,
+    }  # fmt: skip
+
+
+def _redis_answers() -> bool:
+    """Whether Redis answers at REDIS_URL; its database there is emptied once per run (kept figures of an
+    earlier ward must not be read as this one's)."""
+    global _redis_checked
+    if _redis_checked is None:
+        try:
+            import redis
+
+            client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+            client.flushdb()
+            _redis_checked = True
+        except Exception:
+            _redis_checked = False
+    return _redis_checked
 
 
 @contextlib.contextmanager

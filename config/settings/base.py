@@ -119,6 +119,11 @@ if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
 TSUNAGU_REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
 DATABASE_ROUTERS = ["tsunagu.core.db.PrimaryMigrationsRouter"]
+# Figures over large scopes (tsunagu.core.figures: the home page's totals, long lists' counts, the map's extent):
+# past this many rows a figure is kept in the cache for this many seconds, until a write it counts (an import,
+# a roster build, consent) starts a new generation. 0 seconds: always counted live.
+TSUNAGU_FIGURES_EXACT_BELOW = env.int("TSUNAGU_FIGURES_EXACT_BELOW", default=1000)
+TSUNAGU_FIGURES_CACHE_SECONDS = env.int("TSUNAGU_FIGURES_CACHE_SECONDS", default=300)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -37,3 +37,7 @@ HUEY = {**HUEY, "immediate": env.bool("TSUNAGU_JOBS_IMMEDIATE", default=True)}
 MEDIA_ROOT = Path(
     env("TSUNAGU_MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / f"tsunagu-test-media-{os.getpid()}"))
 )
+
+# Figures are counted live: the cache outlives a test's rolled-back rows (tsunagu/core/tests/test_figures.py
+# turns keeping on).
+TSUNAGU_FIGURES_CACHE_SECONDS = 0

@@ -224,10 +224,9 @@ def roster_output_district(
         raise OutputRefusedError(OUTPUT_NO_BUILD_MESSAGE)
     viewer = policy.viewer_for(user)
     full = viewer.is_professional
-    visible = policy.visible_persons(viewer)
     entries = list(
-        RosterEntry.objects.filter(
-            build=build, town__town_districts__district=district, person__in=visible.values("pk")
+        policy.rows_of_visible_persons(
+            RosterEntry.objects.filter(build=build, town__town_districts__district=district), viewer
         ).select_related("town")
     )
     number = WARD_COPY_NUMBER.format(build=build.number, district=district.name)

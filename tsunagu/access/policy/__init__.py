@@ -32,6 +32,8 @@ from .persons import (
     person_or_deny,
     persons_under,
     presumed_consent_q,
+    rows_of_visible_persons,
+    sees_everyone,
     visible_persons,
 )
 from .refusals import Refused, refusal_message, refusal_record
@@ -62,7 +64,9 @@ __all__ = [
     "refusal_record",
     "register_scope",
     "require_capability",
+    "rows_of_visible_persons",
     "scope_rule",
+    "sees_everyone",
     "today",
     "viewer_for",
     "visible_persons",

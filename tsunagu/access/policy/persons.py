@@ -92,6 +92,15 @@ def _grant_q(grant: Grant) -> Q:
     return q
 
 
+def sees_everyone(grants: Sequence[Grant]) -> bool:
+    """Whether these grants open every person of the instance, former residents included (a ward's welfare
+    section when its ward is the whole instance): then no condition on the person is needed at all."""
+    return any(
+        g.town_ids is None and g.include_former and g.narrowing is None and g.consent == ConsentRequirement.NOT_REQUIRED
+        for g in grants
+    )
+
+
 def persons_under(grants: Sequence[Grant], *, day: datetime.date) -> QuerySet[Person]:
     """The residents these grants (all of one scope) open on `day`."""
     if not grants:
@@ -106,7 +115,7 @@ def persons_under(grants: Sequence[Grant], *, day: datetime.date) -> QuerySet[Pe
     if any(g.consent == ConsentRequirement.PRESUMED for g in grants):
         overdue = _asked_and_overdue(day=day, alias=consent_state_alias(rule.consent_scope))
         qs = qs.annotate(**{_ASKED_AND_OVERDUE: overdue})
-    if any(g.town_ids is None and g.include_former and g.narrowing is None for g in grants):
+    if sees_everyone(grants):
         return qs
     combined = Q(pk__in=[])
     for grant in grants:
@@ -124,6 +133,23 @@ def visible_persons(
     """The residents this user may see: the base of every read of personal data."""
     viewer = viewer_for(user, day=day)
     return persons_under(viewer.grants(scope) if grants is None else grants, day=viewer.day)
+
+
+def rows_of_visible_persons(
+    rows: QuerySet,
+    user,  # noqa: ANN001 - a User, an AnonymousUser or a Viewer
+    *,
+    person_ref: str = "person_id",
+    scope: str = DataScope.ROSTER,
+) -> QuerySet:
+    """`rows` (roster entries, plans, letters …: anything whose `person_ref` names a person) limited to those
+    whose person this user may see. When the user sees everyone the rows are returned as they are, so a count
+    or a page over a ward's 100,000 entries does not also read the ward's 1,000,000 residents."""
+    viewer = viewer_for(user)
+    grants = viewer.grants(scope)
+    if sees_everyone(grants):
+        return rows
+    return rows.filter(**{f"{person_ref}__in": persons_under(grants, day=viewer.day).values("pk")})
 
 
 def full_level_ids(user, person_ids: Iterable[int], *, scope: str = DataScope.ROSTER) -> set[int]:  # noqa: ANN001

@@ -244,3 +244,36 @@ def test_a_commissioner_area_of_another_layer_narrows_by_towns(ward):
 def test_professional_access_is_the_ward_and_the_district_professionals(ward, persona):
     professionals = {"ward_officer", "shakyo_coordinator", "care_plaza_worker"}
     assert policy.viewer_for(getattr(ward, persona)).is_professional is (persona in professionals)
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_rows_of_visible_persons_keep_exactly_the_rows_of_persons_in_scope(ward, persona):
+    """Rows that name a person (here each consent decision) are limited by the same policy as persons."""
+    from tsunagu.people.models import Consent
+
+    user = getattr(ward, persona)
+    rows = policy.rows_of_visible_persons(Consent.objects.all(), user)
+    ids = set(policy.visible_persons(user).values_list("pk", flat=True))
+    expected = set(Consent.objects.filter(person__in=ids).values_list("pk", flat=True))
+    assert set(rows.values_list("pk", flat=True)) == expected
+    assert expected or not EXPECTED[persona] & {"a1_agreed", "a2_agreed", "b1_agreed"}
+
+
+def test_a_viewer_who_sees_everyone_reads_rows_without_reading_persons(ward):
+    from tsunagu.people.models import Consent
+
+    officer = policy.viewer_for(ward.ward_officer)
+    assert policy.sees_everyone(officer.grants())
+    assert "people_person" not in str(policy.rows_of_visible_persons(Consent.objects.order_by(), officer).query)
+    association = policy.viewer_for(ward.association_member)
+    assert not policy.sees_everyone(association.grants())
+    assert "people_person" in str(policy.rows_of_visible_persons(Consent.objects.order_by(), association).query)
+
+
+def test_a_ward_of_several_does_not_see_everyone(ward):
+    """A second ward in the instance: the ward officer's grant is their ward's towns, so rows are filtered."""
+    from tsunagu.testing.factories import MunicipalityFactory, TownFactory
+
+    TownFactory(code="0009001", name="別区一丁目", municipality=MunicipalityFactory())
+    officer = policy.viewer_for(ward.ward_officer)
+    assert not policy.sees_everyone(officer.grants())

@@ -179,8 +179,8 @@ def consent_replies_check(
     letter_keys = {n: key for n in numbers if (key := _letter_key(n))}
     letters = {
         r.letter_number: r
-        for r in ConsentRequest.objects.filter(
-            letter_number__in=set(letter_keys.values()), person__in=visible.values("pk")
+        for r in policy.rows_of_visible_persons(
+            ConsentRequest.objects.filter(letter_number__in=set(letter_keys.values())), user
         ).select_related("person__town")
     }
     person_ids = {p.pk for p in persons.values()} | {r.person_id for r in letters.values()}

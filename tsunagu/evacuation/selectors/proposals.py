@@ -60,9 +60,8 @@ def candidates_with_room() -> list[tuple[SupporterCandidate, int]]:
 def supporter_proposal_list(*, user, request: HttpRequest | None = None) -> list[SupporterProposal]:  # noqa: ANN001
     """Open proposals for the persons this user may see, nearest first per person. Audited as a LIST."""
     policy.require_capability(user, Capability.MATCH_SUPPORTERS)
-    visible = policy.visible_persons(user).values("pk")
     proposals = list(
-        SupporterProposal.objects.filter(status=ProposalStatus.PROPOSED, person__in=visible)
+        policy.rows_of_visible_persons(SupporterProposal.objects.filter(status=ProposalStatus.PROPOSED), user)
         .select_related("person", "person__town", "candidate")
         .order_by("person__kana_key", "person_id", "distance_m")
     )

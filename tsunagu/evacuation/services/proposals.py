@@ -152,8 +152,8 @@ def _proposal_in_scope(*, user, proposal_id: object, request: HttpRequest | None
         pk = int(str(proposal_id))
     except ValueError:
         pk = None
-    visible = policy.visible_persons(user).values("pk")
-    if pk is None or not SupporterProposal.objects.filter(pk=pk, person__in=visible).exists():
+    in_scope = policy.rows_of_visible_persons(SupporterProposal.objects.filter(pk=pk), user)
+    if pk is None or not in_scope.exists():
         audit_denied(actor=user, request=request, target_type=TARGET_TYPE, target_id=proposal_id)
         raise Http404
     return pk

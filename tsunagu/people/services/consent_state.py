@@ -19,6 +19,7 @@ from django.db import connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
+from tsunagu.core.figures import figures_changed
 from tsunagu.people.models import Consent, ConsentRequest, ConsentState, Person
 
 # Persons per statement: well under SQLite's bound on placeholders, and a short IN list for PostgreSQL.
@@ -143,6 +144,7 @@ def refresh_consent_state(
     """Rewrite the consent state of these persons (None: everyone) in `scope` (None: every scope) from their
     history, set-based, inside the caller's transaction (or one of its own)."""
     _refresh(_Tables.of(using=using), person_ids, scope)
+    figures_changed(using)
 
 
 def refresh_consent_state_with(

@@ -11,6 +11,7 @@ from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from tsunagu.core.bulk import insert_rows
+from tsunagu.core.figures import figures_changed
 from tsunagu.people.models import Household, Person, ResidencyEvent
 from tsunagu.people.services.batching import LOOKUP_CHUNK, chunks
 from tsunagu.people.services.plan import NEW_COLUMNS, Plan
@@ -74,6 +75,7 @@ class PersonIds:
 
 
 def write_plan(plan: Plan, *, batch_id: int, recorder_id: int | None, now: datetime.datetime) -> None:
+    figures_changed()
     if plan.new:
         insert_rows(Person, [*NEW_COLUMNS], [[*row, now, now] for row in plan.new])
     for fields, persons in plan.updates.items():

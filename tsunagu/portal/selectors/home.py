@@ -12,6 +12,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.areas.models import District
 from tsunagu.consent.selectors import unanswered_listed_persons
+from tsunagu.core import figures
 from tsunagu.core.db import reports
 from tsunagu.organisations.models import (
     CITY_KINDS,
@@ -121,16 +122,21 @@ class AccessOverview:
 
 def _ward_counts(user, visible: QuerySet) -> WardCounts:  # noqa: ANN001
     resident = Q(status=ResidentStatus.RESIDENT)
-    totals = reports(visible).aggregate(
-        residents=Count("pk", filter=resident),
-        care=Count("pk", filter=resident & Q(care_level__in=CARE_3_OR_MORE)),
-        former=Count("pk", filter=~resident),
+    scope = reports(visible)
+    totals = figures.kept_figure(
+        "ward_counts",
+        scope,
+        lambda: scope.aggregate(
+            residents=Count("pk", filter=resident),
+            care=Count("pk", filter=resident & Q(care_level__in=CARE_3_OR_MORE)),
+            former=Count("pk", filter=~resident),
+        ),
     )
     return WardCounts(
         residents=totals["residents"],
         care_3_or_more=totals["care"],
         # Consent is asked of persons on the roster: the same persons the consent page counts per district.
-        consent_unanswered=reports(unanswered_listed_persons(user=user)).count(),
+        consent_unanswered=figures.count(reports(unanswered_listed_persons(user=user))),
         former=totals["former"],
     )
 
@@ -152,7 +158,8 @@ def city_figures(viewer: policy.Viewer) -> list[WardFigure]:
         )
         .order_by("town__municipality__code")
     )
-    return [WardFigure(r["town__municipality__name"], r["residents"], r["listed"]) for r in rows]
+    kept = figures.kept_figure("city_figures", rows, lambda: list(rows))
+    return [WardFigure(r["town__municipality__name"], r["residents"], r["listed"]) for r in kept]
 
 
 def _district_counts(visible: QuerySet, districts: list[District]) -> dict[int, int]:
@@ -162,7 +169,8 @@ def _district_counts(visible: QuerySet, districts: list[District]) -> dict[int, 
         .values("town__town_districts__district")
         .annotate(n=Count("pk", distinct=True))
     )
-    return {row["town__town_districts__district"]: row["n"] for row in rows}
+    kept = figures.kept_figure("district_counts", rows, lambda: list(rows))
+    return {row["town__town_districts__district"]: row["n"] for row in kept}
 
 
 def access_overview(*, user, day: datetime.date | None = None) -> AccessOverview:  # noqa: ANN001
@@ -185,8 +193,9 @@ def access_overview(*, user, day: datetime.date | None = None) -> AccessOverview
     district_counts = _district_counts(visible, all_staff_districts) if all_staff_districts and grants else {}
 
     # Residents each agreement in force opens, counted under that agreement's grant alone.
+    # (One grant alone: the same persons as everything the user sees, counted once below.)
     agreement_counts = {
-        g.agreement_id: reports(policy.persons_under([g], day=day)).count() for g in grants if g.agreement_id
+        g.agreement_id: figures.count(reports(policy.persons_under([g], day=day))) for g in grants if g.agreement_id
     }
 
     summaries = []
@@ -224,7 +233,11 @@ def access_overview(*, user, day: datetime.date | None = None) -> AccessOverview
     if ward_counts is not None:
         visible_residents = ward_counts.residents
     else:
-        visible_residents = reports(visible).filter(status=ResidentStatus.RESIDENT).count() if grants else 0
+        only = list(agreement_counts.values())
+        if len(grants) == 1 and len(only) == 1 and not grants[0].include_former:
+            visible_residents = only[0]  # one agreement's grant, current residents only: counted just above
+        else:
+            visible_residents = figures.count(reports(visible).filter(status=ResidentStatus.RESIDENT)) if grants else 0
     return AccessOverview(
         memberships=summaries,
         grant_labels=[g.label for g in grants],

@@ -24,6 +24,7 @@ from django.urls import reverse
 from tsunagu.access import policy
 from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
+from tsunagu.core import figures
 from tsunagu.evacuation.models import SupporterCandidate
 from tsunagu.roster.models import RosterBuild, RosterEntry, RosterEntryReason
 from tsunagu.roster.selectors import latest_build
@@ -175,7 +176,7 @@ def roster_map_points(
     if build is not None:
         data.labels = [rule["label"] for rule in build.rules]
         label_of = {rule["id"]: index for index, rule in enumerate(build.rules)}
-        entries = RosterEntry.objects.filter(build=build, person_id__in=policy.visible_persons(viewer).values("pk"))
+        entries = policy.rows_of_visible_persons(RosterEntry.objects.filter(build=build), viewer)
         first_rule = (
             RosterEntryReason.objects.filter(build=build, person_id=OuterRef("person_id"))
             .order_by("rule__sort_order", "rule_id")
@@ -184,14 +185,18 @@ def roster_map_points(
         located = entries.filter(person__latitude__isnull=False, person__longitude__isnull=False)
         if bbox is not None:
             located = located.filter(bbox.q("person__"))
-        data.in_view = located.count()
+        data.in_view = figures.count(located)
         if data.in_view > MAX_POINTS:
             data.too_many = True
-            box = located.aggregate(
-                s=Min("person__latitude"),
-                w=Min("person__longitude"),
-                n=Max("person__latitude"),
-                e=Max("person__longitude"),
+            box = figures.kept_figure(
+                "extent",
+                located,
+                lambda: located.aggregate(
+                    s=Min("person__latitude"),
+                    w=Min("person__longitude"),
+                    n=Max("person__latitude"),
+                    e=Max("person__longitude"),
+                ),
             )
             data.extent = [float(box["s"]), float(box["w"]), float(box["n"]), float(box["e"])]
         else:
@@ -220,7 +225,7 @@ def roster_map_points(
             reasons = _reasons_by_person(build, [e.person_id for e in missing])
             data.unlocated = [_details(e, reasons.get(e.person_id, [])) for e in missing]
             returned += [e.person_id for e in missing]
-            total = entries.count()
+            total = figures.count(entries)
             data.counts = {"persons": total, "located": total - len(missing), "unlocated": len(missing)}
     elif with_unlocated:
         data.unlocated = []

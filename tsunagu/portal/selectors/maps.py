@@ -61,9 +61,8 @@ def roster_map_data(*, user: Any, request: HttpRequest | None = None) -> RosterM
     build = RosterBuild.current(viewer.ward_id)
     data = RosterMapData(build_number=build.number if build else None)
     if build is not None:
-        visible = policy.visible_persons(viewer).values("pk")
         entries = list(
-            RosterEntry.objects.filter(build=build, person_id__in=visible)
+            policy.rows_of_visible_persons(RosterEntry.objects.filter(build=build), viewer)
             .select_related("town", "person")
             .order_by("town__code", "address", "family_name_kana", "given_name_kana", "pk")
         )

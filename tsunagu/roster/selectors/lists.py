@@ -140,8 +140,7 @@ def roster_entries_queryset(
         return RosterEntry.objects.none()
     filters = filters or RosterFilters()
     viewer = policy.viewer_for(user)
-    visible = policy.visible_persons(viewer).values("pk")
-    qs = RosterEntry.objects.filter(build=build, person__in=visible)
+    qs = policy.rows_of_visible_persons(RosterEntry.objects.filter(build=build), viewer)
     if filters.town_id:
         qs = qs.filter(town_id=filters.town_id)
     if filters.district_id:

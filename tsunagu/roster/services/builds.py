@@ -12,6 +12,7 @@ from tsunagu.access.policy import viewer_for
 from tsunagu.areas.models import Town, home_municipality_id
 from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
+from tsunagu.core.figures import figures_changed
 from tsunagu.people.models import Person, ResidentStatus
 
 from ..models import RosterBuild, RosterEntry, RosterEntryReason, RosterRule, RuleKind, SelfRequest
@@ -148,6 +149,7 @@ def roster_build(
                 progress(done, steps)
         build.person_count = person_count
         build.save(update_fields=["person_count"])
+        figures_changed()
         audit_record(
             actor=user,
             action=AuditAction.CREATE,
