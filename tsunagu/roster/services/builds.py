@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet
 from django.utils import timezone
 
 from tsunagu.access.policy import viewer_for
@@ -63,6 +63,31 @@ def _insert_select(table: str, columns: list[str], select: QuerySet, constants: 
         return cursor.rowcount
 
 
+def _insert_reasons(build: RosterBuild, rules: list[RosterRule], conditions: list[Q]) -> None:
+    """Every rule's reasons in one INSERT … SELECT and one pass over the build's entries: each entry is tested
+    against every rule's condition (a column per rule), and a row of (rule, label) per rule it meets is written.
+    A pass per rule read the 91,000 entries of a city ward seven times."""
+    if not rules:
+        return
+    matches = {f"meets_{n}": ExpressionWrapper(c, output_field=BooleanField()) for n, c in enumerate(conditions)}
+    entries = RosterEntry.objects.filter(build=build).order_by().annotate(**matches)
+    try:
+        sql, params = entries.values_list("person_id", *matches).query.sql_with_params()
+    except EmptyResultSet:
+        return
+    # (VALUES …) names its columns column1, column2 … on both PostgreSQL and SQLite.
+    values = ", ".join(["(%s, %s, %s)"] * len(rules))
+    which = " ".join(f"WHEN {n} THEN e.meets_{n}" for n in range(len(rules)))
+    # Names come from the models and the compiler; every value is a parameter.
+    source = f"SELECT %s, r.column2, r.column3, e.person_id FROM ({sql}) e, (VALUES {values}) r"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RosterEntryReason._meta.db_table} (build_id, rule_id, label, person_id) "
+            f"{source} WHERE CASE r.column1 {which} END",
+            (build.pk, *params, *[v for n, rule in enumerate(rules) for v in (n, rule.pk, rule.label)]),
+        )
+
+
 def _serialise_builds() -> None:
     """Make builds wait for each other, so that each one's number (highest + 1) is free when it inserts.
 
@@ -117,10 +142,8 @@ def roster_build(
         listed = roster_listed_persons(  # a RuleError stops the build before it writes
             rules, day=day, municipality_id=municipality_id if several else None
         )
-        reason_sources = [
-            (rule, RosterEntry.objects.filter(rule_condition(rule, day=day, person="person_id"))) for rule in rules
-        ]
-        steps = 2 + len(rules)
+        reason_conditions = [rule_condition(rule, day=day, person="person_id") for rule in rules]
+        steps = 3
         number = (RosterBuild.objects.filter(municipality_id=municipality_id).aggregate(n=Max("number"))["n"] or 0) + 1
         build = RosterBuild.objects.create(
             municipality_id=municipality_id,
@@ -138,15 +161,9 @@ def roster_build(
         )
         if progress is not None:
             progress(1, steps)
-        for done, (rule, entries) in enumerate(reason_sources, start=2):
-            _insert_select(
-                RosterEntryReason._meta.db_table,
-                ["build_id", "rule_id", "label", "person_id"],
-                entries.filter(build=build).values_list("person_id"),
-                (build.pk, rule.pk, rule.label),
-            )
-            if progress is not None:
-                progress(done, steps)
+        _insert_reasons(build, rules, reason_conditions)
+        if progress is not None:
+            progress(2, steps)
         build.person_count = person_count
         build.save(update_fields=["person_count"])
         figures_changed()
