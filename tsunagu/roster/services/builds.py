@@ -125,8 +125,8 @@ def roster_build(
 
     The ward: `municipality_id`, else the ward of the user's ward welfare section, else the home ward (a
     single-ward instance). Set-based, inside one transaction: one INSERT … SELECT writes the entries (the listed
-    persons with the snapshot of their legal items), then one INSERT … SELECT per rule writes the reasons, reading
-    this build's entries (their snapshot holds every field a rule reads) rather than the registry again. Builds
+    persons with the snapshot of their legal items), then one INSERT … SELECT writes every rule's reasons, reading
+    this build's entries once (their snapshot holds every field a rule reads) rather than the registry again. Builds
     started at the same time run one after the other. `progress`, if given, is called after each step."""
     day = day or timezone.localdate()
     if municipality_id is None and user is not None and user.is_authenticated:
