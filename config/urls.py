@@ -8,6 +8,7 @@ from tsunagu.evacuation.urls import api_urlpatterns as evacuation_api
 from tsunagu.registry.urls import api_urlpatterns as registry_api
 from tsunagu.roster.urls import api_urlpatterns as roster_api
 from tsunagu.shelters.urls import api_urlpatterns as shelters_api
+from tsunagu.watch.urls import api_urlpatterns as watch_api
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -17,6 +18,7 @@ api_patterns = [
     *consent_api,
     *evacuation_api,
     *shelters_api,
+    *watch_api,
 ]
 
 urlpatterns = [
@@ -31,6 +33,7 @@ urlpatterns = [
     path("shelters/", include("tsunagu.shelters.urls")),
     path("jobs/", include("tsunagu.jobs.urls")),
     path("evacuation/", include("tsunagu.evacuation.urls")),
+    path("watch/", include("tsunagu.watch.urls")),
     path("api/", include((api_patterns, "api"), namespace=None)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

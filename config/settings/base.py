@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tsunagu.evacuation",
     "tsunagu.consent",
     "tsunagu.registry",
+    "tsunagu.watch",
     "tsunagu.portal",
     "tsunagu.demo",
 ]
@@ -124,6 +125,12 @@ DATABASE_ROUTERS = ["tsunagu.core.db.PrimaryMigrationsRouter"]
 # a roster build, consent) starts a new generation. 0 seconds: always counted live.
 TSUNAGU_FIGURES_EXACT_BELOW = env.int("TSUNAGU_FIGURES_EXACT_BELOW", default=1000)
 TSUNAGU_FIGURES_CACHE_SECONDS = env.int("TSUNAGU_FIGURES_CACHE_SECONDS", default=300)
+# How long an escalation of a watch-over concern may wait for the professional to acknowledge it before it
+# resurfaces and is listed for the receiving organisation's supervisors (tsunagu.watch), in hours per urgency.
+TSUNAGU_WATCH_ACKNOWLEDGE_HOURS = {
+    "urgent": env.int("TSUNAGU_WATCH_ACKNOWLEDGE_HOURS_URGENT", default=2),
+    "concern": env.int("TSUNAGU_WATCH_ACKNOWLEDGE_HOURS_CONCERN", default=48),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -44,6 +44,7 @@ from tsunagu.demo.names import (
     foreign_tables,
     given_name_tables,
 )
+from tsunagu.demo.watch import clear_watch, generate_watch
 from tsunagu.evacuation.models import (
     CandidateKind,
     EvacuationPlan,
@@ -577,6 +578,13 @@ def generate_ward(
                     number=roster.number, count=roster.person_count
                 )
             )
+            generate_watch(
+                municipality=ward.municipality,
+                seed=seed + ward.index,
+                today=reference_day,
+                user_prefix=ward.extra_user_prefix,
+                progress=progress,
+            )
         audit_record(
             actor=None,
             action=AuditAction.IMPORT,
@@ -663,6 +671,7 @@ def _clear_ward() -> dict[str, int]:
     """Delete what a generated (or imported) ward consists of, dependants first. Audit entries stay."""
     persons = Person.objects.count()
     organisations = Organisation.objects.count()
+    clear_watch()  # watch-over records refer to persons, organisations and users (PROTECT)
     for model in (RosterEntryReason, RosterEntry, Distribution, RosterBuild, SelfRequest, RosterRule):
         model.objects.all().delete()
     ConsentState.objects.all().delete()  # derived from the consents below, which it names (PROTECT)

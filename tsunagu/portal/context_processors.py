@@ -8,6 +8,8 @@ from django.utils.functional import SimpleLazyObject
 from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.accounts.selectors import is_verified, two_factor_required
+from tsunagu.watch.selectors import managed_minsei_ids
+from tsunagu.watch.services import commissioner_membership
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,11 @@ class Navigation:
     can_manage_roster: bool
     can_manage_registry: bool
     is_professional: bool
+    can_manage_watch: bool
+    can_manage_watch_routes: bool
+    # 民生委員: their monthly activity record; 民児協 managers and watch staff: the 民児協's totals.
+    is_commissioner: bool
+    can_view_activity_totals: bool
 
 
 def _navigation_for(user) -> Navigation:  # noqa: ANN001
@@ -34,6 +41,11 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         can_manage_roster=unlocked and policy.can(viewer, Capability.MANAGE_ROSTER),
         can_manage_registry=unlocked and policy.can(viewer, Capability.MANAGE_REGISTRY),
         is_professional=unlocked and viewer.is_professional,
+        can_manage_watch=unlocked and policy.can(viewer, Capability.MANAGE_WATCH),
+        can_manage_watch_routes=unlocked and policy.can(viewer, Capability.MANAGE_WATCH_ROUTES),
+        is_commissioner=unlocked and commissioner_membership(user) is not None,
+        can_view_activity_totals=unlocked
+        and (policy.can(viewer, Capability.MANAGE_WATCH) or bool(managed_minsei_ids(viewer))),
     )
 
 

@@ -21,6 +21,7 @@ from pytest_django.live_server_helper import LiveServer
 from tsunagu.evacuation.models import PlanStatus, Priority
 from tsunagu.evacuation.services import evacuation_plan_save
 from tsunagu.jobs.models import Job, JobKind, JobStatus
+from tsunagu.organisations.models import DataScope
 from tsunagu.roster.models import DistributionForm, RosterEntryReason, RosterRule, RuleKind
 from tsunagu.roster.services.distribution import distribution_create
 from tsunagu.shelters.models import Shelter
@@ -33,6 +34,9 @@ from tsunagu.testing.browser import (
     sign_in,
     sign_in_with_second_factor,
 )
+from tsunagu.testing.factories import ConsentFactory
+from tsunagu.watch.models import ConcernTag, EscalationRoute, VisitMethod, VisitOutcome, WatchAssignment
+from tsunagu.watch.services import visit_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_triggers_off_for_flush")]
 
@@ -121,7 +125,26 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         result_message="名簿の第2版を作成しました（7人）。",
         result_url="/roster/builds/1/",
     )
+    # A watch by the association, with a visit whose concern reached the ward office (its escalation page), and a
+    # route.
+    ConsentFactory(person=person, scope=DataScope.WATCH)
+    assignment = WatchAssignment.objects.create(
+        person=person, organisation=ward.orgs.association, started_on=datetime.date(2024, 4, 1)
+    )
+    visit = visit_record(
+        user=ward.association_member,
+        person_id=person.pk,
+        method=VisitMethod.VISIT,
+        outcome=VisitOutcome.CONCERN,
+        concerns=[ConcernTag.MEALS],
+        note="冷蔵庫が空でした",
+    )
+    route = EscalationRoute.objects.create(district=ward.districts.a, organisation=ward.orgs.ward_office)
     ward.values = {
+        "assignment_id": assignment.pk,
+        "escalation_id": visit.escalation.pk,
+        "route_id": route.pk,
+        "month": "2026-11",
         "public_id": job.public_id,
         "person_id": person.pk,
         "rule_id": rule.pk,

@@ -33,6 +33,8 @@ class Capability(StrEnum):
     MATCH_SUPPORTERS = "match_supporters"  # supporter proposals for evacuation plans
     VIEW_PLAN_PROGRESS = "view_plan_progress"  # completion rates of evacuation plans
     EXPORT_PERSONS = "export_persons"  # the person search's CSV/Excel export (community copies go by register)
+    MANAGE_WATCH = "manage_watch"  # watch assignments, the overdue worklist, the commissioners' activity totals
+    MANAGE_WATCH_ROUTES = "manage_watch_routes"  # the routing table of watch-over concerns to professionals
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -84,6 +86,16 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
             "住民一覧の出力は、区役所・社会福祉協議会・地域包括支援センターの職員が使えます。"
             "協定を結んだ団体への名簿は、区役所が配布番号をつけて提供します。"
         ),
+    ),
+    Capability.MANAGE_WATCH: CapabilitySpec(
+        PROFESSIONALS,
+        AuditTarget.WATCH_ASSIGNMENT,
+        _("見守りの担当の割当てと集計は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターの職員が扱えます。"),
+    ),
+    Capability.MANAGE_WATCH_ROUTES: CapabilitySpec(
+        WARD,
+        AuditTarget.WATCH_ROUTE,
+        _("見守りのつなぎ先の設定は、区役所の福祉部門の職員だけが変更できます。"),
     ),
 }
 

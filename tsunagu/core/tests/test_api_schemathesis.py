@@ -26,6 +26,7 @@ from django.db import close_old_connections
 from drf_spectacular.drainage import reset_generator_stats
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, PlanSupporter
 from tsunagu.shelters.models import Shelter
@@ -139,9 +140,17 @@ def test_the_api_answers_as_its_schema_says(ward, wsgi_app, known_ids, persona, 
             )
             @given(case=strategy)
             def check(case: schemathesis.Case) -> None:
-                case.call_and_validate()
+                case.call_and_validate(excluded_checks=_state_dependent(case))
 
             check()
+
+
+def _state_dependent(case: schemathesis.Case) -> list:
+    """Whether a write is accepted depends on what is stored, which no schema says: a visit is refused (400, with
+    the reason) for a person the user does not watch or at a time in the future, an escalation closed twice is
+    refused. So for writes the check that every schema-valid request is accepted is off; every other check (the
+    answer documented and matching its schema, the refusals of bad input and missing credentials) still runs."""
+    return [positive_data_acceptance] if case.method.upper() != "GET" else []
 
 
 def _known(case: schemathesis.Case, known: dict[str, list[int]]) -> schemathesis.Case:

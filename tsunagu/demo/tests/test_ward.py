@@ -30,7 +30,14 @@ from tsunagu.demo.ward import (
     generate_ward,
 )
 from tsunagu.evacuation.models import CandidateKind, SupporterCandidate
-from tsunagu.organisations.models import CITY_KINDS, Agreement, ConsentRequirement, Organisation, OrganisationKind
+from tsunagu.organisations.models import (
+    CITY_KINDS,
+    Agreement,
+    ConsentRequirement,
+    DataScope,
+    Organisation,
+    OrganisationKind,
+)
 from tsunagu.people.models import (
     CareLevel,
     Consent,
@@ -64,8 +71,9 @@ def visible_ids(username):
 
 
 def latest_consents():
+    """Each person's latest consent to share the roster (watch-over consents are a scope of their own)."""
     latest = {}
-    for consent in Consent.objects.order_by("recorded_at", "id"):
+    for consent in Consent.objects.filter(scope=DataScope.ROSTER).order_by("recorded_at", "id"):
         latest[consent.person_id] = consent
     return latest
 
@@ -251,13 +259,15 @@ def test_residency_history_and_consents_are_dated_and_kept():
     assert statuses.count(ConsentStatus.AGREED) > 4 * statuses.count(ConsentStatus.REFUSED) > 0
     assert set(Consent.objects.values_list("method", flat=True)) <= {"郵送", "訪問", "窓口"}
     assert all(c.decided_on <= today for c in Consent.objects.all())
-    for withdrawal in Consent.objects.filter(status=ConsentStatus.WITHDRAWN):
+    for withdrawal in Consent.objects.filter(status=ConsentStatus.WITHDRAWN, scope=DataScope.ROSTER):
         assert latest[withdrawal.person_id] == withdrawal
         assert Consent.objects.filter(
             person_id=withdrawal.person_id, status=ConsentStatus.AGREED, decided_on__lte=withdrawal.decided_on
         ).exists()
-    # Consent is asked of the residents a roster would list, not of everyone.
+    # Consent to the roster is asked of the residents a roster would list, not of everyone (a household watched
+    # as one gives its watch-over consent, roster or not).
     assert not Consent.objects.filter(
+        scope=DataScope.ROSTER,
         person__care_level="", person__physical_disability_grade__isnull=True,
         person__intellectual_disability_grade="", person__mental_disability_grade__isnull=True,
         person__lives_alone=False,

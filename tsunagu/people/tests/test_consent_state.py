@@ -130,7 +130,9 @@ def test_the_command_finds_a_corrupted_state_and_rebuild_repairs_it(capsys):
 @pytest.mark.django_db
 def test_the_synthetic_ward_writes_its_consents_in_bulk_and_the_state_follows():
     generate_ward(size=600)
-    assert ConsentState.objects.exclude(status=None).count() == len({c.person_id for c in Consent.objects.all()}) > 0
+    # One state per person and scope (the roster's, and watch-over's for the persons watched).
+    decided = {(c.person_id, c.scope) for c in Consent.objects.all()}
+    assert ConsentState.objects.exclude(status=None).count() == len(decided) > 0
     assert stored_state() == expected_from_history()
 
     generate_ward(size=600, seed=2, replace=True)  # the state goes with the consents it names

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.access.policy import visible_persons
 from tsunagu.accounts.models import User
 from tsunagu.demo.ward import DEMO_LOGINS, DEMO_PASSWORD
+from tsunagu.demo.watch import watch_login_lines
 
 DEMO_URL = "http://127.0.0.1:8000"
 NO_DEMO_USERS_MESSAGE = _("デモ用の利用者がまだありません。先に `python manage.py generate_ward` を実行してください。")
@@ -43,6 +44,11 @@ class Command(BaseCommand):
         for row in [header, *rows]:
             self.stdout.write("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1])
         self.stdout.write("")
+        watch_lines = watch_login_lines(users)
+        for line in watch_lines:
+            self.stdout.write(line)
+        if watch_lines:
+            self.stdout.write("")
         self.stdout.write(
             gettext(
                 "このデモは二要素認証（TOTP）を省略しています。本番の設定では、区役所・社協・包括の職員は必ず"
