@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tsunagu.consent",
     "tsunagu.registry",
     "tsunagu.watch",
+    "tsunagu.disaster",
     "tsunagu.portal",
     "tsunagu.demo",
 ]

@@ -57,6 +57,8 @@ class AuditTarget(models.TextChoices):
     WATCH_ESCALATION = "watch_escalation", _("専門職へのつなぎ")
     WATCH_ROUTE = "watch_route", _("見守りのつなぎ先")
     ACTIVITY_RECORD = "activity_record", _("民生委員の活動記録")
+    DISASTER_EVENT = "disaster_event", _("災害")
+    SAFETY_REPORT = "safety_report", _("安否確認")
     AUDIT = "audit", _("監査ログ")
     AUDIT_VERIFY = "audit_verify", _("監査ログの検査")
     API_TOKEN = "api_token", _("APIトークン")

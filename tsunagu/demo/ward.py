@@ -1420,7 +1420,13 @@ class _WardBuilder:
             )
 
         ward_office = org("大正区役所 保健福祉課", OrganisationKind.WARD_WELFARE)
-        general_affairs = org("大正区役所 総務課（防災担当）", OrganisationKind.WARD_OTHER)
+        general_affairs = org("大正区役所 総務課", OrganisationKind.WARD_OTHER)
+        # Those who reach people in a disaster: they see no one until an event is declared (tsunagu/disaster).
+        responders = [
+            org("大正区役所 市民協働課（防災担当）", OrganisationKind.WARD_DISASTER),
+            org("大正消防署", OrganisationKind.FIRE),
+            org("大正警察署", OrganisationKind.POLICE),
+        ]
         shakyo = org("大正区社会福祉協議会", OrganisationKind.SHAKYO)
         care_plazas = [
             (org("大正区北部地域包括支援センター", OrganisationKind.CARE_PLAZA), ("S01", "S02", "S03", "S04")),
@@ -1440,7 +1446,7 @@ class _WardBuilder:
         kitchen = org("こども食堂 つるまちキッチン", OrganisationKind.NPO)
         organisations = [
             ward_office, general_affairs, shakyo, *(o for o, _s in care_plazas), minsei,
-            *(o for o, _d in associations), *(o for o, _d in disaster), npo, kitchen,
+            *(o for o, _d in associations), *(o for o, _d in disaster), npo, kitchen, *responders,
         ]
         Organisation.objects.bulk_create(organisations)
         shakyo.service_districts.set(schools)

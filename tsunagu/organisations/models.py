@@ -13,12 +13,18 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationKind(models.TextChoices):
     WARD_WELFARE = "ward_welfare", _("区役所（福祉部門）")
     WARD_OTHER = "ward_other", _("区役所（その他の課）")
+    # The ward's 防災 section: no personal data in normal times; a disaster event opens its districts.
+    WARD_DISASTER = "ward_disaster", _("区役所（防災担当）")
     SHAKYO = "shakyo", _("社会福祉協議会")
     CARE_PLAZA = "care_plaza", _("地域包括支援センター・地域ケアプラザ")
     MINSEI = "minsei", _("民生委員児童委員協議会")
     NEIGHBOURHOOD = "neighbourhood", _("自治会・町内会")
     DISASTER = "disaster", _("自主防災組織")
     NPO = "npo", _("NPO・ボランティア団体")
+    # 避難支援等関係者 by law; like the 防災 section, they see persons only while a disaster event is in force
+    # (or through an agreement).
+    FIRE = "fire", _("消防")
+    POLICE = "police", _("警察")
     # City-level sections of a designated city (their organisation belongs to the city's municipality).
     CITY_WELFARE = "city_welfare", _("市役所（福祉局）")
     CITY_CRISIS = "city_crisis", _("市役所（危機管理室）")
@@ -29,6 +35,7 @@ STAFF_KINDS = frozenset(
     {
         OrganisationKind.WARD_WELFARE,
         OrganisationKind.WARD_OTHER,
+        OrganisationKind.WARD_DISASTER,
         OrganisationKind.SHAKYO,
         OrganisationKind.CARE_PLAZA,
         OrganisationKind.CITY_WELFARE,

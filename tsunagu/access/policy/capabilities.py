@@ -35,10 +35,13 @@ class Capability(StrEnum):
     EXPORT_PERSONS = "export_persons"  # the person search's CSV/Excel export (community copies go by register)
     MANAGE_WATCH = "manage_watch"  # watch assignments, the overdue worklist, the commissioners' activity totals
     MANAGE_WATCH_ROUTES = "manage_watch_routes"  # the routing table of watch-over concerns to professionals
+    DECLARE_DISASTER = "declare_disaster"  # declare and end a disaster event (or a drill)
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
 PROFESSIONALS = frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.SHAKYO, OrganisationKind.CARE_PLAZA})
+# The ward declares its own events; the city's crisis management office holds no capability in normal times.
+DISASTER_COMMAND = frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.WARD_DISASTER})
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,11 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         WARD,
         AuditTarget.WATCH_ROUTE,
         _("見守りのつなぎ先の設定は、区役所の福祉部門の職員だけが変更できます。"),
+    ),
+    Capability.DECLARE_DISASTER: CapabilitySpec(
+        DISASTER_COMMAND,
+        AuditTarget.DISASTER_EVENT,
+        _("災害の開始・終了は、区役所（福祉部門・防災担当）の職員だけができます。"),
     ),
 }
 

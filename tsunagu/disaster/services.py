@@ -1,0 +1,221 @@
+"""Writes of the disaster app: declaring and ending an event, and recording a safety report (append-only,
+idempotent by the phone's client_id). Every write is audit-logged; a report reaches a person only through the
+access policy's disaster scope."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.access import policy
+from tsunagu.access.policy import Capability
+from tsunagu.areas.models import District
+from tsunagu.audit.models import AuditAction, AuditTarget
+from tsunagu.audit.services import audit_denied, audit_record
+from tsunagu.shelters.models import Shelter
+
+from .models import DISASTER_SCOPE, DisasterEvent, SafetyReport, SafetyStatus
+
+NO_DISTRICTS_MESSAGE = _("対象の地区を1つ以上選んでください。")
+OTHER_WARD_MESSAGE = _("この区の地区を選んでください。")
+NO_WARD_MESSAGE = _("災害は区ごとに開始します。区の職員として操作してください。")
+END_BEFORE_START_MESSAGE = _("終了予定は開始より後にしてください。")
+ALREADY_ENDED_MESSAGE = _("この災害はすでに終了しています。")
+EVENT_NOT_ACTIVE_MESSAGE = _("この災害は終了しているため、安否を記録できません。")
+FUTURE_MESSAGE = _("確認した日時が未来になっています。日時を確かめてください。")
+BEFORE_EVENT_MESSAGE = _("確認した日時が災害の開始より前です。")
+BAD_STATUS_MESSAGE = _("安否の選択肢にない値です。")
+CLIENT_ID_TAKEN_MESSAGE = _("この記録IDは別の記録に使われています。")
+
+# A phone's clock may run a little fast.
+FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
+# What the audit log's purpose says of every access through the disaster-time grant.
+DISASTER_ACCESS = "災害時の提供"
+
+
+class DisasterError(Exception):
+    def __init__(self, messages: list) -> None:
+        super().__init__("; ".join(str(m) for m in messages))
+        self.messages = messages
+
+
+def event_declare(
+    *,
+    user,  # noqa: ANN001
+    name: str,
+    kind: str,
+    districts: list[District],
+    started_at: datetime.datetime | None = None,
+    planned_end_at: datetime.datetime | None = None,
+    is_drill: bool = False,
+    request: HttpRequest | None = None,
+) -> DisasterEvent:
+    """Declare an event (or a drill) for some districts of the user's ward: from its start, those who must reach
+    people see the listed persons there, consent or not, until it is ended or its planned end passes."""
+    policy.require_capability(user, Capability.DECLARE_DISASTER)
+    ward_id = policy.viewer_for(user).ward_id
+    if ward_id is None:
+        raise DisasterError([NO_WARD_MESSAGE])
+    if not districts:
+        raise DisasterError([NO_DISTRICTS_MESSAGE])
+    if any(d.municipality_id != ward_id for d in districts):
+        raise DisasterError([OTHER_WARD_MESSAGE])
+    event = DisasterEvent(
+        municipality_id=ward_id,
+        name=name.strip(),
+        kind=kind,
+        is_drill=is_drill,
+        started_at=started_at or timezone.now(),
+        planned_end_at=planned_end_at,
+        declared_by=user,
+    )
+    try:
+        event.full_clean(exclude=["declared_by", "municipality"])
+    except ValidationError as error:
+        raise DisasterError([m for messages in error.message_dict.values() for m in messages]) from None
+    with transaction.atomic():
+        event.save()
+        event.districts.set(districts)
+        audit_record(
+            actor=user,
+            action=AuditAction.CREATE,
+            target_type=AuditTarget.DISASTER_EVENT,
+            target_ids=[event.pk],
+            detail={
+                "kind": kind,
+                "drill": is_drill,
+                "districts": sorted(d.pk for d in districts),
+                "planned_end_at": planned_end_at.isoformat() if planned_end_at else None,
+            },
+            request=request,
+        )
+    return event
+
+
+def event_end(*, user, event_id: object, request: HttpRequest | None = None) -> DisasterEvent:  # noqa: ANN001
+    """End the event now: the disaster-time access closes with this write (the policy reads it on every
+    request)."""
+    policy.require_capability(user, Capability.DECLARE_DISASTER)
+    event = event_of_ward(user, event_id, request=request)
+    with transaction.atomic():
+        event = DisasterEvent.objects.select_for_update().get(pk=event.pk)
+        now = timezone.now()
+        if event.closes_by(now):
+            raise DisasterError([ALREADY_ENDED_MESSAGE])
+        event.ended_at, event.ended_by = now, user
+        event.save(update_fields=["ended_at", "ended_by"])
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            target_type=AuditTarget.DISASTER_EVENT,
+            target_ids=[event.pk],
+            detail={"ended": True},
+            request=request,
+        )
+    return event
+
+
+def event_of_ward(user, event_id: object, *, request: HttpRequest | None) -> DisasterEvent:  # noqa: ANN001
+    try:
+        pk = int(str(event_id))
+    except ValueError:
+        pk = 0
+    wards = policy.viewer_for(user).municipality_ids
+    event = DisasterEvent.objects.filter(pk=pk, municipality_id__in=wards).first() if 0 < pk < 2**63 else None
+    if event is None:
+        audit_denied(actor=user, request=request, target_type=AuditTarget.DISASTER_EVENT, target_id=event_id)
+        raise Http404("no such event")
+    return event
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    report: SafetyReport
+    created: bool  # False: the same report (client_id) was already stored
+
+
+def safety_report_record(
+    *,
+    user,  # noqa: ANN001
+    event_id: object,
+    person_id: object,
+    status: str,
+    observed_at: datetime.datetime | None = None,
+    place: str = "",
+    shelter_id: int | None = None,
+    note: str = "",
+    client_id: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+) -> ReportResult:
+    """Append one safety report. The person must be open to the user through the disaster scope (an event's
+    grant, or the staff's own districts); a report already stored under this client_id is returned as stored."""
+    if client_id is not None:
+        existing = SafetyReport.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            return _same_report(existing, user)
+    event = event_of_ward(user, event_id, request=request)
+    person = policy.person_or_deny(user, person_id, request=request, scope=DISASTER_SCOPE)
+    if not _in_event(event, person.town_id):
+        audit_denied(actor=user, request=request, target_type="person", target_id=person_id)
+        raise Http404("not in the event's districts")
+    now = timezone.now()
+    observed_at = observed_at or now
+    errors = []
+    if status not in SafetyStatus.values or status == SafetyStatus.UNCONFIRMED:
+        errors.append(BAD_STATUS_MESSAGE)
+    if not event.is_active_at(now):
+        errors.append(EVENT_NOT_ACTIVE_MESSAGE)
+    if observed_at > now + FUTURE_TOLERANCE:
+        errors.append(FUTURE_MESSAGE)
+    if observed_at < event.started_at - FUTURE_TOLERANCE:
+        errors.append(BEFORE_EVENT_MESSAGE)
+    if errors:
+        raise DisasterError(errors)
+    shelter = Shelter.objects.filter(pk=shelter_id).first() if shelter_id else None
+    try:
+        with transaction.atomic():
+            report = SafetyReport.objects.create(
+                event=event,
+                person=person,
+                status=status,
+                place=place.strip(),
+                shelter=shelter,
+                note=note.strip(),
+                observed_at=observed_at,
+                reported_by=user,
+                client_id=client_id,
+            )
+            audit_record(
+                actor=user,
+                action=AuditAction.CREATE,
+                target_type=AuditTarget.SAFETY_REPORT,
+                target_ids=[person.pk],
+                purpose=DISASTER_ACCESS,
+                detail={"event": event.pk, "report": report.pk, "status": status},
+                request=request,
+            )
+    except IntegrityError:
+        # The same report arrived twice at once: the other request stored it.
+        if client_id is not None:
+            existing = SafetyReport.objects.filter(client_id=client_id).first()
+            if existing is not None:
+                return _same_report(existing, user)
+        raise
+    return ReportResult(report=report, created=True)
+
+
+def _same_report(existing: SafetyReport, user) -> ReportResult:  # noqa: ANN001
+    if existing.reported_by_id != user.pk:
+        raise DisasterError([CLIENT_ID_TAKEN_MESSAGE])
+    return ReportResult(report=existing, created=False)
+
+
+def _in_event(event: DisasterEvent, town_id: int) -> bool:
+    return event.districts.filter(town_districts__town_id=town_id).exists()
