@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from tsunagu.consent.urls import api_urlpatterns as consent_api
 from tsunagu.core.api import ApiDocsView
+from tsunagu.disaster.urls import api_urlpatterns as disaster_api
 from tsunagu.evacuation.urls import api_urlpatterns as evacuation_api
 from tsunagu.registry.urls import api_urlpatterns as registry_api
 from tsunagu.roster.urls import api_urlpatterns as roster_api
@@ -19,6 +20,7 @@ api_patterns = [
     *evacuation_api,
     *shelters_api,
     *watch_api,
+    *disaster_api,
 ]
 
 urlpatterns = [
@@ -34,6 +36,7 @@ urlpatterns = [
     path("jobs/", include("tsunagu.jobs.urls")),
     path("evacuation/", include("tsunagu.evacuation.urls")),
     path("watch/", include("tsunagu.watch.urls")),
+    path("disaster/", include("tsunagu.disaster.urls")),
     path("api/", include((api_patterns, "api"), namespace=None)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

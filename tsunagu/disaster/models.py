@@ -139,3 +139,26 @@ class SafetyReport(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("safety reports are append-only")
+
+
+class SafetyCurrent(models.Model):
+    """Each person's current status in an event, kept with every report (the latest observed report decides),
+    so that the dashboard counts 90,000 listed persons by one join instead of reading every report."""
+
+    event = models.ForeignKey(DisasterEvent, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(SafetyReport, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("安否"), max_length=20, choices=SafetyStatus.choices)
+    observed_at = models.DateTimeField(_("確認した日時"))
+    # When the person was first known to be all right or in need (the confirmation rate over time).
+    first_confirmed_at = models.DateTimeField(null=True, blank=True)
+    has_conflict = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("現在の安否")
+        verbose_name_plural = _("現在の安否")
+        constraints = [models.UniqueConstraint(fields=["event", "person"], name="safety_current_once")]
+        indexes = [models.Index(fields=["event", "status"], name="safety_current_status")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}/{self.person_id}: {self.status}"

@@ -12,8 +12,8 @@ from django.utils import timezone
 from tsunagu.access import policy
 from tsunagu.access.policy import CapabilityDenied
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditTarget
-from tsunagu.disaster.models import DISASTER_SCOPE, DisasterKind, SafetyReport, SafetyStatus
-from tsunagu.disaster.selectors import CONFLICT_WINDOW, safety_list
+from tsunagu.disaster.models import DISASTER_SCOPE, DisasterKind, SafetyCurrent, SafetyReport, SafetyStatus
+from tsunagu.disaster.selectors import dashboard, safety_list
 from tsunagu.disaster.services import (
     DISASTER_ACCESS,
     DisasterError,
@@ -21,6 +21,7 @@ from tsunagu.disaster.services import (
     event_end,
     safety_report_record,
 )
+from tsunagu.disaster.status import CONFLICT_WINDOW
 from tsunagu.organisations.models import DataScope, MembershipRole, OrganisationKind
 from tsunagu.testing.factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
 from tsunagu.testing.personas import build_city
@@ -240,3 +241,43 @@ def test_after_the_event_nothing_more_is_recorded_and_bad_input_is_refused(ward,
     with pytest.raises((DisasterError, Http404)):
         report(ward.ward_officer, district_a_event, ward.people.a1_agreed, SafetyStatus.SAFE)
     assert not SafetyReport.objects.exists()
+
+
+def test_the_dashboard_counts_by_status_and_lists_the_unconfirmed_with_their_phones(ward, district_a_event):
+    p = ward.people
+    report(ward.association_member, district_a_event, p.a1_agreed, SafetyStatus.SAFE, minutes_ago=130)
+    report(ward.association_member, district_a_event, p.a1_refused, SafetyStatus.NEEDS_HELP, minutes_ago=20)
+    report(ward.ward_officer, district_a_event, p.a1_refused, SafetyStatus.SAFE, minutes_ago=15)  # a conflict
+    report(ward.association_member, district_a_event, p.a2_agreed, SafetyStatus.UNREACHABLE, minutes_ago=5)
+
+    board = dashboard(user=ward.ward_officer, event_id=district_a_event.pk)
+
+    assert board.total == 4
+    assert board.counts[SafetyStatus.SAFE] == 2
+    assert board.counts[SafetyStatus.UNREACHABLE] == 1
+    assert board.counts[SafetyStatus.UNCONFIRMED] == 1
+    assert (board.confirmed, board.rate) == (2, 0.5)
+    assert board.conflicts == 1
+    # 連絡つかず is not confirmed: a caller still has to try.
+    assert {person.pk for person in board.unconfirmed} == {p.a2_unanswered.pk, p.a2_agreed.pk}
+    assert board.unconfirmed_total == 2
+    # The rate over time: one person first confirmed two hours ago, the other a quarter of an hour ago.
+    assert [n for _hour, n, _rate in board.timeline] in ([1, 1], [2])
+    assert board.timeline[-1][2] == 0.5
+    entry = AuditEntry.objects.filter(target_type=AuditTarget.SAFETY_REPORT, action=AuditAction.LIST).get()
+    assert (entry.purpose, set(entry.target_ids)) == (DISASTER_ACCESS, {p.a2_unanswered.pk, p.a2_agreed.pk})
+
+
+def test_the_kept_current_status_follows_the_latest_observed_report(ward, district_a_event):
+    person = ward.people.a1_agreed
+    report(ward.association_member, district_a_event, person, SafetyStatus.SAFE, minutes_ago=60)
+    report(ward.association_member, district_a_event, person, SafetyStatus.ABSENT, minutes_ago=120)  # sent late
+
+    current = SafetyCurrent.objects.get(event=district_a_event, person=person)
+    assert current.status == SafetyStatus.SAFE
+    assert current.first_confirmed_at == current.observed_at
+    report(ward.association_member, district_a_event, person, SafetyStatus.INJURED, minutes_ago=10)
+    current.refresh_from_db()
+    assert current.status == SafetyStatus.INJURED
+    assert current.first_confirmed_at < current.observed_at
+    assert not current.has_conflict  # 50 minutes apart: a change

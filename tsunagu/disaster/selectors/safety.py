@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
+from django.db.models import Count
+from django.db.models.functions import TruncHour
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -17,47 +20,15 @@ from tsunagu.audit.services import audit_record
 from tsunagu.people.models import Person
 from tsunagu.roster.models import RosterBuild, listed_in_build
 
-from .models import ALL_RIGHT, CONFIRMED, DISASTER_SCOPE, NEEDS_SOMEONE, DisasterEvent, SafetyReport, SafetyStatus
-from .services import DISASTER_ACCESS, event_of_ward
-
-# Two reports this close in time that disagree (one says all right, the other needs someone) are a conflict.
-CONFLICT_WINDOW = datetime.timedelta(minutes=30)
+from ..models import CONFIRMED, DISASTER_SCOPE, DisasterEvent, SafetyCurrent, SafetyReport, SafetyStatus
+from ..services.events import DISASTER_ACCESS, event_of_ward
+from ..status import conflicting_reports, current_report
 
 
 def events_for(user) -> list[DisasterEvent]:  # noqa: ANN001
     """The events of the user's ward(s), newest first (names and dates: no personal data)."""
     wards = policy.viewer_for(user).municipality_ids
     return list(DisasterEvent.objects.filter(municipality_id__in=wards).prefetch_related("districts"))
-
-
-def _latest_first(report: SafetyReport) -> tuple:
-    return (report.observed_at, report.received_at, report.pk)
-
-
-def current_report(reports: list[SafetyReport]) -> SafetyReport | None:
-    """The report that decides the current status: the latest observed (a report sent late from a phone that was
-    offline does not overwrite a newer observation)."""
-    return max(reports, key=_latest_first, default=None)
-
-
-def conflicting_reports(reports: list[SafetyReport]) -> list[SafetyReport]:
-    """Reports near the current one in time whose status says the opposite (無事 and 要救助 within minutes): both
-    are shown side by side, none is overwritten."""
-    latest = current_report(reports)
-    if latest is None:
-        return []
-    opposite = NEEDS_SOMEONE if latest.status in ALL_RIGHT else ALL_RIGHT if latest.status in NEEDS_SOMEONE else None
-    if opposite is None:
-        return []
-    return sorted(
-        (
-            r
-            for r in reports
-            if r.pk != latest.pk and r.status in opposite and abs(r.observed_at - latest.observed_at) <= CONFLICT_WINDOW
-        ),
-        key=_latest_first,
-        reverse=True,
-    )
 
 
 @dataclass
@@ -139,4 +110,90 @@ def safety_list(*, user, event_id: object, request: HttpRequest | None = None) -
     counts = Counter(r.status for r in rows)
     return SafetyList(
         event=event, rows=rows, counts={s: counts.get(s, 0) for s in SafetyStatus.values}, at=timezone.now()
+    )
+
+
+# --- the live dashboard ---------------------------------------------------------------------------------------
+
+UNCONFIRMED_LIMIT = 200
+
+
+@dataclass
+class Dashboard:
+    event: DisasterEvent
+    at: datetime.datetime
+    total: int
+    counts: dict[str, int]  # by status, 未確認 included
+    # (hour in Japan time, persons first confirmed in that hour, cumulative confirmation rate 0–1)
+    timeline: list[tuple[datetime.datetime, int, float]]
+    unconfirmed: list[Person]  # the first UNCONFIRMED_LIMIT, for callers: with phone numbers
+    unconfirmed_total: int
+    conflicts: int
+
+    @property
+    def confirmed(self) -> int:
+        return sum(n for s, n in self.counts.items() if s in CONFIRMED)
+
+    @property
+    def rate(self) -> float:
+        return self.confirmed / self.total if self.total else 0.0
+
+
+def dashboard(
+    *,
+    user,  # noqa: ANN001
+    event_id: object,
+    district_id: int | None = None,
+    request: HttpRequest | None = None,
+) -> Dashboard:
+    """Counts by status, the confirmation rate per hour and the unconfirmed persons of an event (optionally one
+    district), for this user. Reads the kept current statuses (SafetyCurrent): a few aggregate queries whatever
+    the number of reports. The unconfirmed persons shown are logged as disaster access."""
+    event = event_of_ward(user, event_id, request=request)
+    persons = event_persons(user, event)
+    if district_id is not None:
+        persons = persons.filter(town__town_districts__district_id=district_id)
+    person_ids = persons.values("pk")
+    total = persons.count()
+    current = SafetyCurrent.objects.filter(event=event, person_id__in=person_ids)
+    counts = {s: 0 for s in SafetyStatus.values}
+    for status, n in current.values_list("status").annotate(n=Count("pk")).values_list("status", "n"):
+        counts[status] = n
+    counts[SafetyStatus.UNCONFIRMED] = total - sum(counts.values())
+    hourly = (
+        current.filter(first_confirmed_at__isnull=False)
+        .annotate(hour=TruncHour("first_confirmed_at", tzinfo=ZoneInfo("Asia/Tokyo")))
+        .values("hour")
+        .annotate(n=Count("pk"))
+        .order_by("hour")
+    )
+    timeline, running = [], 0
+    for row in hourly:
+        running += row["n"]
+        timeline.append((row["hour"], row["n"], running / total if total else 0.0))
+    confirmed_ids = current.filter(status__in=CONFIRMED).values("person_id")
+    unconfirmed_qs = persons.exclude(pk__in=confirmed_ids)
+    unconfirmed = list(
+        unconfirmed_qs.select_related("town").order_by("family_name_kana", "given_name_kana", "pk")[:UNCONFIRMED_LIMIT]
+    )
+    unconfirmed_total = unconfirmed_qs.count() if len(unconfirmed) == UNCONFIRMED_LIMIT else len(unconfirmed)
+    if unconfirmed:
+        audit_record(
+            actor=user,
+            action=AuditAction.LIST,
+            target_type=AuditTarget.SAFETY_REPORT,
+            target_ids=[p.pk for p in unconfirmed],
+            purpose=DISASTER_ACCESS,
+            detail={"event": event.pk, "dashboard": True, "district": district_id},
+            request=request,
+        )
+    return Dashboard(
+        event=event,
+        at=timezone.now(),
+        total=total,
+        counts=counts,
+        timeline=timeline,
+        unconfirmed=unconfirmed,
+        unconfirmed_total=unconfirmed_total,
+        conflicts=current.filter(has_conflict=True).count(),
     )

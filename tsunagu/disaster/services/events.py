@@ -19,9 +19,11 @@ from tsunagu.access.policy import Capability
 from tsunagu.areas.models import District
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_denied, audit_record
+from tsunagu.people.models import Person
 from tsunagu.shelters.models import Shelter
 
-from .models import DISASTER_SCOPE, DisasterEvent, SafetyReport, SafetyStatus
+from ..models import CONFIRMED, DISASTER_SCOPE, DisasterEvent, SafetyCurrent, SafetyReport, SafetyStatus
+from ..status import conflicting_reports, current_report
 
 NO_DISTRICTS_MESSAGE = _("対象の地区を1つ以上選んでください。")
 OTHER_WARD_MESSAGE = _("この区の地区を選んでください。")
@@ -192,6 +194,7 @@ def safety_report_record(
                 reported_by=user,
                 client_id=client_id,
             )
+            _refresh_current(event, person.pk)
             audit_record(
                 actor=user,
                 action=AuditAction.CREATE,
@@ -209,6 +212,25 @@ def safety_report_record(
                 return _same_report(existing, user)
         raise
     return ReportResult(report=report, created=True)
+
+
+def _refresh_current(event: DisasterEvent, person_id: int) -> None:
+    """Keep the person's current status (SafetyCurrent) with their reports. The person's row is locked first, so
+    two reports about one person arriving at once are applied one after the other."""
+    Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True).first()
+    reports = list(SafetyReport.objects.filter(event=event, person_id=person_id))
+    latest = current_report(reports)
+    SafetyCurrent.objects.update_or_create(
+        event=event,
+        person_id=person_id,
+        defaults={
+            "report": latest,
+            "status": latest.status,
+            "observed_at": latest.observed_at,
+            "first_confirmed_at": min((r.observed_at for r in reports if r.status in CONFIRMED), default=None),
+            "has_conflict": bool(conflicting_reports(reports)),
+        },
+    )
 
 
 def _same_report(existing: SafetyReport, user) -> ReportResult:  # noqa: ANN001
