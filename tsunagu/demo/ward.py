@@ -36,6 +36,7 @@ from tsunagu.audit.services import audit_record
 from tsunagu.core.bulk import insert_rows
 from tsunagu.core.japanese import kana_search_key, name_search_key
 from tsunagu.core.wareki import JST, age_on
+from tsunagu.demo.disaster import clear_disaster, generate_drill
 from tsunagu.demo.names import (
     FAMILY_NAME_VARIANTS,
     NameTable,
@@ -306,6 +307,12 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "区役所 総務課（デモ）",
         _("区役所職員（総務課）"),
         _("誰も見えません（福祉部門ではないため）"),
+    ),
+    DemoLogin(
+        "bousai",
+        "区役所 防災担当（デモ）",
+        _("区役所職員（防災担当）"),
+        _("平常時は誰も見えません。災害・訓練の間だけ、対象地区の名簿に載っている方（同意の有無によらず）"),
     ),
     DemoLogin(
         "shakyo",
@@ -585,6 +592,12 @@ def generate_ward(
                 user_prefix=ward.extra_user_prefix,
                 progress=progress,
             )
+            generate_drill(
+                municipality=ward.municipality,
+                today=reference_day,
+                declared_by=User.objects.get(username=f"{ward.user_prefix}bousai"),
+                progress=progress,
+            )
         audit_record(
             actor=None,
             action=AuditAction.IMPORT,
@@ -672,6 +685,7 @@ def _clear_ward() -> dict[str, int]:
     persons = Person.objects.count()
     organisations = Organisation.objects.count()
     clear_watch()  # watch-over records refer to persons, organisations and users (PROTECT)
+    clear_disaster()  # so do disaster events and safety reports
     for model in (RosterEntryReason, RosterEntry, Distribution, RosterBuild, SelfRequest, RosterRule):
         model.objects.all().delete()
     ConsentState.objects.all().delete()  # derived from the consents below, which it names (PROTECT)
@@ -1528,6 +1542,7 @@ class _WardBuilder:
         login_orgs: dict[str, tuple[Organisation, str, list[District]]] = {
             "ward": (ward_office, MembershipRole.STAFF, []),
             "ward_clerk": (general_affairs, MembershipRole.STAFF, []),
+            "bousai": (responders[0], MembershipRole.STAFF, []),
             "shakyo": (shakyo, MembershipRole.STAFF, []),
             "careplaza": (care_plazas[0][0], MembershipRole.STAFF, []),
             "minsei": (minsei, MembershipRole.COMMISSIONER, [first_area]),

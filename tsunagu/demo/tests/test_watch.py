@@ -15,6 +15,8 @@ from tsunagu.accounts.models import User
 from tsunagu.core.wareki import JST
 from tsunagu.demo.ward import VARIANTS_GUARANTEED_FROM, generate_ward
 from tsunagu.demo.watch import ASSIGNMENTS_PER_COMMISSIONER
+from tsunagu.disaster.models import DISASTER_SCOPE, DisasterEvent
+from tsunagu.disaster.services import event_end, event_start
 from tsunagu.organisations.models import DataScope, MembershipRole, OrganisationKind
 from tsunagu.people.models import Person, ResidentStatus
 from tsunagu.roster.models import RosterEntry
@@ -188,3 +190,23 @@ def test_demo_logins_say_what_each_login_does_with_watch_over(demo):
     assert f"担当する{count}人" in watching
     assert any(line.startswith("  demo_kyoryoku_01 ") for line in text.splitlines())
     assert any(line.startswith("  careplaza ") and "うち緊急 1件" in line for line in text.splitlines())
+
+
+def test_the_demo_has_a_drill_waiting_that_its_logins_can_start(capsys):
+    """make demo: a 総合防災訓練 over 泉尾東 and 三軒家東 waits for tomorrow; bousai starts it now, and the 町会
+    login then sees every listed person of 泉尾東 (consent or not) through the disaster scope, until it ends."""
+    generate_ward(size=3000)
+    drill = DisasterEvent.objects.get(is_drill=True)
+    bousai, chonaikai = User.objects.get(username="bousai"), User.objects.get(username="chonaikai")
+    assert not drill.is_active
+    assert not policy.visible_persons(chonaikai, scope=DISASTER_SCOPE).exists()
+
+    event_start(user=bousai, event_id=drill.pk)
+    during = policy.visible_persons(chonaikai, scope=DISASTER_SCOPE)
+    assert during.exists()
+    assert during.count() > policy.visible_persons(chonaikai).count()  # the roster's consent rule no longer limits it
+
+    event_end(user=bousai, event_id=drill.pk)
+    assert not policy.visible_persons(chonaikai, scope=DISASTER_SCOPE).exists()
+    call_command("demo_logins")
+    assert "総合防災訓練" in capsys.readouterr().out

@@ -8,6 +8,7 @@ from .events import (
     event_declare,
     event_end,
     event_of_ward,
+    event_start,
     safety_report_record,
 )
 
@@ -18,5 +19,6 @@ __all__ = [
     "event_declare",
     "event_end",
     "event_of_ward",
+    "event_start",
     "safety_report_record",
 ]

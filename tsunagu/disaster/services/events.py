@@ -30,6 +30,7 @@ OTHER_WARD_MESSAGE = _("この区の地区を選んでください。")
 NO_WARD_MESSAGE = _("災害は区ごとに開始します。区の職員として操作してください。")
 END_BEFORE_START_MESSAGE = _("終了予定は開始より後にしてください。")
 ALREADY_ENDED_MESSAGE = _("この災害はすでに終了しています。")
+ALREADY_STARTED_MESSAGE = _("この災害はすでに始まっています。")
 EVENT_NOT_ACTIVE_MESSAGE = _("この災害は終了しているため、安否を記録できません。")
 FUTURE_MESSAGE = _("確認した日時が未来になっています。日時を確かめてください。")
 BEFORE_EVENT_MESSAGE = _("確認した日時が災害の開始より前です。")
@@ -96,6 +97,34 @@ def event_declare(
                 "districts": sorted(d.pk for d in districts),
                 "planned_end_at": planned_end_at.isoformat() if planned_end_at else None,
             },
+            request=request,
+        )
+    return event
+
+
+def event_start(*, user, event_id: object, request: HttpRequest | None = None) -> DisasterEvent:  # noqa: ANN001
+    """Start now an event declared for later (a drill prepared in advance, an approaching typhoon): its access
+    opens with this write."""
+    policy.require_capability(user, Capability.DECLARE_DISASTER)
+    event = event_of_ward(user, event_id, request=request)
+    with transaction.atomic():
+        event = DisasterEvent.objects.select_for_update().get(pk=event.pk)
+        now = timezone.now()
+        if event.closes_by(now):
+            raise DisasterError([ALREADY_ENDED_MESSAGE])
+        if event.started_at <= now:
+            raise DisasterError([ALREADY_STARTED_MESSAGE])
+        if event.planned_end_at is not None:
+            # The planned length is kept: a four-hour drill started early still runs four hours.
+            event.planned_end_at = now + (event.planned_end_at - event.started_at)
+        event.started_at = now
+        event.save(update_fields=["started_at", "planned_end_at"])
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            target_type=AuditTarget.DISASTER_EVENT,
+            target_ids=[event.pk],
+            detail={"started": True},
             request=request,
         )
     return event

@@ -19,6 +19,7 @@ from tsunagu.disaster.services import (
     DisasterError,
     event_declare,
     event_end,
+    event_start,
     safety_report_record,
 )
 from tsunagu.disaster.status import CONFLICT_WINDOW
@@ -281,3 +282,26 @@ def test_the_kept_current_status_follows_the_latest_observed_report(ward, distri
     assert current.status == SafetyStatus.INJURED
     assert current.first_confirmed_at < current.observed_at
     assert not current.has_conflict  # 50 minutes apart: a change
+
+
+def test_an_event_declared_for_later_opens_when_started_and_keeps_its_planned_length(ward):
+    now = timezone.now()
+    drill = event_declare(
+        user=ward.ward_officer,
+        name="総合防災訓練",
+        kind=DisasterKind.EARTHQUAKE,
+        districts=[ward.districts.a],
+        is_drill=True,
+        started_at=now + datetime.timedelta(days=1),
+        planned_end_at=now + datetime.timedelta(days=1, hours=4),
+    )
+    assert seen(ward.association_member) == set()
+
+    started = event_start(user=ward.ward_officer, event_id=drill.pk)
+
+    assert seen(ward.association_member) == listed_in_a(ward)
+    assert started.planned_end_at - started.started_at == datetime.timedelta(hours=4)
+    with pytest.raises(DisasterError):
+        event_start(user=ward.ward_officer, event_id=drill.pk)
+    with pytest.raises(CapabilityDenied):
+        event_start(user=ward.association_member, event_id=drill.pk)
