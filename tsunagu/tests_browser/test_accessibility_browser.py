@@ -15,9 +15,12 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
+from tsunagu.disaster.models import DisasterKind, SafetyStatus
+from tsunagu.disaster.services import event_declare, safety_report_record
 from tsunagu.evacuation.models import PlanStatus, Priority
 from tsunagu.evacuation.services import evacuation_plan_save
 from tsunagu.jobs.models import Job, JobKind, JobStatus
@@ -140,6 +143,27 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         note="冷蔵庫が空でした",
     )
     route = EscalationRoute.objects.create(district=ward.districts.a, organisation=ward.orgs.ward_office)
+    # A disaster drill in force over district A, with two reports about the person that disagree (the event page
+    # flags them side by side; the dashboard counts them).
+    event = event_declare(
+        user=ward.ward_officer,
+        name="総合防災訓練",
+        kind=DisasterKind.EARTHQUAKE,
+        districts=[ward.districts.a],
+        is_drill=True,
+        started_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    for user, status, minutes_ago in (
+        (ward.association_member, SafetyStatus.SAFE, 20),
+        (ward.ward_officer, SafetyStatus.NEEDS_HELP, 10),
+    ):
+        safety_report_record(
+            user=user,
+            event_id=event.pk,
+            person_id=person.pk,
+            status=status,
+            observed_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+        )
     ward.values = {
         "assignment_id": assignment.pk,
         "escalation_id": visit.escalation.pk,
@@ -152,6 +176,8 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         "distribution_id": distribution.pk,
         "shelter_id": shelter.pk,
         "proposal_id": 1,
+        "event_id": event.pk,
+        "stay_id": 1,  # the departure route is POST-only: the sweep skips it
     }
     return ward
 

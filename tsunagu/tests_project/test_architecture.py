@@ -13,9 +13,7 @@ PACKAGE = ROOT / "tsunagu"
 
 # Apps without a room, and why (docs/architecture.md, "Rooms of an app").
 NO_TABLES = {"core", "demo", "access", "consent", "registry", "portal"}
-# disaster: its pages (declaring an event, the supporter's offline phone page, the dashboard) are the next part
-# of issue 8; until then its services and selectors are reached by their tests only.
-NO_PAGES = {"core", "demo", "areas", "organisations", "people", "audit", "disaster"}
+NO_PAGES = {"core", "demo", "areas", "organisations", "people", "audit"}
 NO_SERVICES = {"core", "demo", "portal", "access", "organisations"}  # reads only (the policy writes refusals)
 # Reads of residents and districts are the policy's business, a floor above (registry, roster, consent).
 NO_SELECTORS = {"core", "demo", "people", "areas"}

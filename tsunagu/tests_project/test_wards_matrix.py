@@ -21,6 +21,7 @@ from tsunagu.access import policy
 from tsunagu.areas.models import Municipality, Town, local_government_check_digit, validate_local_government_code
 from tsunagu.areas.services import ImportFailed, areas_import
 from tsunagu.audit.models import AuditPurpose
+from tsunagu.disaster.models import DISASTER_SCOPE
 from tsunagu.organisations.models import ConsentRequirement
 from tsunagu.people.models import Person
 from tsunagu.registry.services import registry_residents_import
@@ -99,7 +100,11 @@ def test_the_city_welfare_bureau_sees_every_ward(ward, city):
 
 def test_the_crisis_management_office_sees_no_one_in_normal_times(city):
     assert not policy.visible_persons(city.city_crisis_officer).exists()
-    assert not any(policy.can(city.city_crisis_officer, c) for c in policy.Capability)
+    assert not policy.visible_persons(city.city_crisis_officer, scope=DISASTER_SCOPE).exists()
+    # Its one capability is to follow an event's dashboard, whose persons come through the disaster scope: none
+    # until a ward declares an event.
+    held = {c for c in policy.Capability if policy.can(city.city_crisis_officer, c)}
+    assert held == {policy.Capability.VIEW_SAFETY_DASHBOARD}
 
 
 def test_city_level_roles_sign_in_with_two_factors():

@@ -36,12 +36,20 @@ class Capability(StrEnum):
     MANAGE_WATCH = "manage_watch"  # watch assignments, the overdue worklist, the commissioners' activity totals
     MANAGE_WATCH_ROUTES = "manage_watch_routes"  # the routing table of watch-over concerns to professionals
     DECLARE_DISASTER = "declare_disaster"  # declare and end a disaster event (or a drill)
+    VIEW_SAFETY_DASHBOARD = "view_safety_dashboard"  # an event's live dashboard: counts, the unconfirmed, calls
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
 PROFESSIONALS = frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.SHAKYO, OrganisationKind.CARE_PLAZA})
 # The ward declares its own events; the city's crisis management office holds no capability in normal times.
 DISASTER_COMMAND = frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.WARD_DISASTER})
+# Those who run an event and the responders who see its whole area: the ward's welfare section and 防災担当, 消防,
+# 警察 and the city's 危機管理室 (community supporters record from the event page and their phones).
+DISASTER_RESPONSE = DISASTER_COMMAND | {
+    OrganisationKind.FIRE,
+    OrganisationKind.POLICE,
+    OrganisationKind.CITY_CRISIS,
+}
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,11 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         DISASTER_COMMAND,
         AuditTarget.DISASTER_EVENT,
         _("災害の開始・終了は、区役所（福祉部門・防災担当）の職員だけができます。"),
+    ),
+    Capability.VIEW_SAFETY_DASHBOARD: CapabilitySpec(
+        DISASTER_RESPONSE,
+        AuditTarget.DISASTER_EVENT,
+        _("安否確認のダッシュボードは、区役所（福祉部門・防災担当）・消防・警察・市の危機管理室の職員が使えます。"),
     ),
 }
 

@@ -10,6 +10,7 @@ from .safety import (
     event_persons,
     events_for,
     safety_list,
+    safety_row,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "event_persons",
     "events_for",
     "safety_list",
+    "safety_row",
 ]

@@ -192,17 +192,19 @@ def safety_report_record(
         if existing is not None:
             return _same_report(existing, user)
     event = event_of_ward(user, event_id, request=request)
+    now = timezone.now()
+    if not event.is_active_at(now):
+        # Before the person check: a supporter's access closed with the event, and the reason to tell them is
+        # that the event ended (a queue sent late from a phone), not that the person is unknown.
+        raise DisasterError([EVENT_NOT_ACTIVE_MESSAGE])
     person = policy.person_or_deny(user, person_id, request=request, scope=DISASTER_SCOPE)
     if not _in_event(event, person.town_id):
         audit_denied(actor=user, request=request, target_type="person", target_id=person_id)
         raise Http404("not in the event's districts")
-    now = timezone.now()
     observed_at = observed_at or now
     errors = []
     if status not in SafetyStatus.values or status == SafetyStatus.UNCONFIRMED:
         errors.append(BAD_STATUS_MESSAGE)
-    if not event.is_active_at(now):
-        errors.append(EVENT_NOT_ACTIVE_MESSAGE)
     if observed_at > now + FUTURE_TOLERANCE:
         errors.append(FUTURE_MESSAGE)
     if observed_at < event.started_at - FUTURE_TOLERANCE:
