@@ -162,3 +162,92 @@ class SafetyCurrent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}/{self.person_id}: {self.status}"
+
+
+# --- shelters in an event (避難所の開設・入退所) -------------------------------------------------------------------
+
+
+class ShelterOpening(models.Model):
+    """A shelter opened for an event (開設) until it is closed (閉鎖). A shelter has at most one opening in force per
+    event; one closed and opened again keeps both rows (the after-action report reads them)."""
+
+    event = models.ForeignKey(DisasterEvent, on_delete=models.PROTECT, related_name="shelter_openings")
+    shelter = models.ForeignKey(
+        "shelters.Shelter", on_delete=models.PROTECT, related_name="+", verbose_name=_("避難所")
+    )
+    opened_at = models.DateTimeField(_("開設日時"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(_("閉鎖日時"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("避難所の開設")
+        verbose_name_plural = _("避難所の開設")
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "shelter"], condition=Q(closed_at__isnull=True), name="shelter_opening_once_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}/{self.shelter_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class ShelterStay(models.Model):
+    """A person's stay at a shelter in an event: from the arrival until the departure. Occupancy is the stays
+    arrived and not departed. A person stays at one shelter at a time (an arrival elsewhere ends the stay here).
+    An arrival entered from a list keeps the name, reading and birth date as they were written on it."""
+
+    event = models.ForeignKey(DisasterEvent, on_delete=models.PROTECT, related_name="shelter_stays")
+    shelter = models.ForeignKey(
+        "shelters.Shelter", on_delete=models.PROTECT, related_name="+", verbose_name=_("避難所")
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    arrived_at = models.DateTimeField(_("入所日時"))
+    departed_at = models.DateTimeField(_("退所日時"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    departure_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("メモ"), max_length=500, blank=True)
+    # As written on the shelter's list (empty for an arrival recorded one by one).
+    entered_name = models.CharField(_("名簿の氏名"), max_length=100, blank=True)
+    entered_kana = models.CharField(_("名簿のふりがな"), max_length=100, blank=True)
+    entered_birth = models.CharField(_("名簿の生年月日"), max_length=40, blank=True)
+    # The safety reports the arrival (避難済, this shelter) and a departure with a new status appended.
+    arrival_report = models.ForeignKey(SafetyReport, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    departure_report = models.ForeignKey(
+        SafetyReport, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("避難所の入退所")
+        verbose_name_plural = _("避難所の入退所")
+        ordering = ["arrived_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"], condition=Q(departed_at__isnull=True), name="shelter_stay_one_at_a_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(departed_at__isnull=True) | Q(departed_at__gte=models.F("arrived_at")),
+                name="shelter_stay_departs_after_arriving",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "shelter", "departed_at"], name="shelter_stay_occupancy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}/{self.shelter_id}/{self.person_id}"
+
+    @property
+    def is_staying(self) -> bool:
+        return self.departed_at is None
