@@ -23,11 +23,13 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import close_old_connections
+from django.utils import timezone
 from drf_spectacular.drainage import reset_generator_stats
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from tsunagu.disaster.models import DisasterEvent, DisasterKind
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, PlanSupporter
 from tsunagu.shelters.models import Shelter
 from tsunagu.testing.accounts import issued_key
@@ -56,7 +58,8 @@ def wsgi_app(ward):
 
 @pytest.fixture
 def known_ids(ward):
-    """Records for the operations to find: shelters, and a plan with a supporter and a shelter."""
+    """Records for the operations to find: shelters, a plan with a supporter and a shelter, and a disaster event in
+    force over district A (its persons, reports and the reports' sync)."""
     shelter = Shelter.objects.create(code="S1", name="泉尾小学校", name_kana="イズオショウガッコウ", hazard_flood=True)
     Shelter.objects.create(code="W1", name="大正区老人福祉センター", is_welfare_shelter=True, capacity=40)
     plan = EvacuationPlan.objects.create(
@@ -67,11 +70,19 @@ def known_ids(ward):
         next_review_on=datetime.date(2099, 4, 1),
     )
     PlanSupporter.objects.create(plan=plan, name="泉尾 花子", relation="近所の方")
+    event = DisasterEvent.objects.create(
+        name="大雨",
+        kind=DisasterKind.STORM_FLOOD,
+        started_at=timezone.now() - datetime.timedelta(hours=1),
+        declared_by=ward.ward_officer,
+    )
+    event.districts.set([ward.districts.a])
     return {
         "town": [t.pk for t in vars(ward.towns).values()],
         "district": [d.pk for d in vars(ward.districts).values()],
         "person_id": [p.pk for p in vars(ward.people).values()],
         "shelter_id": list(Shelter.objects.values_list("pk", flat=True)),
+        "event_id": [event.pk],
     }
 
 
