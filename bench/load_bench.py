@@ -399,25 +399,38 @@ def _wait_until_up(host: str, server: subprocess.Popen) -> None:
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
-def locust(host: str, mode: str, users: int, seconds: int) -> dict:
-    """One headless locust run; returns the measured window's figures (see load_locustfile.py)."""
-    out = VAR / f"bench-load-{mode}.json"
+def locust(
+    host: str,
+    mode: str,
+    users: int,
+    seconds: int,
+    *,
+    locustfile: Path = BENCH / "load_locustfile.py",
+    scenario: Path = SCENARIO,
+    spawn_rate: float = SPAWN_RATE,
+    name: str = "load",
+    extra_env: dict[str, str] | None = None,
+) -> dict:
+    """One headless locust run; returns the measured window's figures (see load_locustfile.py). Another bench's
+    locustfile (safety_bench.py) takes the same BENCH_LOAD_* variables and writes var/bench-<name>-<mode>.json."""
+    out = VAR / f"bench-{name}-{mode}.json"
     out.unlink(missing_ok=True)
     environment = {
         **os.environ,
-        "BENCH_LOAD_SCENARIO": str(SCENARIO),
+        "BENCH_LOAD_SCENARIO": str(scenario),
         "BENCH_LOAD_MODE": mode,
         "BENCH_LOAD_SECONDS": str(seconds),
         "BENCH_LOAD_USERS": str(users),
         "BENCH_LOAD_OUT": str(out),
+        **(extra_env or {}),
     }
     # Signing in (PBKDF2, then TOTP) is outside the window; allow it a generous time before the window's own.
-    limit = int(seconds + 120 + users * 2 + users / SPAWN_RATE)
+    limit = int(seconds + 120 + users * 2 + users / spawn_rate)
     print(f"  locust: {users} users, {mode}, {seconds} s", flush=True)
     subprocess.run(
         [
-            sys.executable, "-m", "locust", "-f", str(BENCH / "load_locustfile.py"), "--headless",
-            "--users", str(users), "--spawn-rate", str(SPAWN_RATE), "--host", host, "--run-time", f"{limit}s",
+            sys.executable, "-m", "locust", "-f", str(locustfile), "--headless",
+            "--users", str(users), "--spawn-rate", str(spawn_rate), "--host", host, "--run-time", f"{limit}s",
             "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0",
         ],
         cwd=harness.ROOT, env=environment, check=False, stdout=subprocess.DEVNULL,

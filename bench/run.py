@@ -51,6 +51,7 @@ import load_bench  # noqa: E402, F401 - registers itself with @benchmark, so aft
 import map_bench  # noqa: E402, F401 - registers itself with @benchmark, so after its definition
 import matching_bench  # noqa: E402, F401 - the same
 import roster_bench  # noqa: E402, F401 - the same
+import safety_bench  # noqa: E402, F401 - the same
 import search_bench  # noqa: E402, F401 - the same
 
 
