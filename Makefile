@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_SIZE ?= 60000
+# The suite runs on two processes (pytest-xdist), as many as the project's machines have cores.
+PYTEST_WORKERS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv system-deps demo demo-data serve test test-sqlite test-postgres lint audit-deps check-deploy bench messages clean
@@ -73,12 +75,12 @@ check-deploy: venv
 	$(BIN)/python manage.py check --deploy --fail-level WARNING --settings=config.settings.production
 
 test-sqlite: venv system-deps messages
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS)
 
 test-postgres: venv system-deps messages
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== PostgreSQL at 127.0.0.1:5432 answers: running the suite there too"; \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS); \
 	else echo "== PostgreSQL does not answer at 127.0.0.1:5432: suite ran on SQLite only"; fi
 
 test: lint check-deploy test-sqlite test-postgres
