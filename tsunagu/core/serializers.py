@@ -195,3 +195,63 @@ class PageSerializer(serializers.Serializer):
     page = serializers.IntegerField()
     pages = serializers.IntegerField(help_text="総ページ数（0件でも1）。")
     page_size = serializers.IntegerField()
+
+
+# -- Free text and times sent from phones ------------------------------------------------------------------
+
+TEXT_CHARACTER_MESSAGE = gettext_lazy("NUL などの制御文字や壊れた文字は使えません（改行とタブは使えます）。")
+# What free text refuses, as the schema's pattern: control characters other than tab, line feed and carriage
+# return, and U+FFFD (bytes that were not UTF-8). One or more characters: drf-spectacular documents a
+# blank-allowed field with a pattern as oneOf [pattern, blank], and "" must match only the second.
+BODY_TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]+$"
+_BODY_TEXT_CONTROLS = frozenset("\t\n\r")
+
+
+class BodyTextField(serializers.CharField):
+    """Free text typed by a person (a note, a place): line breaks and tabs are kept; NUL (which PostgreSQL
+    refuses), other control characters and U+FFFD are refused with one message of ours. Optional, blank allowed;
+    `length_message` says the limit in words."""
+
+    def __init__(self, *, length_message: str, **kwargs) -> None:  # noqa: ANN003
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("default", "")
+        messages = kwargs.setdefault("error_messages", {})
+        messages.setdefault("invalid", TEXT_CHARACTER_MESSAGE)
+        messages.setdefault("max_length", length_message)
+        super().__init__(**kwargs)
+        # DRF's own NUL/surrogate validators would answer in their words; ours below covers both and more.
+        self.validators = [v for v in self.validators if "Prohibit" not in type(v).__name__]
+        # Never reached (run_validation refuses first); it puts the pattern into the OpenAPI schema.
+        self.validators.append(RegexValidator(BODY_TEXT_PATTERN, message=TEXT_CHARACTER_MESSAGE))
+
+    def run_validation(self, data: object = empty) -> object:
+        if isinstance(data, str) and any(_refused_in_body_text(c) for c in data):
+            raise serializers.ValidationError(TEXT_CHARACTER_MESSAGE)
+        return super().run_validation(data)
+
+
+def _refused_in_body_text(c: str) -> bool:
+    return (
+        (unicodedata.category(c) == "Cc" and c not in _BODY_TEXT_CONTROLS)
+        or unicodedata.category(c) == "Cs"
+        or c == "\ufffd"
+    )
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A date and time with its offset from UTC (as a phone's toISOString() sends it): a time without one would be
+    read in the server's time zone, which may not be the phone's, so it is refused. Subclasses set `message`."""
+
+    message: str = ""
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        messages = kwargs.setdefault("error_messages", {})
+        for key in ("invalid", "date", "make_aware", "overflow", "null", "naive", "required"):
+            messages.setdefault(key, self.message)
+        super().__init__(**kwargs)
+
+    def enforce_timezone(self, value):  # noqa: ANN001, ANN201
+        if value.tzinfo is None or value.utcoffset() is None:
+            self.fail("naive")
+        return super().enforce_timezone(value)

@@ -28,7 +28,6 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
@@ -40,7 +39,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from tsunagu.core.pdf import japanese_font
+from tsunagu.core.pdf import NumberedCanvas, japanese_font
 
 from .models import DisasterKind, SafetyStatus
 
@@ -193,24 +192,8 @@ def _painter(report: EventReport, font: str):  # noqa: ANN202
     made = f"出力 {moment_text(report.made_at, year=True)}"
     named = bool(report.never_reached)
 
-    class ReportCanvas(Canvas):
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                self._paint(number, total)
-                super().showPage()
-            super().save()
-
-        def _paint(self, number: int, total: int) -> None:
+    class ReportCanvas(NumberedCanvas):
+        def paint_page(self, number: int, total: int) -> None:
             width, height = PAGE
             top = height - MARGIN
             self.saveState()

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.fields import empty
 from rest_framework.utils import html
 
 from tsunagu.access.policy import DETAIL_FIELDS, DetailLevel
 from tsunagu.areas.serializers import DistrictRefSerializer, TownRefSerializer
-from tsunagu.core.serializers import ID_MESSAGE, MAX_ID, ModelResponseSerializer, PageParamsSerializer, integer_messages
+from tsunagu.core.serializers import (
+    ID_MESSAGE,
+    MAX_ID,
+    AwareDateTimeField,
+    BodyTextField,
+    ModelResponseSerializer,
+    PageParamsSerializer,
+    integer_messages,
+)
 
 from .models import DisasterEvent, DisasterKind, SafetyReport, SafetyStatus
 from .selectors.phone import Origin, PhonePersonRow
@@ -36,17 +42,10 @@ NEAR_MESSAGE = gettext_lazy(
     "near は「緯度,経度」の形（例：34.6651,135.4727。緯度は-90〜90、経度は-180〜180）で指定してください。"
 )
 CLIENT_ID_MESSAGE = gettext_lazy("記録ID（client_id）は UUID の形式で指定してください。")
-TEXT_CHARACTER_MESSAGE = gettext_lazy("NUL などの制御文字や壊れた文字は使えません（改行とタブは使えます）。")
 PLACE_LENGTH_MESSAGE = gettext_lazy("場所は200文字以内で入力してください。")
 NOTE_LENGTH_MESSAGE = gettext_lazy("メモは1000文字以内で入力してください。")
 PLACE_MAX_LENGTH = SafetyReport._meta.get_field("place").max_length
 NOTE_MAX_LENGTH = SafetyReport._meta.get_field("note").max_length
-
-# What free text refuses, as the schema's pattern: control characters other than tab, line feed and carriage
-# return, and U+FFFD (bytes that were not UTF-8). One or more characters: drf-spectacular documents a
-# blank-allowed field with a pattern as oneOf [pattern, blank], and "" must match only the second.
-TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]+$"
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 # 緯度,経度 in decimal degrees, each within its range, as the schema's pattern: a client that follows it is never
 # refused, so the pattern itself holds the ranges (|緯度| ≤ 90, |経度| ≤ 180).
@@ -109,22 +108,8 @@ class NearField(_QueryValue, serializers.CharField):
         pass  # to_internal_value checked the pattern; the validator above documents it in the schema
 
 
-class AwareDateTimeField(serializers.DateTimeField):
-    """A date and time with its offset from UTC (as a phone's toISOString() sends it): a time without one would be
-    read in the server's time zone, which may not be the phone's, so it is refused."""
-
+class ObservedAtField(AwareDateTimeField):
     message = OBSERVED_AT_MESSAGE
-
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003
-        messages = kwargs.setdefault("error_messages", {})
-        for key in ("invalid", "date", "make_aware", "overflow", "null", "naive", "required"):
-            messages.setdefault(key, self.message)
-        super().__init__(**kwargs)
-
-    def enforce_timezone(self, value):  # noqa: ANN001, ANN201
-        if value.tzinfo is None or value.utcoffset() is None:
-            self.fail("naive")
-        return super().enforce_timezone(value)
 
 
 class SinceField(_QueryValue, AwareDateTimeField):
@@ -144,35 +129,8 @@ class SinceField(_QueryValue, AwareDateTimeField):
             return datetime.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC)
 
 
-class ReportTextField(serializers.CharField):
-    """Free text typed on a phone: line breaks and tabs are kept; NUL (which PostgreSQL refuses), other control
-    characters and U+FFFD are refused with one message of ours."""
-
-    def __init__(self, *, length_message: str, **kwargs) -> None:  # noqa: ANN003
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("default", "")
-        messages = kwargs.setdefault("error_messages", {})
-        messages.setdefault("invalid", TEXT_CHARACTER_MESSAGE)
-        messages.setdefault("max_length", length_message)
-        super().__init__(**kwargs)
-        # DRF's own NUL/surrogate validators would answer in their words; ours below covers both and more.
-        self.validators = [v for v in self.validators if "Prohibit" not in type(v).__name__]
-        # Never reached (run_validation refuses first); it puts the pattern into the OpenAPI schema.
-        self.validators.append(RegexValidator(TEXT_PATTERN, message=TEXT_CHARACTER_MESSAGE))
-
-    def run_validation(self, data: object = empty) -> object:
-        if isinstance(data, str) and any(_refused_character(c) for c in data):
-            raise serializers.ValidationError(TEXT_CHARACTER_MESSAGE)
-        return super().run_validation(data)
-
-
-def _refused_character(c: str) -> bool:
-    return (
-        (unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS)
-        or unicodedata.category(c) == "Cs"
-        or c == "\ufffd"
-    )
+class ReportTextField(BodyTextField):
+    """Free text typed on a phone (a place, a note)."""
 
 
 def _id_field(help_text: str) -> serializers.IntegerField:
@@ -200,7 +158,7 @@ class SafetyReportCreateSerializer(serializers.Serializer):
         help_text="確認した安否（safe：無事・在宅、evacuated：避難済、needs_help：要救助・要支援、injured：負傷、"
         "unreachable：連絡つかず、absent：不在、hospital：入院・施設）。未確認は報告がないことで、送りません。",
     )
-    observed_at = AwareDateTimeField(
+    observed_at = ObservedAtField(
         required=False,
         allow_null=True,
         default=None,

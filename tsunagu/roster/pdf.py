@@ -11,10 +11,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageBreak, SimpleDocTemplate, Table, TableStyle
 
-from tsunagu.core.pdf import japanese_font
+from tsunagu.core.pdf import NumberedCanvas, japanese_font
 
 from .sheet import (
     BASE_HEADERS,
@@ -73,24 +72,8 @@ def _wrap(text: str, font: str, width: float) -> str:
 def _header_painter(sheet: RosterSheet, font: str):  # noqa: ANN202
     """Draws 取扱注意, the title and the distribution number on every page, 「n / N」 at the foot."""
 
-    class HeaderCanvas(Canvas):
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                self._paint(number, total)
-                super().showPage()
-            super().save()
-
-        def _paint(self, number: int, total: int) -> None:
+    class HeaderCanvas(NumberedCanvas):
+        def paint_page(self, number: int, total: int) -> None:
             width, height = PAGE
             top = height - MARGIN
             self.saveState()

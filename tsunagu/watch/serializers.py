@@ -8,18 +8,16 @@ those who handle it (the receiving organisation and the ward's welfare section),
 
 from __future__ import annotations
 
-import unicodedata
-
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.fields import empty
 
 from tsunagu.areas.serializers import TownRefSerializer
 from tsunagu.core.serializers import (
     ID_MESSAGE,
     MAX_ID,
+    AwareDateTimeField,
+    BodyTextField,
     ModelResponseSerializer,
     QueryBooleanField,
     integer_messages,
@@ -44,65 +42,22 @@ OBSERVED_AT_MESSAGE = gettext_lazy(
     "見守りの日時は、時差をつけた ISO 8601 の形式（例：2026-06-01T14:30:00+09:00）で指定してください。"
 )
 CLIENT_ID_MESSAGE = gettext_lazy("記録ID（client_id）は UUID の形式で指定してください。")
-TEXT_CHARACTER_MESSAGE = gettext_lazy("NUL などの制御文字や壊れた文字は使えません（改行とタブは使えます）。")
 NOTE_LENGTH_MESSAGE = gettext_lazy("メモは2000文字以内で入力してください。")
 NOTE_MAX_LENGTH = 2000
-
-# What a note refuses, as the schema's pattern: control characters other than tab, line feed and carriage return,
-# and U+FFFD, which stands for bytes that were not UTF-8. One or more characters: drf-spectacular documents a
-# blank-allowed field with a pattern as oneOf [pattern, blank], and "" must match only the second.
-NOTE_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]+$"
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 # -- Input ----------------------------------------------------------------------------------------------
 
 
-class NoteField(serializers.CharField):
-    """Free text typed by a watcher or a professional: line breaks and tabs are kept; NUL (which PostgreSQL
-    refuses), other control characters and U+FFFD are refused with one message of ours."""
+class NoteField(BodyTextField):
+    """A watcher's or a professional's note (up to NOTE_MAX_LENGTH characters)."""
 
     def __init__(self, **kwargs) -> None:  # noqa: ANN003
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("default", "")
         kwargs.setdefault("max_length", NOTE_MAX_LENGTH)
-        messages = kwargs.setdefault("error_messages", {})
-        messages.setdefault("invalid", TEXT_CHARACTER_MESSAGE)
-        messages.setdefault("max_length", NOTE_LENGTH_MESSAGE)
-        super().__init__(**kwargs)
-        # DRF's own NUL/surrogate validators would answer in their words; ours below covers both and more.
-        self.validators = [v for v in self.validators if "Prohibit" not in type(v).__name__]
-        # Never reached (run_validation refuses first); it puts the pattern into the OpenAPI schema.
-        self.validators.append(RegexValidator(NOTE_PATTERN, message=TEXT_CHARACTER_MESSAGE))
-
-    def run_validation(self, data: object = empty) -> object:
-        if isinstance(data, str) and any(_refused_character(c) for c in data):
-            raise serializers.ValidationError(TEXT_CHARACTER_MESSAGE)
-        return super().run_validation(data)
+        super().__init__(length_message=NOTE_LENGTH_MESSAGE, **kwargs)
 
 
-def _refused_character(c: str) -> bool:
-    return (
-        (unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS)
-        or unicodedata.category(c) == "Cs"
-        or c == "\ufffd"
-    )
-
-
-class AwareDateTimeField(serializers.DateTimeField):
-    """A date and time with its offset from UTC (as a phone's toISOString() sends it): a time without one would be
-    read in the server's time zone, which may not be the phone's, so it is refused."""
-
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003
-        messages = kwargs.setdefault("error_messages", {})
-        for key in ("invalid", "date", "make_aware", "overflow", "null", "naive"):
-            messages.setdefault(key, OBSERVED_AT_MESSAGE)
-        super().__init__(**kwargs)
-
-    def enforce_timezone(self, value):  # noqa: ANN001, ANN201
-        if value.tzinfo is None or value.utcoffset() is None:
-            self.fail("naive")
-        return super().enforce_timezone(value)
+class ObservedAtField(AwareDateTimeField):
+    message = OBSERVED_AT_MESSAGE
 
 
 def _choice_messages(message: str) -> dict[str, str]:
@@ -129,7 +84,7 @@ class VisitCreateSerializer(serializers.Serializer):
         error_messages=_choice_messages(BAD_OUTCOME_MESSAGE),
         help_text="様子（fine：変わりなし、concern：気になる、urgent：緊急）。気になる・緊急は専門職につなぎます。",
     )
-    observed_at = AwareDateTimeField(
+    observed_at = ObservedAtField(
         required=False,
         allow_null=True,
         default=None,

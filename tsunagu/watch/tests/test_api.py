@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from tsunagu.audit.models import AuditAction, AuditChannel, AuditEntry, AuditTarget
 from tsunagu.core.api import NOT_FOUND_MESSAGE
+from tsunagu.core.serializers import TEXT_CHARACTER_MESSAGE
 from tsunagu.testing.accounts import last_audit, token_client
 from tsunagu.watch.models import Escalation, EscalationRoute, WatchVisit
-from tsunagu.watch.serializers import OBSERVED_AT_MESSAGE, TEXT_CHARACTER_MESSAGE
+from tsunagu.watch.serializers import OBSERVED_AT_MESSAGE
 from tsunagu.watch.services.escalations import ALREADY_CLOSED_MESSAGE
 from tsunagu.watch.services.visits import BAD_METHOD_MESSAGE, FUTURE_MESSAGE, NOT_WATCHING_MESSAGE
 
