@@ -344,6 +344,8 @@ def _write_reports(event, person_ids: list[int], reporter, started: datetime.dat
     statuses = [s for s in SafetyStatus.values if s != SafetyStatus.UNCONFIRMED]
     span = (datetime.datetime.now(datetime.UTC) - started).total_seconds()
     chosen = sorted(rng.sample(person_ids, len(person_ids) // 2))
+    # The event's rows were written (未確認) when it was declared: the reports' statuses go onto them.
+    rows = {r.person_id: r for r in SafetyCurrent.objects.filter(event=event).only("pk", "person_id")}
     written = 0
     for offset in range(0, len(chosen), 5000):
         batch: list[SafetyReport] = []
@@ -366,18 +368,14 @@ def _write_reports(event, person_ids: list[int], reporter, started: datetime.dat
         current = []
         for person_id, reports in by_person.items():
             latest = current_report(reports)
-            current.append(
-                SafetyCurrent(
-                    event=event,
-                    person_id=person_id,
-                    report=latest,
-                    status=latest.status,
-                    observed_at=latest.observed_at,
-                    first_confirmed_at=min((r.observed_at for r in reports if r.status in CONFIRMED), default=None),
-                    has_conflict=bool(conflicting_reports(reports)),
-                )
-            )
-        SafetyCurrent.objects.bulk_create(current)
+            row = rows[person_id]
+            row.report, row.status, row.observed_at = latest, latest.status, latest.observed_at
+            row.first_confirmed_at = min((r.observed_at for r in reports if r.status in CONFIRMED), default=None)
+            row.has_conflict = bool(conflicting_reports(reports))
+            current.append(row)
+        SafetyCurrent.objects.bulk_update(
+            current, ["report", "status", "observed_at", "first_confirmed_at", "has_conflict"], batch_size=1000
+        )
         written += len(batch)
     return written
 

@@ -8,9 +8,10 @@ without a database default must be among `fields`."""
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connections, models, router
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
 
 # Rows per executemany call on SQLite: a bounded batch keeps memory flat however long the input.
 SQLITE_BATCH = 5000
@@ -105,3 +106,25 @@ def copy_rows(
                 batch = []
         if batch:
             raw.executemany(insert, batch)
+
+
+def insert_select(
+    table: str, columns: list[str], select: QuerySet, constants: tuple = (), *, ignore_conflicts: bool = False
+) -> int:
+    """INSERT INTO table (columns) SELECT constants…, select's columns: one statement, rows never leave the
+    database. The constants are parameters of the SELECT list, ahead of the WHERE clause's parameters. With
+    `ignore_conflicts`, rows that would break a unique constraint are skipped (ON CONFLICT DO NOTHING, on
+    PostgreSQL and SQLite alike). Returns the number of rows inserted."""
+    # .order_by(): the model's default ordering would make the database sort rows it only inserts.
+    try:
+        sql, params = select.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a condition that can match nothing (no active rule): nothing to insert
+        return 0
+    if constants:
+        sql = sql.replace("SELECT ", f"SELECT {', '.join(['%s'] * len(constants))}, ", 1)
+    if ignore_conflicts:
+        # SQLite could read "ON CONFLICT" after the SELECT as part of a join: a wrapping WHERE removes the doubt.
+        sql = f"SELECT * FROM ({sql}) AS selected WHERE 1 = 1 ON CONFLICT DO NOTHING"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {sql}", (*constants, *params))
+        return cursor.rowcount

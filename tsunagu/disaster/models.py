@@ -51,6 +51,10 @@ class DisasterEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    # The roster build whose listed persons the event's rows (SafetyCurrent) were last matched with.
+    persons_build = models.ForeignKey(
+        "roster.RosterBuild", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("災害")
@@ -141,24 +145,46 @@ class SafetyReport(models.Model):
         raise ValueError("safety reports are append-only")
 
 
+class SafetyCurrentQuerySet(models.QuerySet):
+    def reported(self) -> SafetyCurrentQuerySet:
+        """Rows of persons someone has reported on (the others are 未確認 with no report)."""
+        return self.filter(report__isnull=False)
+
+
 class SafetyCurrent(models.Model):
-    """Each person's current status in an event, kept with every report (the latest observed report decides),
-    so that the dashboard counts 90,000 listed persons by one join instead of reading every report."""
+    """One row per person of an event, with their current status: written (未確認, no report) for every person
+    listed on the ward's roster in the event's districts when the event is declared or started, or when a later
+    roster build lists them, and kept with every report (the latest observed report decides). The live dashboard
+    counts and lists an event's 90,000 persons from this one table by its indexes, never from the registry."""
 
     event = models.ForeignKey(DisasterEvent, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    report = models.ForeignKey(SafetyReport, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("安否"), max_length=20, choices=SafetyStatus.choices)
-    observed_at = models.DateTimeField(_("確認した日時"))
+    # The person's town and folded kana as the row was written: the district filter and the callers' 50音 list
+    # read them by index. The policy still decides, on every read, whom a user may see.
+    town = models.ForeignKey("areas.Town", on_delete=models.PROTECT, related_name="+")
+    kana_key = models.CharField(max_length=200)
+    # Listed on the ward's current roster build (a row is never removed: a person dropped by a later build keeps
+    # their reports, and is counted again if listed again).
+    listed = models.BooleanField(default=True)
+    report = models.ForeignKey(SafetyReport, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    status = models.CharField(
+        _("安否"), max_length=20, choices=SafetyStatus.choices, default=SafetyStatus.UNCONFIRMED
+    )
+    observed_at = models.DateTimeField(_("確認した日時"), null=True, blank=True)
     # When the person was first known to be all right or in need (the confirmation rate over time).
     first_confirmed_at = models.DateTimeField(null=True, blank=True)
     has_conflict = models.BooleanField(default=False)
+
+    objects = SafetyCurrentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("現在の安否")
         verbose_name_plural = _("現在の安否")
         constraints = [models.UniqueConstraint(fields=["event", "person"], name="safety_current_once")]
-        indexes = [models.Index(fields=["event", "status"], name="safety_current_status")]
+        indexes = [
+            models.Index(fields=["event", "status"], name="safety_current_status"),
+            models.Index(fields=["event", "kana_key", "person"], name="safety_current_kana"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id}/{self.person_id}: {self.status}"

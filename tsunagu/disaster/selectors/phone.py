@@ -117,7 +117,8 @@ def phone_persons(
         persons = persons.order_by(*KANA_ORDER)
     start = (page - 1) * page_size
     chosen = list(persons[start : start + page_size]) if start < total else []
-    current = {c.person_id: c for c in SafetyCurrent.objects.filter(event=event, person_id__in=[p.pk for p in chosen])}
+    reported = SafetyCurrent.objects.reported().filter(event=event, person_id__in=[p.pk for p in chosen])
+    current = {c.person_id: c for c in reported}
     rows = [
         PhonePersonRow(
             person=p,

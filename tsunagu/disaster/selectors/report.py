@@ -356,7 +356,7 @@ def event_report(
             row_of[district_id].total += n
     total = sum(town_totals.values())
 
-    current = SafetyCurrent.objects.filter(event=event, person_id__in=person_ids)
+    current = SafetyCurrent.objects.reported().filter(event=event, person_id__in=person_ids)
     counts = {s: 0 for s in SafetyStatus.values}
     by_status = current.values("status").annotate(n=Count("pk"))
     for status, n in reports(by_status).values_list("status", "n"):
@@ -572,7 +572,7 @@ def _never_reached(
     persons = list(named.select_related("town").order_by("family_name_kana", "given_name_kana", "pk"))
     current = {
         c.person_id: c
-        for c in SafetyCurrent.objects.filter(event=event, person_id__in=named.values("pk")).select_related(
+        for c in SafetyCurrent.objects.reported().filter(event=event, person_id__in=named.values("pk")).select_related(
             "report", "report__reported_by", "report__shelter"
         )
     }

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncHour
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -22,7 +22,8 @@ from tsunagu.people.models import Person
 from tsunagu.roster.models import RosterBuild, listed_in_build
 
 from ..models import CONFIRMED, DISASTER_SCOPE, DisasterEvent, SafetyCurrent, SafetyReport, SafetyStatus
-from ..services.events import DISASTER_ACCESS, event_of_ward
+from ..scope import countable_event_rows
+from ..services.events import DISASTER_ACCESS, event_of_ward, event_persons_refresh
 from ..status import conflicting_reports, current_report
 
 
@@ -175,6 +176,17 @@ class Dashboard:
         return self.confirmed / self.total if self.total else 0.0
 
 
+def event_rows(user, event: DisasterEvent, *, counting: bool = False) -> QuerySet[SafetyCurrent]:  # noqa: ANN001
+    """The event's rows (one per listed person, with the current status) whose person the user may see through the
+    disaster scope, matched first with the ward's current roster build. `counting`: for figures that name nobody
+    (the policy's countable_event_rows)."""
+    event_persons_refresh(event)
+    rows = SafetyCurrent.objects.filter(event=event, listed=True)
+    if counting:
+        return countable_event_rows(rows, user)
+    return policy.rows_of_visible_persons(rows, user, person_ref="person_id", scope=DISASTER_SCOPE)
+
+
 def dashboard(
     *,
     user,  # noqa: ANN001
@@ -183,36 +195,38 @@ def dashboard(
     request: HttpRequest | None = None,
 ) -> Dashboard:
     """Counts by status, the confirmation rate per hour and the unconfirmed persons of an event (optionally one
-    district), for this user. Reads the kept current statuses (SafetyCurrent): a few aggregate queries whatever
-    the number of reports. The unconfirmed persons shown are logged as disaster access."""
+    district), for this user: one aggregate query over the event's rows and one page of the unconfirmed, by index,
+    whatever the number of persons and reports. The unconfirmed persons shown are logged as disaster access."""
     event = event_of_ward(user, event_id, request=request)
-    persons = event_persons(user, event)
+    rows, counted = event_rows(user, event), event_rows(user, event, counting=True)
     if district_id is not None:
-        persons = persons.filter(town_id__in=TownDistrict.objects.filter(district_id=district_id).values("town_id"))
-    person_ids = persons.values("pk")
-    total = persons.count()
-    current = SafetyCurrent.objects.filter(event=event, person_id__in=person_ids)
+        in_district = TownDistrict.objects.filter(district_id=district_id).values("town_id")
+        rows, counted = rows.filter(town_id__in=in_district), counted.filter(town_id__in=in_district)
     counts = {s: 0 for s in SafetyStatus.values}
-    for status, n in current.values_list("status").annotate(n=Count("pk")).values_list("status", "n"):
-        counts[status] = n
-    counts[SafetyStatus.UNCONFIRMED] = total - sum(counts.values())
-    hourly = (
-        current.filter(first_confirmed_at__isnull=False)
-        .annotate(hour=TruncHour("first_confirmed_at", tzinfo=ZoneInfo("Asia/Tokyo")))
-        .values("hour")
+    conflicts = 0
+    hourly: Counter[datetime.datetime] = Counter()
+    grouped = (
+        counted.annotate(hour=TruncHour("first_confirmed_at", tzinfo=ZoneInfo("Asia/Tokyo")))
+        .values_list("status", "has_conflict", "hour")
         .annotate(n=Count("pk"))
-        .order_by("hour")
+        .order_by()
     )
+    for status, has_conflict, hour, n in grouped:
+        counts[status] += n
+        conflicts += n if has_conflict else 0
+        if hour is not None:
+            hourly[hour] += n
+    total = sum(counts.values())
     timeline, running = [], 0
-    for row in hourly:
-        running += row["n"]
-        timeline.append((row["hour"], row["n"], running / total if total else 0.0))
-    confirmed_ids = current.filter(status__in=CONFIRMED).values("person_id")
-    unconfirmed_qs = persons.exclude(pk__in=confirmed_ids)
-    unconfirmed = list(
-        unconfirmed_qs.select_related("town").order_by("family_name_kana", "given_name_kana", "pk")[:UNCONFIRMED_LIMIT]
+    for hour in sorted(hourly):
+        running += hourly[hour]
+        timeline.append((hour, hourly[hour], running / total if total else 0.0))
+    unconfirmed_rows = list(
+        rows.exclude(status__in=CONFIRMED)
+        .select_related("person__town", "report")
+        .order_by("kana_key", "person_id")[:UNCONFIRMED_LIMIT]
     )
-    unconfirmed_total = unconfirmed_qs.count() if len(unconfirmed) == UNCONFIRMED_LIMIT else len(unconfirmed)
+    unconfirmed = [r.person for r in unconfirmed_rows]
     if unconfirmed:
         audit_record(
             actor=user,
@@ -230,9 +244,7 @@ def dashboard(
         counts=counts,
         timeline=timeline,
         unconfirmed=unconfirmed,
-        unconfirmed_total=unconfirmed_total,
-        conflicts=current.filter(has_conflict=True).count(),
-        unconfirmed_current=(
-            {c.person_id: c for c in current.filter(person_id__in=[p.pk for p in unconfirmed])} if unconfirmed else {}
-        ),
+        unconfirmed_total=total - sum(n for s, n in counts.items() if s in CONFIRMED),
+        conflicts=conflicts,
+        unconfirmed_current={r.person_id: r for r in unconfirmed_rows if r.report_id is not None},
     )

@@ -10,16 +10,19 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access import policy
 from tsunagu.access.policy import Capability
-from tsunagu.areas.models import District
+from tsunagu.areas.models import District, TownDistrict
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_denied, audit_record
+from tsunagu.core.bulk import insert_select
 from tsunagu.people.models import Person
+from tsunagu.roster.models import RosterBuild, listed_in_build
 from tsunagu.shelters.models import Shelter
 
 from ..models import CONFIRMED, DISASTER_SCOPE, DisasterEvent, SafetyCurrent, SafetyReport, SafetyStatus
@@ -86,6 +89,7 @@ def event_declare(
     with transaction.atomic():
         event.save()
         event.districts.set(districts)
+        event_persons_refresh(event)
         audit_record(
             actor=user,
             action=AuditAction.CREATE,
@@ -119,6 +123,7 @@ def event_start(*, user, event_id: object, request: HttpRequest | None = None) -
             event.planned_end_at = now + (event.planned_end_at - event.started_at)
         event.started_at = now
         event.save(update_fields=["started_at", "planned_end_at"])
+        event_persons_refresh(event)
         audit_record(
             actor=user,
             action=AuditAction.UPDATE,
@@ -151,6 +156,36 @@ def event_end(*, user, event_id: object, request: HttpRequest | None = None) -> 
             request=request,
         )
     return event
+
+
+def event_persons_refresh(event: DisasterEvent) -> None:
+    """Match the event's rows (SafetyCurrent) with the ward's current roster build: a row (未確認) for every person
+    listed in the event's districts who has none, and each row marked listed or not as that build says. Done when
+    the event is declared and started, and by the reads when the ward has made a new build since: a few set-based
+    statements, whatever the number of persons. Rows are never removed (their reports stay)."""
+    build_id = RosterBuild.current_id(event.municipality_id)
+    if build_id is None or build_id == event.persons_build_id:
+        return
+    with transaction.atomic():
+        # Locked: two first readers of a new build do the work once.
+        locked = DisasterEvent.objects.select_for_update().filter(pk=event.pk)
+        previous = locked.values_list("persons_build_id", flat=True).first()
+        if previous != build_id:
+            towns = TownDistrict.objects.filter(district__in=event.districts.all()).values("town_id")
+            listed = Person.objects.filter(listed_in_build(build_id), town_id__in=towns)
+            insert_select(
+                SafetyCurrent._meta.db_table,
+                ["event_id", "status", "listed", "has_conflict", "person_id", "town_id", "kana_key"],
+                listed.values_list("pk", "town_id", "kana_key"),
+                (event.pk, SafetyStatus.UNCONFIRMED, True, False),
+                ignore_conflicts=True,
+            )
+            if previous is not None:
+                SafetyCurrent.objects.filter(event=event).update(
+                    listed=Case(When(listed_in_build(build_id, "person_id"), then=Value(True)), default=Value(False))
+                )
+            DisasterEvent.objects.filter(pk=event.pk).update(persons_build_id=build_id)
+    event.persons_build_id = build_id
 
 
 def event_of_ward(user, event_id: object, *, request: HttpRequest | None) -> DisasterEvent:  # noqa: ANN001
@@ -225,7 +260,7 @@ def safety_report_record(
                 reported_by=user,
                 client_id=client_id,
             )
-            _refresh_current(event, person.pk)
+            _refresh_current(event, person)
             audit_record(
                 actor=user,
                 action=AuditAction.CREATE,
@@ -245,23 +280,39 @@ def safety_report_record(
     return ReportResult(report=report, created=True)
 
 
-def _refresh_current(event: DisasterEvent, person_id: int) -> None:
+def _refresh_current(event: DisasterEvent, person: Person) -> None:
     """Keep the person's current status (SafetyCurrent) with their reports. The person's row is locked first, so
     two reports about one person arriving at once are applied one after the other."""
-    Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True).first()
-    reports = list(SafetyReport.objects.filter(event=event, person_id=person_id))
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
+    reports = list(SafetyReport.objects.filter(event=event, person_id=person.pk))
     latest = current_report(reports)
     SafetyCurrent.objects.update_or_create(
         event=event,
-        person_id=person_id,
-        defaults={
-            "report": latest,
-            "status": latest.status,
-            "observed_at": latest.observed_at,
-            "first_confirmed_at": min((r.observed_at for r in reports if r.status in CONFIRMED), default=None),
-            "has_conflict": bool(conflicting_reports(reports)),
+        person_id=person.pk,
+        # A person reported on before their row was written (listed since the last read): a row of their own.
+        create_defaults={
+            "town_id": person.town_id,
+            "kana_key": person.kana_key,
+            "listed": lambda: _listed_now(event, person.pk),
+            **_current_fields(latest, reports),
         },
+        defaults=_current_fields(latest, reports),
     )
+
+
+def _listed_now(event: DisasterEvent, person_id: int) -> bool:
+    build_id = RosterBuild.current_id(event.municipality_id)
+    return Person.objects.filter(listed_in_build(build_id), pk=person_id).exists()
+
+
+def _current_fields(latest: SafetyReport, reports: list[SafetyReport]) -> dict[str, object]:
+    return {
+        "report": latest,
+        "status": latest.status,
+        "observed_at": latest.observed_at,
+        "first_confirmed_at": min((r.observed_at for r in reports if r.status in CONFIRMED), default=None),
+        "has_conflict": bool(conflicting_reports(reports)),
+    }
 
 
 def _same_report(existing: SafetyReport, user) -> ReportResult:  # noqa: ANN001

@@ -25,7 +25,7 @@ from tsunagu.disaster.services import (
 from tsunagu.disaster.status import CONFLICT_WINDOW
 from tsunagu.organisations.models import DataScope, MembershipRole, OrganisationKind
 from tsunagu.testing.factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
-from tsunagu.testing.personas import build_city
+from tsunagu.testing.personas import build_city, list_on_roster
 
 
 def seen(user, scope=DISASTER_SCOPE) -> set[int]:
@@ -268,6 +268,45 @@ def test_the_dashboard_counts_by_status_and_lists_the_unconfirmed_with_their_pho
     assert board.timeline[-1][2] == 0.5
     entry = AuditEntry.objects.filter(target_type=AuditTarget.SAFETY_REPORT, action=AuditAction.LIST).get()
     assert (entry.purpose, set(entry.target_ids)) == (DISASTER_ACCESS, {p.a2_unanswered.pk, p.a2_agreed.pk})
+
+
+def test_the_event_keeps_a_row_for_every_listed_person_and_follows_a_new_roster_build(ward, district_a_event):
+    p = ward.people
+    # Declared: one 未確認 row per listed person of its districts, none for the rest of the ward.
+    rows = SafetyCurrent.objects.filter(event=district_a_event)
+    assert {r.person_id: r.status for r in rows} == dict.fromkeys(listed_in_a(ward), SafetyStatus.UNCONFIRMED)
+    report(ward.association_member, district_a_event, p.a1_refused, SafetyStatus.SAFE, minutes_ago=30)
+
+    # A new build during the event: a newly listed person is counted, one no longer listed is not, and the
+    # reports of the one dropped stay.
+    newcomer = PersonFactory(town=ward.towns.a1)
+    kept = [person for person in vars(p).values() if person.pk != p.a1_refused.pk]
+    list_on_roster([*kept, newcomer], number=2)
+    board = dashboard(user=ward.ward_officer, event_id=district_a_event.pk)
+
+    assert {person.pk for person in board.unconfirmed} == listed_in_a(ward) - {p.a1_refused.pk} | {newcomer.pk}
+    assert (board.total, board.confirmed) == (4, 0)
+    assert SafetyReport.objects.filter(event=district_a_event, person=p.a1_refused).count() == 1
+    assert not SafetyCurrent.objects.get(event=district_a_event, person=p.a1_refused).listed
+    # Listed again by the next build: counted again, with their status.
+    list_on_roster(list(vars(p).values()), number=3)
+    board = dashboard(user=ward.ward_officer, event_id=district_a_event.pk)
+    assert (board.total, board.counts[SafetyStatus.SAFE]) == (4, 1)
+
+
+def test_the_dashboard_counts_and_names_exactly_the_persons_each_user_sees(ward):
+    fire = member_of(OrganisationKind.FIRE, "大正消防署")
+    event = event_declare(
+        user=ward.ward_officer, name="地震", kind=DisasterKind.EARTHQUAKE, districts=[ward.districts.a, ward.districts.b]
+    )
+    report(ward.commissioner, event, ward.people.b1_refused, SafetyStatus.SAFE, minutes_ago=1)
+
+    for user in (ward.ward_officer, fire, ward.association_member, ward.commissioner):
+        board = dashboard(user=user, event_id=event.pk)
+        visible = seen(user)
+        assert board.total == len(visible)
+        assert {p.pk for p in board.unconfirmed} == visible - {ward.people.b1_refused.pk}
+        assert board.confirmed == (1 if ward.people.b1_refused.pk in visible else 0)
 
 
 def test_the_kept_current_status_follows_the_latest_observed_report(ward, district_a_event):

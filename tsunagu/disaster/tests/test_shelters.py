@@ -593,7 +593,7 @@ def test_a_cp932_sheet_is_checked_confirmed_and_recorded_from_the_pages(
         evacuees["takahashi"].pk,
         evacuees["sato_1"].pk,
     }
-    assert {c.status for c in SafetyCurrent.objects.filter(event=event)} == {SafetyStatus.EVACUATED}
+    assert {c.status for c in SafetyCurrent.objects.reported().filter(event=event)} == {SafetyStatus.EVACUATED}
     [created] = entries(AuditTarget.SHELTER_STAY, AuditAction.CREATE)
     assert created.detail["list"] and created.detail["lines"] == [2, 3]
     messages = [str(m) for m in done.wsgi_request._messages]

@@ -12,6 +12,7 @@ from tsunagu.access.policy import viewer_for
 from tsunagu.areas.models import Town, home_municipality_id
 from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
+from tsunagu.core.bulk import insert_select
 from tsunagu.core.figures import figures_changed
 from tsunagu.people.models import Person, ResidentStatus
 
@@ -43,24 +44,6 @@ SNAPSHOT_FIELDS = (
 
 # Called after each step of a build with (steps done, steps in all), e.g. to move a background job's progress bar.
 BuildProgress = Callable[[int, int], None]
-
-
-def _insert_select(table: str, columns: list[str], select: QuerySet, constants: tuple) -> int:
-    """INSERT INTO table (columns) SELECT constants…, select's columns: one statement, rows never leave the
-    database. The constants are parameters of the SELECT list, ahead of the WHERE clause's parameters.
-    Returns the number of rows inserted."""
-    # .order_by(): the model's default ordering would make the database sort rows it only inserts.
-    try:
-        sql, params = select.order_by().query.sql_with_params()
-    except EmptyResultSet:  # a condition that can match nothing (no active rule): nothing to insert
-        return 0
-    placeholders = ", ".join(["%s"] * len(constants))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) {sql.replace('SELECT ', f'SELECT {placeholders}, ', 1)}",
-            (*constants, *params),
-        )
-        return cursor.rowcount
 
 
 def _insert_reasons(build: RosterBuild, rules: list[RosterRule], conditions: list[Q]) -> None:
@@ -153,7 +136,7 @@ def roster_build(
             reference_date=day,
             rules=[{"id": r.pk, "label": r.label, "kind": r.kind, "threshold": r.threshold} for r in rules],
         )
-        person_count = _insert_select(
+        person_count = insert_select(
             RosterEntry._meta.db_table,
             ["build_id", "person_id", *SNAPSHOT_FIELDS],
             listed.values_list("pk", *SNAPSHOT_FIELDS),
