@@ -230,7 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         # Our own tokens (hashed, expiring, read-only or not): `Authorization: Token <key>`, see docs/api.md.
-        "tsunagu.accounts.authentication.ApiTokenAuthentication",
+        "tsunagu.access.authentication.ViewerApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tsunagu.accounts.permissions.VerifiedStaffForSession"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -30,7 +30,7 @@ from tsunagu.access.policy import (
     sees_everyone,
     viewer_for,
 )
-from tsunagu.access.policy.grants import narrow, town_ids
+from tsunagu.access.policy.grants import narrow
 from tsunagu.organisations.models import ConsentRequirement, DataScope, OrganisationKind
 from tsunagu.roster.models import RosterBuild, listed_in_build
 
@@ -82,7 +82,7 @@ class DisasterScope(ScopeRule):
         listed = RosterBuild.current_ids()
         grants = []
         for event in events:
-            event_towns = town_ids({d.pk for d in event.districts.all()})
+            event_towns = viewer.towns_of(frozenset(d.pk for d in event.districts.all()))
             for membership in memberships:
                 org = membership.organisation
                 if not org.is_active or event.municipality_id not in org.municipality_ids():
@@ -129,7 +129,7 @@ def _area_towns(org, viewer: Viewer) -> frozenset[int]:  # noqa: ANN001
     for agreement in org.agreements.all():
         if agreement.is_valid_on(viewer.day):
             districts |= {d.pk for d in agreement.districts.all()}
-    return town_ids(districts)
+    return viewer.towns_of(frozenset(districts))
 
 
 register_scope(DisasterScope())

@@ -285,19 +285,17 @@ def _refresh_current(event: DisasterEvent, person: Person) -> None:
     two reports about one person arriving at once are applied one after the other."""
     Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
     reports = list(SafetyReport.objects.filter(event=event, person_id=person.pk))
-    latest = current_report(reports)
-    SafetyCurrent.objects.update_or_create(
-        event=event,
-        person_id=person.pk,
+    fields = _current_fields(current_report(reports), reports)
+    if not SafetyCurrent.objects.filter(event=event, person_id=person.pk).update(**fields):
         # A person reported on before their row was written (listed since the last read): a row of their own.
-        create_defaults={
-            "town_id": person.town_id,
-            "kana_key": person.kana_key,
-            "listed": lambda: _listed_now(event, person.pk),
-            **_current_fields(latest, reports),
-        },
-        defaults=_current_fields(latest, reports),
-    )
+        SafetyCurrent.objects.create(
+            event=event,
+            person_id=person.pk,
+            town_id=person.town_id,
+            kana_key=person.kana_key,
+            listed=_listed_now(event, person.pk),
+            **fields,
+        )
 
 
 def _listed_now(event: DisasterEvent, person_id: int) -> bool:

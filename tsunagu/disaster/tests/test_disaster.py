@@ -296,9 +296,8 @@ def test_the_event_keeps_a_row_for_every_listed_person_and_follows_a_new_roster_
 
 def test_the_dashboard_counts_and_names_exactly_the_persons_each_user_sees(ward):
     fire = member_of(OrganisationKind.FIRE, "大正消防署")
-    event = event_declare(
-        user=ward.ward_officer, name="地震", kind=DisasterKind.EARTHQUAKE, districts=[ward.districts.a, ward.districts.b]
-    )
+    both = [ward.districts.a, ward.districts.b]
+    event = event_declare(user=ward.ward_officer, name="地震", kind=DisasterKind.EARTHQUAKE, districts=both)
     report(ward.commissioner, event, ward.people.b1_refused, SafetyStatus.SAFE, minutes_ago=1)
 
     for user in (ward.ward_officer, fire, ward.association_member, ward.commissioner):
