@@ -189,9 +189,7 @@ class HouseholdMember(models.Model):
         verbose_name = _("世帯員")
         verbose_name_plural = _("世帯員")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(person__isnull=False) | ~Q(name=""), name="household_member_named"
-            ),
+            models.CheckConstraint(condition=Q(person__isnull=False) | ~Q(name=""), name="household_member_named"),
         ]
 
     def __str__(self) -> str:

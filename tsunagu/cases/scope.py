@@ -50,9 +50,7 @@ class CaseScope(ScopeRule):
         _kind, organisation_ids = narrowing  # type: ignore[misc]
         cases = Case.objects.filter(visible_cases_q(organisation_ids))
         members = HouseholdMember.objects.filter(case__in=cases, person__isnull=False)
-        return Q(pk__in=cases.filter(client__isnull=False).values("client_id")) | Q(
-            pk__in=members.values("person_id")
-        )
+        return Q(pk__in=cases.filter(client__isnull=False).values("client_id")) | Q(pk__in=members.values("person_id"))
 
     def extra_grants(self, viewer: Viewer) -> list[Grant]:
         organisation_ids = team_organisation_ids(viewer)

@@ -14,7 +14,7 @@ from .intake import (
 )
 from .notices import notify_raiser
 from .referrals import TRANSITIONS, Action, allowed_actions, referral_create, referral_transition
-from .team import on_team, team_add, team_end
+from .team import on_team, team_add, team_agency_of, team_end
 
 __all__ = [
     "TRANSITIONS",
@@ -34,5 +34,6 @@ __all__ = [
     "referral_create",
     "referral_transition",
     "team_add",
+    "team_agency_of",
     "team_end",
 ]

@@ -244,7 +244,11 @@ def open_case_from_escalation(
     try:
         with transaction.atomic():
             case = case_open(
-                by, data=intake, household=household, request=request, source_escalation=escalation,
+                by,
+                data=intake,
+                household=household,
+                request=request,
+                source_escalation=escalation,
                 visit_history=history,
             )
             escalation_acknowledge(by, escalation.pk, request=request)

@@ -169,8 +169,11 @@ def referral_create(
     overridden = False
     if consent is None:
         if not override_reason:
-            errors.append(NO_CONSENT_MESSAGE if not policy.can(user, Capability.OVERRIDE_REFERRAL_CONSENT)
-                          else OVERRIDE_REASON_MESSAGE)
+            errors.append(
+                NO_CONSENT_MESSAGE
+                if not policy.can(user, Capability.OVERRIDE_REFERRAL_CONSENT)
+                else OVERRIDE_REASON_MESSAGE
+            )
         else:
             policy.require_capability(user, Capability.OVERRIDE_REFERRAL_CONSENT)
             overridden = True
@@ -198,8 +201,14 @@ def referral_create(
         for upload in attachments:
             ReferralAttachment.objects.create(referral=referral, file=upload, name=upload.name[:200], uploaded_by=user)
         _event(referral, from_status="", user=user, organisation=sender, reason=reason)
-        _audit(user, referral, request, AuditAction.CREATE, consent_overridden=overridden,
-               **({"override_reason": override_reason} if overridden else {}))
+        _audit(
+            user,
+            referral,
+            request,
+            AuditAction.CREATE,
+            consent_overridden=overridden,
+            **({"override_reason": override_reason} if overridden else {}),
+        )
     return referral
 
 

@@ -8,19 +8,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.access import policy
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
 from tsunagu.organisations.models import CASE_AGENCY_KINDS, Organisation
 
 from ..models import Case, ConsentToShare, Referral, TeamBasis, TeamMember
+from ..scope import team_organisation_ids
 from .errors import CaseError
 from .intake import consent_covering
 
 NOT_AN_AGENCY_MESSAGE = _("支援チームに加えられるのは、相談支援に関わる機関だけです。")
 ALREADY_ON_TEAM_MESSAGE = _("この機関はすでに支援チームに入っています。")
-NO_CONSENT_MESSAGE = _(
-    "本人の同意がこの機関を含んでいません。同意を記録するか、支援会議の決定によって加えてください。"
-)
+NO_CONSENT_MESSAGE = _("本人の同意がこの機関を含んでいません。同意を記録するか、支援会議の決定によって加えてください。")
 NO_DECISION_MESSAGE = _("支援会議の決定（開催日と決定の要旨）を入力してください。")
 CONFIDENTIALITY_MESSAGE = _("加わる機関の守秘義務の確認が必要です。")
 BAD_BASIS_MESSAGE = _("支援チームに加える根拠を選んでください（本人の同意または支援会議の決定）。")
@@ -126,3 +126,10 @@ def team_end(
             request=request,
         )
     return member
+
+
+def team_agency_of(user, case: Case) -> int | None:  # noqa: ANN001
+    """The user's agency on the case's team (the sender of a referral from it), or None."""
+    ids = team_organisation_ids(policy.viewer_for(user))
+    members = case.team.filter(ended_at__isnull=True, organisation_id__in=ids)
+    return members.order_by("added_at").values_list("organisation_id", flat=True).first()

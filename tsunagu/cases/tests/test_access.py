@@ -47,13 +47,29 @@ def test_anyone_off_the_team_gets_404_and_a_logged_refusal(who, ward, agencies, 
 
 def test_an_agency_of_the_team_by_conference_decision_sees_it_until_it_leaves(ward, agencies, case):
     with pytest.raises(CaseError, match="支援会議の決定"):
-        team_add(ward.care_plaza_worker, case, agencies.disability, basis=TeamBasis.CONFERENCE,
-                 confidentiality_acknowledged=True)
+        team_add(
+            ward.care_plaza_worker,
+            case,
+            agencies.disability,
+            basis=TeamBasis.CONFERENCE,
+            confidentiality_acknowledged=True,
+        )
     with pytest.raises(CaseError, match="本人の同意がこの機関を含んでいません"):
-        team_add(ward.care_plaza_worker, case, agencies.disability, basis=TeamBasis.CONSENT,
-                 confidentiality_acknowledged=True)
-    team_add(ward.care_plaza_worker, case, agencies.disability, basis=TeamBasis.CONFERENCE,
-             decision_reference="11月の支援会議", confidentiality_acknowledged=True)
+        team_add(
+            ward.care_plaza_worker,
+            case,
+            agencies.disability,
+            basis=TeamBasis.CONSENT,
+            confidentiality_acknowledged=True,
+        )
+    team_add(
+        ward.care_plaza_worker,
+        case,
+        agencies.disability,
+        basis=TeamBasis.CONFERENCE,
+        decision_reference="11月の支援会議",
+        confidentiality_acknowledged=True,
+    )
     assert case_or_404(agencies.disability_worker, case.pk) == case
     # Its workers see the client in the CASE scope, and nobody else of the ward.
     persons = policy.visible_persons(agencies.disability_worker, scope=DataScope.CASE)
@@ -67,8 +83,12 @@ def test_an_agency_of_the_team_by_conference_decision_sees_it_until_it_leaves(wa
 
 
 def test_the_new_agency_kinds_sign_in_as_staff_but_see_no_residents(ward, agencies):
-    for kind in (OrganisationKind.DISABILITY_SUPPORT, OrganisationKind.CHILD_FAMILY,
-                 OrganisationKind.SELF_RELIANCE, OrganisationKind.GUARDIANSHIP):
+    for kind in (
+        OrganisationKind.DISABILITY_SUPPORT,
+        OrganisationKind.CHILD_FAMILY,
+        OrganisationKind.SELF_RELIANCE,
+        OrganisationKind.GUARDIANSHIP,
+    ):
         assert kind in STAFF_KINDS
     for scope in (DataScope.ROSTER, DataScope.WATCH, DataScope.CASE):
         assert not policy.visible_persons(agencies.self_reliance_worker, scope=scope).exists()
@@ -124,8 +144,12 @@ def test_a_watch_escalation_becomes_a_case_and_the_watcher_is_told_without_detai
     WatchAssignment.objects.create(person=person, organisation=ward.orgs.minsei, watcher=ward.commissioner)
     EscalationRoute.objects.create(organisation=ward.orgs.care_plaza)
     result = visit_record(
-        user=ward.commissioner, person_id=person.pk, method=VisitMethod.VISIT, outcome=VisitOutcome.CONCERN,
-        concerns=["money"], note="郵便受けに督促状",
+        user=ward.commissioner,
+        person_id=person.pk,
+        method=VisitMethod.VISIT,
+        outcome=VisitOutcome.CONCERN,
+        concerns=["money"],
+        note="郵便受けに督促状",
     )
     case = open_case_from_escalation(result.escalation, ward.care_plaza_worker, data=intake(route=""))
     assert case.client == person and case.raised_by == ward.commissioner and case.route == Route.WATCH

@@ -79,12 +79,7 @@ def test_every_path_is_recorded_event_by_event(status, ward, agencies, consented
     assert events == expected
 
 
-ILLEGAL = [
-    (status, action)
-    for status in PATHS
-    for action in Action
-    if status not in TRANSITIONS[action].sources
-]
+ILLEGAL = [(status, action) for status in PATHS for action in Action if status not in TRANSITIONS[action].sources]
 
 
 @pytest.mark.parametrize(("status", "action"), ILLEGAL)
@@ -193,9 +188,7 @@ def test_only_the_ward_overrides_consent_with_a_reason_and_it_is_logged(ward, ag
 def test_a_withdrawn_consent_stops_new_referrals(ward, agencies, consented):
     from tsunagu.cases.services import consent_record
 
-    consent_record(
-        ward.care_plaza_worker, consented, decision="withdrawn", decided_on=timezone.localdate()
-    )
+    consent_record(ward.care_plaza_worker, consented, decision="withdrawn", decided_on=timezone.localdate())
     with pytest.raises(CaseError, match="同意"):
         refer(consented, ward, agencies)
 
