@@ -4,6 +4,7 @@ table) as the pages. A case outside the user's teams is 404 and logged, as on th
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
@@ -19,6 +20,7 @@ from tsunagu.organisations.models import Organisation
 from .selectors import case_or_404, my_cases, open_referrals, referral_or_404, shared_cases
 from .serializers import (
     CaseCreateSerializer,
+    CaseListsSerializer,
     CaseRowSerializer,
     CaseSerializer,
     ReferralCreateSerializer,
@@ -28,6 +30,7 @@ from .serializers import (
 from .services import CaseError, case_open, referral_create, referral_transition, team_agency_of
 
 TAGS = ["cases"]
+UNKNOWN_AGENCY_MESSAGE = gettext_lazy("紹介先の機関が見つかりません。")
 
 
 def _content_error(error: CaseError) -> serializers.ValidationError:
@@ -46,7 +49,7 @@ class CaseListApi(APIView):
         operation_id="cases_list",
         summary="自分の担当と共有されたケース",
         description="担当しているケースと、所属機関が支援チームに入っている未終結のケース。一覧は監査ログに記録されます。",
-        responses={200: CaseRowSerializer(many=True), **AUTH_RESPONSES},
+        responses={200: CaseListsSerializer, **AUTH_RESPONSES},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -126,7 +129,7 @@ class ReferralListApi(APIView):
         case = case_or_404(request.user, data["case"], request=request, audit=False)
         target = _organisation(data["to_organisation"])
         if target is None:
-            raise serializers.ValidationError({"to_organisation": ["紹介先の機関が見つかりません。"]})
+            raise serializers.ValidationError({"to_organisation": [UNKNOWN_AGENCY_MESSAGE]})
         sender = team_agency_of(request.user, case)
         try:
             referral = referral_create(

@@ -128,3 +128,23 @@ class TransitionForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].queryset = agencies_queryset()
+
+
+class HouseholdMemberForm(forms.Form):
+    person_id = forms.IntegerField(label=_("住民ID"), required=False, min_value=1)
+    name = forms.CharField(label=_("氏名"), required=False, max_length=100)
+    relationship = forms.CharField(label=_("続柄"), required=False, max_length=30)
+
+
+HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=3, max_num=20)
+CLIENT_FIELDS = (
+    "organisation",
+    "client_id",
+    "anonymous",
+    "client_label",
+    "client_name",
+    "client_kana",
+    "client_birth_date",
+    "client_phone",
+    "client_address",
+)

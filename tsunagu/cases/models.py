@@ -158,7 +158,7 @@ class Case(models.Model):
     def display_name(self) -> str:
         """How pages name the client (only ever shown to the team)."""
         if self.client_id is not None:
-            return f"{self.client.family_name} {self.client.given_name}".strip()
+            return self.client.full_name
         if self.anonymous:
             return self.client_label or str(_("匿名の相談者"))
         return self.client_name or self.client_label or str(_("（氏名未登録）"))
@@ -438,7 +438,7 @@ class ReferralEvent(models.Model):
 
     def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         if not self._state.adding:
-            raise PermissionError("紹介の経過は変更できません。")
+            raise PermissionError(_("紹介の経過は変更できません。"))
         super().save(*args, **kwargs)
 
 

@@ -4,6 +4,7 @@ gets the referral serializer only."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tsunagu.core.serializers import ModelResponseSerializer
@@ -64,6 +65,7 @@ class CaseSerializer(ModelResponseSerializer):
             "team",
         ]
 
+    @extend_schema_field(TeamMemberSerializer(many=True))
     def get_team(self, case: Case) -> list[dict]:
         return TeamMemberSerializer(case.team.filter(ended_at__isnull=True), many=True).data
 
@@ -74,6 +76,11 @@ class CaseRowSerializer(ModelResponseSerializer):
     class Meta:
         model = Case
         fields = ["id", "number", "display_name", "urgency", "domains", "stage", "opened_at", "worker"]
+
+
+class CaseListsSerializer(serializers.Serializer):
+    mine = CaseRowSerializer(many=True, help_text="自分の担当。")
+    shared = CaseRowSerializer(many=True, help_text="共有されたケース（所属機関がチームに入り、ほかの職員が担当）。")
 
 
 class CaseCreateSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """Reads of the cases app, all through the team check of tsunagu.cases.scope (visible_cases_q)."""
 
-from .access import case_or_404, received_open_q, referral_or_404, visible_cases
+from .access import attachment_for_download, case_or_404, received_open_q, referral_or_404, visible_cases
 from .lists import (
     CaseCounts,
     ReferralRow,
@@ -17,6 +17,7 @@ from .lists import (
 __all__ = [
     "CaseCounts",
     "ReferralRow",
+    "attachment_for_download",
     "case_counts",
     "case_or_404",
     "my_cases",

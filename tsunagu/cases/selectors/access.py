@@ -11,7 +11,7 @@ from tsunagu.access import policy
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_denied, audit_record
 
-from ..models import OPEN_REFERRAL_STATUSES, Case, Referral
+from ..models import OPEN_REFERRAL_STATUSES, Case, Referral, ReferralAttachment
 from ..scope import team_organisation_ids, visible_cases_q
 
 NOT_FOUND = "case not found or not on its team"
@@ -104,3 +104,29 @@ def received_open_q(organisation_ids: frozenset[int], prefix: str = "") -> Q:
     """Open referrals addressed to these agencies: the receiver reads the referral (not the whole case) to decide.
     Once answered, it sees the case only as a team member."""
     return Q(**{f"{prefix}to_organisation_id__in": organisation_ids, f"{prefix}status__in": OPEN_REFERRAL_STATUSES})
+
+
+def attachment_for_download(
+    user,  # noqa: ANN001
+    referral_id: object,
+    attachment_id: object,
+    *,
+    request: HttpRequest | None = None,
+) -> ReferralAttachment:
+    """A referral's attachment for whoever may read the referral; the download is logged as an export naming the
+    case's persons. Otherwise 404 (logged by referral_or_404)."""
+    referral = referral_or_404(user, referral_id, request=request, audit=False)
+    pk = _as_pk(attachment_id)
+    attachment = ReferralAttachment.objects.filter(referral=referral, pk=pk).first() if pk else None
+    if attachment is None:
+        audit_denied(actor=user, request=request, target_type=AuditTarget.REFERRAL, target_id=attachment_id)
+        raise Http404(NOT_FOUND)
+    audit_record(
+        actor=policy.viewer_for(user).user,
+        action=AuditAction.EXPORT,
+        target_type=AuditTarget.REFERRAL,
+        target_ids=referral.case.person_ids(),
+        detail={"case": referral.case_id, "referral": referral.pk, "attachment": attachment.pk},
+        request=request,
+    )
+    return attachment

@@ -10,6 +10,7 @@ from .intake import (
     consent_covering,
     consent_in_force,
     consent_record,
+    escalation_to_open,
     open_case_from_escalation,
 )
 from .notices import notify_raiser
@@ -28,6 +29,7 @@ __all__ = [
     "consent_covering",
     "consent_in_force",
     "consent_record",
+    "escalation_to_open",
     "notify_raiser",
     "on_team",
     "open_case_from_escalation",

@@ -217,8 +217,17 @@ def _visit_snapshot(visits: Iterable[WatchVisit]) -> list[dict]:
     ]
 
 
+def escalation_to_open(user, escalation_id: object, *, request: HttpRequest | None = None) -> Escalation:  # noqa: ANN001
+    """The escalation a case may be opened from by this user (its handler: watch's check, 404 or the refusal page,
+    logged); CaseError when a case was already opened from it."""
+    escalation = escalation_for_handler(user, escalation_id, request=request)
+    if Case.objects.filter(source_escalation=escalation).exists():
+        raise CaseError([ESCALATION_HAS_CASE_MESSAGE])
+    return escalation
+
+
 def open_case_from_escalation(
-    escalation: Escalation | int,
+    escalation: Escalation | object,
     by,  # noqa: ANN001
     *,
     data: Mapping[str, Any],
@@ -228,10 +237,9 @@ def open_case_from_escalation(
     """A watch-over escalation becomes a case: the handler (receiving agency or the ward) opens it with the
     person as client, the recent visits copied, and the watcher recorded, who is told 支援を開始しました /
     支援を終了しました later (tsunagu.cases.services.notices) and sees the escalation 受理されました now."""
+    # An id as typed reaches watch's check, which answers 404 and logs a guessed one.
     escalation_id = escalation.pk if isinstance(escalation, Escalation) else escalation
-    escalation = escalation_for_handler(by, escalation_id, request=request)
-    if Case.objects.filter(source_escalation=escalation).exists():
-        raise CaseError([ESCALATION_HAS_CASE_MESSAGE])
+    escalation = escalation_to_open(by, escalation_id, request=request)
     visits = WatchVisit.objects.filter(person_id=escalation.person_id, observed_at__lte=escalation.visit.observed_at)
     history = _visit_snapshot(visits.order_by("-observed_at")[:VISIT_HISTORY_LIMIT])
     intake = {

@@ -62,3 +62,27 @@ def consented(ward, agencies, case):
         method="署名",
     )
     return case
+
+
+@pytest.fixture
+def escalation(ward):
+    """The commissioner's 気になる about a watched resident of district B, routed to the care plaza."""
+    from tsunagu.organisations.models import DataScope
+    from tsunagu.people.models import ConsentStatus
+    from tsunagu.testing.factories import ConsentFactory
+    from tsunagu.watch.models import EscalationRoute, VisitMethod, VisitOutcome, WatchAssignment
+    from tsunagu.watch.services import visit_record
+
+    person = ward.people.b1_agreed
+    ConsentFactory(person=person, scope=DataScope.WATCH, status=ConsentStatus.AGREED)
+    WatchAssignment.objects.create(person=person, organisation=ward.orgs.minsei, watcher=ward.commissioner)
+    EscalationRoute.objects.create(organisation=ward.orgs.care_plaza)
+    result = visit_record(
+        user=ward.commissioner,
+        person_id=person.pk,
+        method=VisitMethod.VISIT,
+        outcome=VisitOutcome.CONCERN,
+        concerns=["money"],
+        note="郵便受けに督促状",
+    )
+    return result.escalation

@@ -1,6 +1,8 @@
 """Who sees a case: its team and nobody else (the ward's welfare section included), 404 and a logged refusal
 for the others; every read logged with the persons it names; intake, also from a watch-over escalation."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -19,8 +21,6 @@ from tsunagu.cases.services import (
     team_end,
 )
 from tsunagu.organisations.models import STAFF_KINDS, DataScope, OrganisationKind
-from tsunagu.watch.models import EscalationRoute, VisitMethod, VisitOutcome
-from tsunagu.watch.services import visit_record
 
 from .conftest import intake
 
@@ -134,23 +134,9 @@ def test_lists_and_counts_are_current(ward, agencies, consented):
     assert case_counts(ward.care_plaza_worker).referrals == 1  # the sender's side too
 
 
-def test_a_watch_escalation_becomes_a_case_and_the_watcher_is_told_without_details(ward, agencies):
-    from tsunagu.people.models import ConsentStatus
-    from tsunagu.testing.factories import ConsentFactory
-    from tsunagu.watch.models import WatchAssignment
-
+def test_a_watch_escalation_becomes_a_case_and_the_watcher_is_told_without_details(ward, agencies, escalation):
     person = ward.people.b1_agreed
-    ConsentFactory(person=person, scope=DataScope.WATCH, status=ConsentStatus.AGREED)
-    WatchAssignment.objects.create(person=person, organisation=ward.orgs.minsei, watcher=ward.commissioner)
-    EscalationRoute.objects.create(organisation=ward.orgs.care_plaza)
-    result = visit_record(
-        user=ward.commissioner,
-        person_id=person.pk,
-        method=VisitMethod.VISIT,
-        outcome=VisitOutcome.CONCERN,
-        concerns=["money"],
-        note="郵便受けに督促状",
-    )
+    result = SimpleNamespace(escalation=escalation)
     case = open_case_from_escalation(result.escalation, ward.care_plaza_worker, data=intake(route=""))
     assert case.client == person and case.raised_by == ward.commissioner and case.route == Route.WATCH
     assert case.visit_history[0]["note"] == "郵便受けに督促状"

@@ -2,20 +2,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.access import policy
 from tsunagu.access.policy import Capability, capability_required
-from tsunagu.audit.models import AuditAction, AuditTarget
-from tsunagu.audit.services import audit_record
 
-from ..forms import ConsentForm, IntakeForm, ReferralForm, TeamAddForm, TransitionForm
-from ..models import ReferralAttachment
+from ..forms import CLIENT_FIELDS, ConsentForm, HouseholdFormSet, IntakeForm, ReferralForm, TeamAddForm, TransitionForm
+from ..models import ReferralStatus
 from ..scope import team_organisation_ids
-from ..selectors import case_or_404, my_cases, open_referrals, raiser_notices, referral_or_404, shared_cases
+from ..selectors import (
+    attachment_for_download,
+    case_or_404,
+    my_cases,
+    open_referrals,
+    raiser_notices,
+    referral_or_404,
+    shared_cases,
+)
 from ..services import (
     TRANSITIONS,
     CaseError,
@@ -24,6 +30,7 @@ from ..services import (
     case_open,
     consent_in_force,
     consent_record,
+    escalation_to_open,
     open_case_from_escalation,
     referral_create,
     referral_transition,
@@ -61,37 +68,38 @@ def notices_view(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/notices.html", {"notices": raiser_notices(request.user)[:100]})
 
 
-def _intake(request: HttpRequest, *, escalation_id: str | None = None) -> HttpResponse:
+def _intake(request: HttpRequest, *, escalation_id: str | None = None, escalation=None) -> HttpResponse:  # noqa: ANN001
     form = IntakeForm(request.POST or None, agencies=case_agencies_of(request.user))
+    household = HouseholdFormSet(request.POST or None, prefix="household")
     if escalation_id is not None:
-        for name in (
-            "client_id",
-            "anonymous",
-            "client_label",
-            "client_name",
-            "client_kana",
-            "client_birth_date",
-            "client_phone",
-            "client_address",
-        ):
+        # The client is the escalation's person; the route is 見守りから unless the worker says otherwise.
+        for name in CLIENT_FIELDS[1:]:
             del form.fields[name]
         form.fields["route"].required = False
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and household.is_valid():
+        rows = [row for row in household.cleaned_data if row]
         data = dict(form.cleaned_data)
         data["organisation"] = data["organisation"].pk
         try:
             if escalation_id is not None:
                 case = open_case_from_escalation(
-                    int(escalation_id) if escalation_id.isdigit() else 0, request.user, data=data, request=request
+                    escalation_id, request.user, data=data, household=rows, request=request
                 )
             else:
-                case = case_open(request.user, data=data, request=request)
+                case = case_open(request.user, data=data, household=rows, request=request)
         except CaseError as error:
             _errors_to(form, error)
         else:
             messages.success(request, _("相談を受け付けました（ケース番号 %(number)s）。") % {"number": case.number})
             return redirect("cases:case", case_id=case.pk)
-    return render(request, "cases/new.html", {"form": form, "from_escalation": escalation_id is not None})
+    context = {
+        "form": form,
+        "household": household,
+        "client_fields": [form[name] for name in CLIENT_FIELDS if name in form.fields],
+        "from_escalation": escalation_id is not None,
+        "escalation": escalation,
+    }
+    return render(request, "cases/new.html", context)
 
 
 @capability_required(Capability.OPEN_CASE)
@@ -103,10 +111,19 @@ def case_new_view(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.OPEN_CASE)
 @require_http_methods(["GET", "POST"])
 def from_escalation_view(request: HttpRequest, escalation_id: str) -> HttpResponse:
-    return _intake(request, escalation_id=escalation_id)
+    try:
+        escalation = escalation_to_open(request.user, escalation_id, request=request)
+    except CaseError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("cases:mine")
+    return _intake(request, escalation_id=str(escalation.pk), escalation=escalation)
 
 
 def _case_page(request: HttpRequest, case, **forms) -> HttpResponse:  # noqa: ANN001, ANN003
+    if forms:
+        # A write refused for its content shows the case again: that is a read, logged like any other.
+        case = case_or_404(request.user, case.pk, request=request)
     context = {
         "case": case,
         "team": case.team.filter(ended_at__isnull=True).select_related(
@@ -198,6 +215,10 @@ def case_referral_view(request: HttpRequest, case_id: str) -> HttpResponse:
     return _case_page(request, case, referral_form=form)
 
 
+def _my_agencies(request: HttpRequest) -> frozenset[int]:
+    return team_organisation_ids(policy.viewer_for(request.user))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
@@ -219,8 +240,13 @@ def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
             _errors_to(form, error)
         else:
             messages.success(request, _("「%(status)s」にしました。") % {"status": referral.get_status_display()})
+            if referral.status == ReferralStatus.DECLINED and referral.to_organisation_id in _my_agencies(request):
+                # A declined referral is no longer the receiver's to read (unless it is on the team anyway).
+                return redirect("cases:referrals")
             return redirect("cases:referral", referral_id=referral.pk)
-    ids = team_organisation_ids(policy.viewer_for(request.user))
+    if form.errors:
+        referral = referral_or_404(request.user, referral.pk, request=request)
+    ids = _my_agencies(request)
     actions = [(a.value, TRANSITIONS[a].label) for a in allowed_actions(referral, ids)]
     context = {
         "referral": referral,
@@ -235,18 +261,5 @@ def referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def attachment_view(request: HttpRequest, referral_id: str, attachment_id: str) -> FileResponse:
-    referral = referral_or_404(request.user, referral_id, request=request, audit=False)
-    attachment = ReferralAttachment.objects.filter(
-        referral=referral, pk=attachment_id if attachment_id.isdigit() else 0
-    ).first()
-    if attachment is None:
-        raise Http404("no such attachment")
-    audit_record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        target_type=AuditTarget.REFERRAL,
-        target_ids=referral.case.person_ids(),
-        detail={"case": referral.case_id, "referral": referral.pk, "attachment": attachment.pk},
-        request=request,
-    )
+    attachment = attachment_for_download(request.user, referral_id, attachment_id, request=request)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
