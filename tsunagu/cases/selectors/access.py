@@ -22,7 +22,8 @@ def visible_cases(user) -> QuerySet[Case]:  # noqa: ANN001 - a User or a Viewer
     return Case.objects.filter(visible_cases_q(team_organisation_ids(policy.viewer_for(user))))
 
 
-def _as_pk(raw: object) -> int | None:
+def as_pk(raw: object) -> int | None:
+    """An id as typed, as a database integer; None when it cannot be one (it then matches nothing)."""
     try:
         pk = int(str(raw))
     except ValueError:
@@ -40,7 +41,7 @@ def case_or_404(
 ) -> Case:
     """The case if the user is on its team; otherwise Http404 (the same as an unknown id) and a `denied` row.
     With `audit`, the read is logged with the persons the case names."""
-    pk = _as_pk(case_id)
+    pk = as_pk(case_id)
     case = None
     if pk is not None:
         case = (
@@ -75,7 +76,7 @@ def referral_or_404(
 ) -> Referral:
     """A referral of a case the user sees, or whose receiving agency the user works for (the receiver sees the
     referral before accepting it: that is how it decides). Otherwise 404, logged."""
-    pk = _as_pk(referral_id)
+    pk = as_pk(referral_id)
     referral = None
     if pk is not None:
         organisation_ids = team_organisation_ids(policy.viewer_for(user))
@@ -116,7 +117,7 @@ def attachment_for_download(
     """A referral's attachment for whoever may read the referral; the download is logged as an export naming the
     case's persons. Otherwise 404 (logged by referral_or_404)."""
     referral = referral_or_404(user, referral_id, request=request, audit=False)
-    pk = _as_pk(attachment_id)
+    pk = as_pk(attachment_id)
     attachment = ReferralAttachment.objects.filter(referral=referral, pk=pk).first() if pk else None
     if attachment is None:
         audit_denied(actor=user, request=request, target_type=AuditTarget.REFERRAL, target_id=attachment_id)

@@ -31,6 +31,7 @@ from ..models import (
     TeamMember,
     Urgency,
 )
+from ..selectors.access import as_pk
 from .errors import CaseError
 
 NO_AGENCY_MESSAGE = _("相談を受け付ける機関を選んでください（所属している相談機関のみ）。")
@@ -72,9 +73,7 @@ def acting_agency(user, organisation_id: object | None) -> Organisation:  # noqa
 def client_or_deny(user, person_id: object, *, request: HttpRequest | None = None) -> Person:  # noqa: ANN001
     """A registry person the user may link to a case: seen in full in the roster scope (ward, 社協, care plaza) or
     already named by a case of the user's teams. Otherwise 404, logged (policy.person_or_deny)."""
-    pk = person_id if isinstance(person_id, int) else None
-    if pk is None and str(person_id).isdigit() and len(str(person_id)) < 19:
-        pk = int(str(person_id))
+    pk = as_pk(person_id)
     scope = DataScope.CASE
     if pk is not None and policy.full_level_ids(user, [pk], scope=DataScope.ROSTER):
         scope = DataScope.ROSTER
