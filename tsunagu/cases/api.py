@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -30,6 +30,8 @@ from .serializers import (
 from .services import CaseError, case_open, referral_create, referral_transition, team_agency_of
 
 TAGS = ["cases"]
+CASE_ID = OpenApiParameter("case_id", int, OpenApiParameter.PATH, description="ケースのID。")
+REFERRAL_ID = OpenApiParameter("referral_id", int, OpenApiParameter.PATH, description="紹介のID。")
 UNKNOWN_AGENCY_MESSAGE = gettext_lazy("紹介先の機関が見つかりません。")
 
 
@@ -89,6 +91,7 @@ class CaseDetailApi(APIView):
         summary="ケース",
         description="支援チームの機関の職員だけが見られます。それ以外は存在しないIDと区別せず 404 で、監査ログに"
         "「アクセス拒否」として残ります。表示は、ケースが名指す住民のIDとともに監査ログに記録されます。",
+        parameters=[CASE_ID],
         responses={200: CaseSerializer, 404: NOT_FOUND_RESPONSE, **AUTH_RESPONSES},
         tags=TAGS,
     )
@@ -158,6 +161,7 @@ class ReferralTransitionApi(APIView):
         description="accept（受理）、decline（辞退・理由必須）、start_support（支援開始）、no_support（支援不要・理由必須）、"
         "re_refer（他機関へ再紹介・理由と to_organisation 必須）、cancel（取消・紹介元のみ・理由必須）。できない操作は"
         "400 で理由を返します。受理には守秘義務の確認（confidentiality_acknowledged）が必要です。",
+        parameters=[REFERRAL_ID],
         request=ReferralTransitionSerializer,
         responses={
             200: ReferralSerializer,
