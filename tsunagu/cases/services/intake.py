@@ -93,6 +93,21 @@ def _next_number(day: datetime.date) -> str:
     return f"{prefix}{serial:06d}"
 
 
+def _save_numbered(case: Case, day: datetime.date, attempts: int = 5) -> None:
+    """Save a new case under the next number of its year. Two intakes at the same moment may draw the same number
+    (nothing to lock before the year's first case): the loser draws again instead of failing."""
+    for attempt in range(attempts):
+        case.number = _next_number(day)
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+            return
+        except IntegrityError:
+            if attempt == attempts - 1 or Case.objects.filter(number=case.number).count() == 0:
+                raise
+            case.pk = None
+
+
 def _clean_intake(data: Mapping[str, Any]) -> list[str]:
     errors: list[str] = []
     if not str(data.get("chief_complaint", "")).strip():
@@ -169,7 +184,6 @@ def case_open(
     now = timezone.now()
     with transaction.atomic():
         case = Case(
-            number=_next_number(timezone.localdate(now)),
             client=client,
             anonymous=anonymous,
             client_birth_date=data.get("client_birth_date") or None,
@@ -185,7 +199,7 @@ def case_open(
             visit_history=visit_history or [],
             **{f: str(data.get(f, "")).strip() for f in INTAKE_TEXT_FIELDS},
         )
-        case.save()
+        _save_numbered(case, timezone.localdate(now))
         for member in members:
             member.case = case
         HouseholdMember.objects.bulk_create(members)

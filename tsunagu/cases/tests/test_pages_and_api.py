@@ -150,3 +150,10 @@ def test_the_escalation_page_leads_to_the_intake_and_the_commissioner_sees_only_
     assert verified_client(agencies.self_reliance_worker).get("/cases/from-escalation/abc/").status_code == 404
     again = verified_client(ward.care_plaza_worker).get(f"/cases/from-escalation/{escalation.pk}/", follow=True)
     assert "このつなぎからは、すでに相談支援記録が作られています。" in again.content.decode()
+
+
+def test_a_consultation_agency_worker_has_a_home_page_and_the_case_menu(ward, agencies, verified_client):
+    client = verified_client(agencies.disability_worker)
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "依頼中の紹介" in home.content.decode()
