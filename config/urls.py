@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from tsunagu.cases.urls import api_urlpatterns as cases_api
 from tsunagu.consent.urls import api_urlpatterns as consent_api
 from tsunagu.core.api import ApiDocsView
 from tsunagu.disaster.urls import api_urlpatterns as disaster_api
@@ -21,6 +22,7 @@ api_patterns = [
     *shelters_api,
     *watch_api,
     *disaster_api,
+    *cases_api,
 ]
 
 urlpatterns = [
@@ -37,6 +39,7 @@ urlpatterns = [
     path("evacuation/", include("tsunagu.evacuation.urls")),
     path("watch/", include("tsunagu.watch.urls")),
     path("disaster/", include("tsunagu.disaster.urls")),
+    path("cases/", include("tsunagu.cases.urls")),
     path("api/", include((api_patterns, "api"), namespace=None)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tsunagu.registry",
     "tsunagu.watch",
     "tsunagu.disaster",
+    "tsunagu.cases",
     "tsunagu.portal",
     "tsunagu.demo",
 ]
@@ -252,6 +253,11 @@ SPECTACULAR_SETTINGS = {
         # shapes of the levels exclude each other; name the two one-value enums.
         "DetailLevelFullEnum": ["full"],
         "DetailLevelCommunityEnum": ["community"],
+        # Cases: their urgency and a referral's status are choice sets of their own (watch and disaster have theirs).
+        "CaseUrgencyEnum": "tsunagu.cases.models.Urgency",
+        # A watch-over escalation's urgency keeps the name it had before cases came.
+        "UrgencyEnum": "tsunagu.watch.serializers.URGENCY_CHOICES",
+        "ReferralStatusEnum": "tsunagu.cases.models.ReferralStatus",
     },
 }
 

@@ -28,6 +28,11 @@ class OrganisationKind(models.TextChoices):
     # City-level sections of a designated city (their organisation belongs to the city's municipality).
     CITY_WELFARE = "city_welfare", _("市役所（福祉局）")
     CITY_CRISIS = "city_crisis", _("市役所（危機管理室）")
+    # Consultation agencies of 重層的支援体制 (cases): staff with two factors, but no resident list of their own.
+    DISABILITY_SUPPORT = "disability_support", _("障害者相談支援事業所")
+    CHILD_FAMILY = "child_family", _("子ども家庭支援")
+    SELF_RELIANCE = "self_reliance", _("自立相談支援機関")
+    GUARDIANSHIP = "guardianship", _("成年後見センター")
 
 
 # Professional organisations whose staff sign in with two factors and see residents without an agreement.
@@ -40,6 +45,26 @@ STAFF_KINDS = frozenset(
         OrganisationKind.CARE_PLAZA,
         OrganisationKind.CITY_WELFARE,
         OrganisationKind.CITY_CRISIS,
+        # Staff for two factors only: ScopeRule.staff_grant opens no residents to these kinds (roster, watch and
+        # disaster lists stay with the ward, 社協 and care plazas), and they hold no agreements; they see the
+        # persons of the cases whose team they are on (tsunagu.cases.scope).
+        OrganisationKind.DISABILITY_SUPPORT,
+        OrganisationKind.CHILD_FAMILY,
+        OrganisationKind.SELF_RELIANCE,
+        OrganisationKind.GUARDIANSHIP,
+    }
+)
+# The agencies that open cases, take referrals and sit on case teams (tsunagu.cases).
+CASE_AGENCY_KINDS = frozenset(
+    {
+        OrganisationKind.WARD_WELFARE,
+        OrganisationKind.CITY_WELFARE,
+        OrganisationKind.SHAKYO,
+        OrganisationKind.CARE_PLAZA,
+        OrganisationKind.DISABILITY_SUPPORT,
+        OrganisationKind.CHILD_FAMILY,
+        OrganisationKind.SELF_RELIANCE,
+        OrganisationKind.GUARDIANSHIP,
     }
 )
 # Kinds whose organisation is the city's, not a ward's: they reach across the city's wards where their rule says.
@@ -135,6 +160,8 @@ class DataScope(models.TextChoices):
 
     ROSTER = "roster", _("避難行動要支援者名簿")
     WATCH = "watch", _("見守り対象者情報")
+    # Never shared by agreement: a case is seen by the agencies on its team only (tsunagu.cases.scope).
+    CASE = "case", _("相談支援記録")
 
 
 class ConsentRequirement(models.TextChoices):

@@ -8,6 +8,8 @@ from django.utils.functional import SimpleLazyObject
 from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.accounts.selectors import is_verified, two_factor_required
+from tsunagu.cases.scope import team_organisation_ids
+from tsunagu.cases.selectors import case_counts
 from tsunagu.watch.selectors import managed_minsei_ids
 from tsunagu.watch.services import commissioner_membership
 
@@ -28,6 +30,10 @@ class Navigation:
     # 民生委員: their monthly activity record; 民児協 managers and watch staff: the 民児協's totals.
     is_commissioner: bool
     can_view_activity_totals: bool
+    # Workers of case agencies: the case pages, with counts read on each page (never cached, so current).
+    on_case_teams: bool
+    can_open_case: bool
+    case_counts: object
 
 
 def _navigation_for(user) -> Navigation:  # noqa: ANN001
@@ -46,6 +52,9 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         is_commissioner=unlocked and commissioner_membership(user) is not None,
         can_view_activity_totals=unlocked
         and (policy.can(viewer, Capability.MANAGE_WATCH) or bool(managed_minsei_ids(viewer))),
+        on_case_teams=unlocked and bool(team_organisation_ids(viewer)),
+        can_open_case=unlocked and policy.can(viewer, Capability.OPEN_CASE),
+        case_counts=SimpleLazyObject(lambda: case_counts(viewer)),
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.audit.models import AuditTarget
-from tsunagu.organisations.models import OrganisationKind
+from tsunagu.organisations.models import CASE_AGENCY_KINDS, OrganisationKind
 
 from .refusals import Refused
 from .viewer import viewer_for
@@ -37,6 +37,8 @@ class Capability(StrEnum):
     MANAGE_WATCH_ROUTES = "manage_watch_routes"  # the routing table of watch-over concerns to professionals
     DECLARE_DISASTER = "declare_disaster"  # declare and end a disaster event (or a drill)
     VIEW_SAFETY_DASHBOARD = "view_safety_dashboard"  # an event's live dashboard: counts, the unconfirmed, calls
+    OPEN_CASE = "open_case"  # take a consultation (相談受付) and refer it to another agency
+    OVERRIDE_REFERRAL_CONSENT = "override_referral_consent"  # refer without the client's consent, with a reason
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -117,6 +119,17 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         DISASTER_RESPONSE,
         AuditTarget.DISASTER_EVENT,
         _("安否確認のダッシュボードは、区役所（福祉部門・防災担当）・消防・警察・市の危機管理室の職員が使えます。"),
+    ),
+    Capability.OPEN_CASE: CapabilitySpec(
+        CASE_AGENCY_KINDS,
+        AuditTarget.CASE,
+        _("相談の受付と紹介は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターと相談支援機関の職員が行えます。"),
+    ),
+    # Referring without consent (abuse, danger to life) is the ward's call: it holds the statutory powers (措置).
+    Capability.OVERRIDE_REFERRAL_CONSENT: CapabilitySpec(
+        WARD,
+        AuditTarget.REFERRAL,
+        _("本人の同意なしに紹介できるのは、区役所の福祉部門の職員だけです（理由の記録が必要です）。"),
     ),
 }
 

@@ -1,0 +1,33 @@
+"""Reads of the cases app, all through the team check of tsunagu.cases.scope (visible_cases_q)."""
+
+from .access import attachment_for_download, case_or_404, received_open_q, referral_or_404, visible_cases
+from .lists import (
+    CaseCounts,
+    ReferralRow,
+    case_counts,
+    my_cases,
+    my_cases_qs,
+    open_referrals,
+    open_referrals_qs,
+    raiser_notices,
+    shared_cases,
+    shared_cases_qs,
+)
+
+__all__ = [
+    "CaseCounts",
+    "ReferralRow",
+    "attachment_for_download",
+    "case_counts",
+    "case_or_404",
+    "my_cases",
+    "my_cases_qs",
+    "open_referrals",
+    "open_referrals_qs",
+    "raiser_notices",
+    "received_open_q",
+    "referral_or_404",
+    "shared_cases",
+    "shared_cases_qs",
+    "visible_cases",
+]

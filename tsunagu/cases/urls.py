@@ -1,0 +1,23 @@
+from django.urls import path
+
+from tsunagu.cases import views
+from tsunagu.cases.api_urls import api_urlpatterns
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.my_cases_view, name="mine"),
+    path("shared/", views.shared_cases_view, name="shared"),
+    path("referrals/", views.referrals_view, name="referrals"),
+    path("notices/", views.notices_view, name="notices"),
+    path("new/", views.case_new_view, name="new"),
+    # IDs as text: a malformed or guessed one still reaches the team check, 404 and is logged.
+    path("from-escalation/<str:escalation_id>/", views.from_escalation_view, name="from_escalation"),
+    path("<str:case_id>/", views.case_view, name="case"),
+    path("<str:case_id>/consent/", views.case_consent_view, name="consent"),
+    path("<str:case_id>/team/", views.case_team_view, name="team"),
+    path("<str:case_id>/refer/", views.case_referral_view, name="refer"),
+    path("referrals/<str:referral_id>/", views.referral_view, name="referral"),
+    path("referrals/<str:referral_id>/attachments/<str:attachment_id>/", views.attachment_view, name="attachment"),
+]
+
+__all__ = ["api_urlpatterns", "app_name", "urlpatterns"]
