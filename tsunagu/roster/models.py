@@ -125,14 +125,20 @@ class RosterEntry(models.Model):
     # No index of its own: the (build, person) and (build, town) indexes start with it. Fewer indexes keep
     # a build of a million-resident registry fast.
     build = models.ForeignKey(RosterBuild, on_delete=models.PROTECT, related_name="entries", db_index=False)
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="roster_entries")
+    # No database key to the person and the town (migration 0005): entries are written only by a build's
+    # INSERT … SELECT from the persons themselves, in one transaction, and never changed; the database would
+    # check (and lock) each of a city ward's 91,000 persons again at commit — a third of a build's time. The
+    # ORM's PROTECT still refuses to delete a listed person or a town.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="roster_entries", db_constraint=False
+    )
     family_name = models.CharField(_("氏"), max_length=50)
     given_name = models.CharField(_("名"), max_length=50, blank=True)
     family_name_kana = models.CharField(_("氏（フリガナ）"), max_length=100)
     given_name_kana = models.CharField(_("名（フリガナ）"), max_length=100, blank=True)
     birth_date = models.DateField(_("生年月日"))
     sex = models.CharField(_("性別"), max_length=10)
-    town = models.ForeignKey("areas.Town", on_delete=models.PROTECT, related_name="+")
+    town = models.ForeignKey("areas.Town", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     address = models.CharField(_("番地"), max_length=100, blank=True)
     address_extra = models.CharField(_("方書"), max_length=100, blank=True)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
@@ -182,14 +188,18 @@ class RosterEntryReason(models.Model):
 
     # The unique (build, person, rule) index serves every read (by build, by build+person): no other index.
     # On PostgreSQL the database key is (build, person) → the entry (migration 0004): one check per reason, and
-    # no reason without its entry. SQLite keeps the two keys below.
+    # no reason without its entry. On SQLite (a ward-sized instance) the build's INSERT … SELECT from its own
+    # entries is the only writer.
     build = models.ForeignKey(
         RosterBuild, on_delete=models.PROTECT, related_name="reasons", db_index=False, db_constraint=False
     )
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
-    rule = models.ForeignKey(RosterRule, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Rules are never deleted (deactivated instead) and the ORM protects them: no per-row database check either.
+    rule = models.ForeignKey(
+        RosterRule, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     label = models.CharField(_("事由"), max_length=100)
 
     class Meta:
