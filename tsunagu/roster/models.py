@@ -187,9 +187,9 @@ class RosterEntryReason(models.Model):
     """Why a person is listed in a build: one row per matching rule (the label is kept as it was)."""
 
     # The unique (build, person, rule) index serves every read (by build, by build+person): no other index.
-    # On PostgreSQL the database key is (build, person) → the entry (migration 0004): one check per reason, and
-    # no reason without its entry. On SQLite (a ward-sized instance) the build's INSERT … SELECT from its own
-    # entries is the only writer.
+    # No database keys: the build's one INSERT … SELECT from its own entries, in the entries' transaction, is the
+    # only writer, and builds are never deleted (migration 0005 dropped the (build, person) → entry key of 0004:
+    # its row-by-row check of 100,000 reasons at commit cost a second of a city ward's build).
     build = models.ForeignKey(
         RosterBuild, on_delete=models.PROTECT, related_name="reasons", db_index=False, db_constraint=False
     )

@@ -148,20 +148,6 @@ def test_every_entry_has_its_reasons_and_every_reason_its_entry(rules):
     assert len(entries) == 3 == build.person_count
 
 
-def test_on_postgresql_the_database_refuses_a_reason_without_its_entry(rules):
-    from django.db import IntegrityError, connection, transaction
-
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite keeps the single-column keys (migration 0004)")
-    listed = PersonFactory(care_level=CareLevel.CARE_3)
-    other = PersonFactory()
-    build = roster_build(day=DAY)
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        RosterEntryReason.objects.create(build=build, person=other, rule=rules["care"], label="要介護3以上")
-    assert reasons_of(build, listed) == {"要介護3以上"}
-
-
 def test_a_build_with_no_active_rule_lists_nobody(db):
     PersonFactory(care_level=CareLevel.CARE_5)
     RosterRule.objects.create(label="要介護3以上", kind=RuleKind.CARE_LEVEL, threshold=3, is_active=False)
