@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.db.models.functions import TruncHour
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -63,17 +64,18 @@ class SafetyRow:
 @dataclass
 class SafetyList:
     event: DisasterEvent
-    rows: list[SafetyRow]
-    counts: dict[str, int]
+    rows: list[SafetyRow]  # the page's rows
+    counts: dict[str, int]  # by status, over every person of the event the user may see
     at: datetime.datetime
+    page: Page
 
     @property
     def total(self) -> int:
-        return len(self.rows)
+        return sum(self.counts.values())
 
     @property
     def confirmed(self) -> int:
-        return sum(1 for r in self.rows if r.confirmed)
+        return sum(n for s, n in self.counts.items() if s in CONFIRMED)
 
 
 def event_persons(user, event: DisasterEvent):  # noqa: ANN001, ANN201
@@ -89,31 +91,65 @@ def event_persons(user, event: DisasterEvent):  # noqa: ANN001, ANN201
     )
 
 
-def safety_list(*, user, event_id: object, request: HttpRequest | None = None) -> SafetyList:  # noqa: ANN001
-    """The event's safety list for this user, unconfirmed first; logged as disaster access with the persons."""
+def safety_list(
+    *,
+    user,  # noqa: ANN001
+    event_id: object,
+    page: object = 1,
+    page_size: int = 100,
+    request: HttpRequest | None = None,
+) -> SafetyList:
+    """One page of the event's safety list for this user — the unconfirmed first, those with conflicting reports
+    first among them, then in 50音 order — read page by page from the event's rows (a city ward's 90,000 persons
+    are never all loaded), with the counts over all of them. The page's persons are logged as disaster access."""
     event = event_of_ward(user, event_id, request=request)
-    persons = list(event_persons(user, event).select_related("town").order_by("family_name_kana", "given_name_kana"))
+    counts = _status_counts(event_rows(user, event, counting=True))[0]
+    confirmed_last = Case(When(status__in=CONFIRMED, then=Value(1)), default=Value(0))
+    ordered = event_rows(user, event).order_by(confirmed_last, "-has_conflict", "kana_key", "person_id")
+    chosen = Paginator(ordered.select_related("person__town"), page_size).get_page(page)
+    persons = [row.person for row in chosen.object_list]
     by_person: dict[int, list[SafetyReport]] = defaultdict(list)
     for report in SafetyReport.objects.filter(event=event, person_id__in=[p.pk for p in persons]).select_related(
         "reported_by", "shelter"
     ):
         by_person[report.person_id].append(report)
-    rows = [SafetyRow(p, by_person.get(p.pk, [])) for p in persons]
-    rows.sort(key=lambda r: (r.confirmed, not r.conflicts))
-    if rows:
+    if persons:
         audit_record(
             actor=user,
             action=AuditAction.LIST,
             target_type=AuditTarget.SAFETY_REPORT,
-            target_ids=[r.person.pk for r in rows],
+            target_ids=[p.pk for p in persons],
             purpose=DISASTER_ACCESS,
             detail={"event": event.pk},
             request=request,
         )
-    counts = Counter(r.status for r in rows)
     return SafetyList(
-        event=event, rows=rows, counts={s: counts.get(s, 0) for s in SafetyStatus.values}, at=timezone.now()
+        event=event,
+        rows=[SafetyRow(p, by_person.get(p.pk, [])) for p in persons],
+        counts=counts,
+        at=timezone.now(),
+        page=chosen,
     )
+
+
+def _status_counts(counted: QuerySet[SafetyCurrent]) -> tuple[dict[str, int], int, Counter[datetime.datetime]]:
+    """One aggregate over an event's rows: persons by status, those with conflicting reports, and those first
+    confirmed in each hour (Japan time)."""
+    counts = {s: 0 for s in SafetyStatus.values}
+    conflicts = 0
+    hourly: Counter[datetime.datetime] = Counter()
+    grouped = (
+        counted.annotate(hour=TruncHour("first_confirmed_at", tzinfo=ZoneInfo("Asia/Tokyo")))
+        .values_list("status", "has_conflict", "hour")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for status, has_conflict, hour, n in grouped:
+        counts[status] += n
+        conflicts += n if has_conflict else 0
+        if hour is not None:
+            hourly[hour] += n
+    return counts, conflicts, hourly
 
 
 def safety_row(
@@ -202,20 +238,7 @@ def dashboard(
     if district_id is not None:
         in_district = TownDistrict.objects.filter(district_id=district_id).values("town_id")
         rows, counted = rows.filter(town_id__in=in_district), counted.filter(town_id__in=in_district)
-    counts = {s: 0 for s in SafetyStatus.values}
-    conflicts = 0
-    hourly: Counter[datetime.datetime] = Counter()
-    grouped = (
-        counted.annotate(hour=TruncHour("first_confirmed_at", tzinfo=ZoneInfo("Asia/Tokyo")))
-        .values_list("status", "has_conflict", "hour")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for status, has_conflict, hour, n in grouped:
-        counts[status] += n
-        conflicts += n if has_conflict else 0
-        if hour is not None:
-            hourly[hour] += n
+    counts, conflicts, hourly = _status_counts(counted)
     total = sum(counts.values())
     timeline, running = [], 0
     for hour in sorted(hourly):

@@ -171,6 +171,27 @@ def test_a_supporter_records_a_status_and_the_list_shows_it_logged_as_disaster_a
     assert set(entries.last().target_ids) == listed_in_a(ward)
 
 
+def test_the_safety_list_comes_in_pages_unconfirmed_and_conflicts_first_and_logs_only_the_page(ward, district_a_event):
+    p = ward.people
+    report(ward.association_member, district_a_event, p.a1_agreed, SafetyStatus.SAFE, minutes_ago=30)
+    report(ward.association_member, district_a_event, p.a2_agreed, SafetyStatus.SAFE, minutes_ago=10)
+    report(ward.ward_officer, district_a_event, p.a2_agreed, SafetyStatus.NEEDS_HELP, minutes_ago=5)  # a conflict
+    report(ward.association_member, district_a_event, p.a1_refused, SafetyStatus.ABSENT, minutes_ago=5)
+
+    first = safety_list(user=ward.ward_officer, event_id=district_a_event.pk, page=1, page_size=2)
+    second = safety_list(user=ward.ward_officer, event_id=district_a_event.pk, page=2, page_size=2)
+
+    # Unconfirmed (不在 included) before confirmed; among the confirmed the conflict comes first.
+    assert {r.person.pk for r in first.rows} == {p.a1_refused.pk, p.a2_unanswered.pk}
+    assert [r.person.pk for r in second.rows] == [p.a2_agreed.pk, p.a1_agreed.pk]
+    assert (first.total, first.confirmed, first.page.paginator.num_pages) == (4, 2, 2)
+    logged = AuditEntry.objects.filter(target_type=AuditTarget.SAFETY_REPORT, action=AuditAction.LIST).order_by("pk")
+    assert [set(e.target_ids) for e in logged] == [
+        {p.a1_refused.pk, p.a2_unanswered.pk},
+        {p.a2_agreed.pk, p.a1_agreed.pk},
+    ]
+
+
 def test_the_current_status_is_the_latest_observed_not_the_latest_received(ward, district_a_event):
     person = ward.people.a1_agreed
     report(ward.association_member, district_a_event, person, SafetyStatus.SAFE, minutes_ago=120)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -131,9 +130,11 @@ def event_view(request: HttpRequest, event_id: str) -> HttpResponse:
 
 
 def _event_page(request: HttpRequest, event_id: object, failed: RowForm | None = None) -> HttpResponse:
-    listing = safety_list(user=request.user, event_id=event_id, request=request)
-    page = Paginator(listing.rows, PAGE_SIZE).get_page(page_number(request))
-    items = [failed if failed and r.person.pk == failed.row.person.pk else RowForm(r) for r in page.object_list]
+    listing = safety_list(
+        user=request.user, event_id=event_id, page=page_number(request), page_size=PAGE_SIZE, request=request
+    )
+    page = listing.page
+    items = [failed if failed and r.person.pk == failed.row.person.pk else RowForm(r) for r in listing.rows]
     if failed is not None and failed not in items:
         # The person is on another page of the list: the errors are said at the top instead.
         for error in failed.errors:
