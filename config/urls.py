@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from tsunagu.consent.urls import api_urlpatterns as consent_api
 from tsunagu.core.api import ApiDocsView
+from tsunagu.directory.urls import api_urlpatterns as directory_api
 from tsunagu.disaster.urls import api_urlpatterns as disaster_api
 from tsunagu.evacuation.urls import api_urlpatterns as evacuation_api
 from tsunagu.registry.urls import api_urlpatterns as registry_api
@@ -21,6 +22,8 @@ api_patterns = [
     *shelters_api,
     *watch_api,
     *disaster_api,
+    # Open Referral HSDS 3.0, public and read-only (tsunagu/directory/api.py, docs/directory.md).
+    *directory_api,
 ]
 
 urlpatterns = [
@@ -37,6 +40,8 @@ urlpatterns = [
     path("evacuation/", include("tsunagu.evacuation.urls")),
     path("watch/", include("tsunagu.watch.urls")),
     path("disaster/", include("tsunagu.disaster.urls")),
+    # The public directory (相談先・居場所): readable without signing in.
+    path("directory/", include("tsunagu.directory.urls")),
     path("api/", include((api_patterns, "api"), namespace=None)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tsunagu.registry",
     "tsunagu.watch",
     "tsunagu.disaster",
+    "tsunagu.directory",
     "tsunagu.portal",
     "tsunagu.demo",
 ]

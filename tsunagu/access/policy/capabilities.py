@@ -37,6 +37,7 @@ class Capability(StrEnum):
     MANAGE_WATCH_ROUTES = "manage_watch_routes"  # the routing table of watch-over concerns to professionals
     DECLARE_DISASTER = "declare_disaster"  # declare and end a disaster event (or a drill)
     VIEW_SAFETY_DASHBOARD = "view_safety_dashboard"  # an event's live dashboard: counts, the unconfirmed, calls
+    MANAGE_DIRECTORY = "manage_directory"  # the public directory's entries and their "confirmed" date
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -117,6 +118,13 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         DISASTER_RESPONSE,
         AuditTarget.DISASTER_EVENT,
         _("安否確認のダッシュボードは、区役所（福祉部門・防災担当）・消防・警察・市の危機管理室の職員が使えます。"),
+    ),
+    # The directory holds no personal data: a refusal is logged against the page (a target of its own would be an
+    # audit migration for a name only).
+    Capability.MANAGE_DIRECTORY: CapabilitySpec(
+        PROFESSIONALS,
+        AuditTarget.PAGE,
+        _("相談先・居場所の案内の編集は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターの職員ができます。"),
     ),
 }
 
