@@ -61,6 +61,7 @@ class ServiceForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("対応できる言語"), choices=Language.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+    url = forms.URLField(label=_("ホームページ"), required=False, assume_scheme="https")
     location = forms.ModelChoiceField(
         label=_("場所"),
         queryset=Location.objects.order_by("name"),
