@@ -10,7 +10,7 @@ from django.urls import reverse
 from tsunagu.testing.directory import HIDDEN_ADDRESS, HIDDEN_NAME, build_directory
 
 # (The search form lists every 町丁目 by name, so a town name alone is no leak: the address is.)
-SECRETS = (HIDDEN_ADDRESS, HIDDEN_NAME, "北恩加島バス停", "34.650123", "135.470456", "9-87")
+SECRETS = (HIDDEN_ADDRESS, HIDDEN_NAME, "北恩加島バス停", "34.650123", "135.470456", "一丁目9-87")
 
 
 @pytest.fixture
