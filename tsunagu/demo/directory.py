@@ -448,6 +448,18 @@ class _Builder:
                     schedules=(("FREQ=WEEKLY;INTERVAL=2;BYDAY=SA", datetime.time(13, 0), datetime.time(16, 0), False),),
                     cost=(CostKind.PAID, "飲み物100円"),
                 )
+            if index % 2 == 1:
+                self.service(
+                    community, K.SALON, f"{name}子育てサロン",
+                    "乳幼児と保護者が集まって遊び、子育ての話ができるサロンです。主任児童委員も来ます。",
+                    (T.CHILD_REARING, T.LONELINESS), location=hall,
+                    schedules=((f"FREQ=MONTHLY;BYDAY=3{DAYS[index % 5]}", datetime.time(10), datetime.time(11, 30), True),),
+                )  # fmt: skip
+        self.service(
+            shakyo, K.SHAKYO, "大正区ボランティア・市民活動センター",
+            "ボランティアをしたい方と、ボランティアに来てほしい方をつなぎます。",
+            (T.LONELINESS, T.WATCH), location=shakyo_place, schedules=(office,), phone=self.phone(),
+        )  # fmt: skip
         for code, name in (("S04", "泉尾"), ("S07", "小林"), ("S09", "南恩加島")):
             self.service(
                 community,
