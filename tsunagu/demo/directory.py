@@ -38,6 +38,7 @@ from tsunagu.directory.models import (
 )
 from tsunagu.organisations.models import Organisation, OrganisationKind
 
+T_10 = datetime.time(10)
 WARD_HOURS = (datetime.time(9, 0), datetime.time(17, 30))
 DAYS = ("MO", "TU", "WE", "TH", "FR")
 
@@ -453,7 +454,7 @@ class _Builder:
                     community, K.SALON, f"{name}子育てサロン",
                     "乳幼児と保護者が集まって遊び、子育ての話ができるサロンです。主任児童委員も来ます。",
                     (T.CHILD_REARING, T.LONELINESS), location=hall,
-                    schedules=((f"FREQ=MONTHLY;BYDAY=3{DAYS[index % 5]}", datetime.time(10), datetime.time(11, 30), True),),
+                    schedules=((f"FREQ=MONTHLY;BYDAY=3{DAYS[index % 5]}", T_10, datetime.time(11, 30), True),),
                 )  # fmt: skip
         self.service(
             shakyo, K.SHAKYO, "大正区ボランティア・市民活動センター",

@@ -1,7 +1,8 @@
 """A small public directory over the small ward (tsunagu.testing.personas): one entry of each window the search by
 need must find, a salon on a map, a DV shelter whose location is hidden, and an unpublished draft.
 
-District A (towns A1, A2) is served by the care plaza 「泉尾ケアプラザ」, district B (town B1) by 「北恩加島ケアプラザ」."""
+District A (towns A1, A2) is served by the care plaza 「泉尾ケアプラザ」, district B (town B1) by
+「北恩加島ケアプラザ」."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ HIDDEN_ADDRESS = "大阪市大正区北恩加島一丁目9-87"
 HIDDEN_NAME = "みどり荘"
 
 
-def _service(org, kind, name, topics, *, location=None, districts=(), published=True, **fields):  # noqa: ANN001, ANN003, ANN202
+def _service(org, kind, name, topics, *, location=None, districts=(), published=True, **fields):
     service = Service(organisation=org, kind=kind, name=name, topics=list(topics), published=published, **fields)
     service.description = fields.get("description") or f"{name}の案内です。"
     service.refresh_search_key()
@@ -37,7 +38,9 @@ def _service(org, kind, name, topics, *, location=None, districts=(), published=
 
 
 def build_directory(ward: SimpleNamespace) -> SimpleNamespace:
-    ward_org = DirectoryOrganisation.objects.create(name="大正区役所", organisation=ward.orgs.ward_office, phone="06-4394-9999")
+    ward_org = DirectoryOrganisation.objects.create(
+        name="大正区役所", organisation=ward.orgs.ward_office, phone="06-4394-9999"
+    )
     shakyo = DirectoryOrganisation.objects.create(name="大正区社会福祉協議会")
     groups = DirectoryOrganisation.objects.create(name="地域のボランティア")
     office = Location.objects.create(
@@ -64,10 +67,19 @@ def build_directory(ward: SimpleNamespace) -> SimpleNamespace:
         accessibility=["child_friendly"],
     )
     general = _service(
-        ward_org, ServiceKind.WARD_OFFICE, "区役所 福祉の総合相談", [Topic.GENERAL], location=office, phone="06-4394-9882"
+        ward_org,
+        ServiceKind.WARD_OFFICE,
+        "区役所 福祉の総合相談",
+        [Topic.GENERAL],
+        location=office,
+        phone="06-4394-9882",
     )
     self_reliance = _service(
-        shakyo, ServiceKind.SELF_RELIANCE, "生活自立相談窓口", [Topic.MONEY, Topic.WORK, Topic.HIKIKOMORI], location=office
+        shakyo,
+        ServiceKind.SELF_RELIANCE,
+        "生活自立相談窓口",
+        [Topic.MONEY, Topic.WORK, Topic.HIKIKOMORI],
+        location=office,
     )
     school = _service(
         ward_org, ServiceKind.WARD_OFFICE, "こども相談", [Topic.SCHOOL, Topic.CHILD_REARING], location=office

@@ -37,7 +37,8 @@ def test_root_names_the_version_and_the_openapi(client):
 def test_services_page_follows_the_hsds_envelope_and_schema(client, directory):
     data = client.get("/api/hsds/services?per_page=3&page=2").json()
     published = 8  # build_directory: nine entries, one a draft
-    assert {k: data[k] for k in ("total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty")} == {
+    envelope = ("total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty")
+    assert {k: data[k] for k in envelope} == {
         "total_items": published, "total_pages": 3, "page_number": 2, "size": 3, "first_page": False,
         "last_page": False, "empty": False,
     }  # fmt: skip
@@ -54,7 +55,12 @@ def test_one_service_fully_nested_validates(client, directory):
     assert_valid("service", data)
     assert data["id"] == str(directory.salon.uuid)
     schedule = data["schedules"][0]
-    assert (schedule["freq"], schedule["byday"], schedule["opens_at"], schedule["closes_at"]) == ("MONTHLY", "2TU", "13:30", "15:00")
+    assert (schedule["freq"], schedule["byday"], schedule["opens_at"], schedule["closes_at"]) == (
+        "MONTHLY",
+        "2TU",
+        "13:30",
+        "15:00",
+    )
     location = data["service_at_locations"][0]["location"]
     assert location["addresses"][0]["address_1"].startswith("泉尾二丁目")
     assert location["addresses"][0]["country"] == "JP"

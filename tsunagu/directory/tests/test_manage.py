@@ -64,7 +64,9 @@ def test_editing_saves_schedules_and_refuses_a_bad_rule(verified_client, directo
     assert response.status_code == 200  # the bad rule is shown, nothing saved
     assert "繰り返しの指定（RRULE）が読めません" in response.content.decode()
     assert directory.salon.schedules.get().rrule == "FREQ=MONTHLY;BYDAY=2TU"
-    data.update({"schedules-1-rrule": "", "schedules-1-opens_at": "", "schedules-1-closes_at": "", "schedules-1-starts_on": ""})
+    data.update(
+        {"schedules-1-rrule": "", "schedules-1-opens_at": "", "schedules-1-closes_at": "", "schedules-1-starts_on": ""}
+    )
     assert client.post(url, data).status_code == 302
     salon = Service.objects.get(pk=directory.salon.pk)
     assert salon.schedules.get().describe() == "毎月第3木曜 10:00〜11:30"

@@ -17,7 +17,13 @@ START = datetime.date(2025, 4, 1)
     ("rule", "opens", "closes", "holidays", "expected"),
     [
         ("FREQ=MONTHLY;BYDAY=2TU", T(13, 30), T(15), False, "毎月第2火曜 13:30〜15:00"),
-        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", T(8, 45), T(17, 30), True, "毎週月〜金 8:45〜17:30（祝日・年末年始を除く）"),
+        (
+            "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+            T(8, 45),
+            T(17, 30),
+            True,
+            "毎週月〜金 8:45〜17:30（祝日・年末年始を除く）",
+        ),
         ("FREQ=WEEKLY;BYDAY=WE", T(10), T(11), False, "毎週水曜 10:00〜11:00"),
         ("FREQ=WEEKLY;BYDAY=MO,WE,FR", T(13), T(17), False, "毎週月・水・金 13:00〜17:00"),
         ("FREQ=WEEKLY;INTERVAL=2;BYDAY=SA", T(13), T(16), False, "隔週土曜 13:00〜16:00"),
@@ -28,11 +34,15 @@ START = datetime.date(2025, 4, 1)
     ],
 )
 def test_rules_read_as_residents_say_them(rule, opens, closes, holidays, expected):
-    assert describe(rrule=rule, opens_at=opens, closes_at=closes, starts_on=START, closed_on_holidays=holidays) == expected
+    assert (
+        describe(rrule=rule, opens_at=opens, closes_at=closes, starts_on=START, closed_on_holidays=holidays) == expected
+    )
 
 
 def test_next_dates_of_a_monthly_salon():
-    days = next_dates(rrule="FREQ=MONTHLY;BYDAY=2TU", opens_at=T(13, 30), starts_on=START, after=datetime.date(2026, 5, 1))
+    days = next_dates(
+        rrule="FREQ=MONTHLY;BYDAY=2TU", opens_at=T(13, 30), starts_on=START, after=datetime.date(2026, 5, 1)
+    )
     assert days == [datetime.date(2026, 5, 12), datetime.date(2026, 6, 9), datetime.date(2026, 7, 14)]
 
 
