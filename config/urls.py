@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from tsunagu.cases.urls import api_urlpatterns as cases_api
 from tsunagu.consent.urls import api_urlpatterns as consent_api
 from tsunagu.core.api import ApiDocsView
+from tsunagu.directory.urls import api_urlpatterns as directory_api
 from tsunagu.disaster.urls import api_urlpatterns as disaster_api
 from tsunagu.evacuation.urls import api_urlpatterns as evacuation_api
 from tsunagu.registry.urls import api_urlpatterns as registry_api
@@ -23,6 +24,8 @@ api_patterns = [
     *watch_api,
     *disaster_api,
     *cases_api,
+    # Open Referral HSDS 3.0, public and read-only (tsunagu/directory/api.py, docs/directory.md).
+    *directory_api,
 ]
 
 urlpatterns = [
@@ -40,6 +43,8 @@ urlpatterns = [
     path("watch/", include("tsunagu.watch.urls")),
     path("disaster/", include("tsunagu.disaster.urls")),
     path("cases/", include("tsunagu.cases.urls")),
+    # The public directory (相談先・居場所): readable without signing in.
+    path("directory/", include("tsunagu.directory.urls")),
     path("api/", include((api_patterns, "api"), namespace=None)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

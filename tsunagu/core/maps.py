@@ -24,6 +24,10 @@ def map_settings() -> dict:
             "detail": _("詳しく見る"),
             "person": _("名簿の登載者"),
             "unlocated": _("位置不明"),
+            # The public directory's map (tsunagu/directory).
+            "directory": _("相談先・居場所"),
+            "directoryKind": _("種類"),
+            "schedule": _("開いている日時"),
             "error": _("地図のデータを読み込めませんでした。"),
             "loading": _("読み込んでいます…"),
             # A cluster of listed persons, read out by a screen reader ({count}: how many).

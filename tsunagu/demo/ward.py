@@ -36,6 +36,7 @@ from tsunagu.audit.services import audit_record
 from tsunagu.core.bulk import insert_rows
 from tsunagu.core.japanese import kana_search_key, name_search_key
 from tsunagu.core.wareki import JST, age_on
+from tsunagu.demo.directory import clear_directory, generate_directory
 from tsunagu.demo.disaster import clear_disaster, generate_drill
 from tsunagu.demo.names import (
     FAMILY_NAME_VARIANTS,
@@ -577,6 +578,7 @@ def generate_ward(
         if len(city) > 1:
             _city_logins(city[0].municipality.parent)
         _create_shelters()
+        generate_directory(municipality=city[0].municipality, seed=seed, today=reference_day, progress=progress)
         roster_rules_create_defaults()
         for ward in city:
             roster = roster_build(day=reference_day, municipality_id=ward.municipality.pk)
@@ -685,6 +687,7 @@ def _clear_ward() -> dict[str, int]:
     persons = Person.objects.count()
     organisations = Organisation.objects.count()
     clear_watch()  # watch-over records refer to persons, organisations and users (PROTECT)
+    clear_directory()  # the directory's places refer to towns (PROTECT)
     clear_disaster()  # so do disaster events and safety reports
     for model in (RosterEntryReason, RosterEntry, Distribution, RosterBuild, SelfRequest, RosterRule):
         model.objects.all().delete()

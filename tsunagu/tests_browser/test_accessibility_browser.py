@@ -37,6 +37,7 @@ from tsunagu.testing.browser import (
     sign_in,
     sign_in_with_second_factor,
 )
+from tsunagu.testing.directory import build_directory
 from tsunagu.testing.factories import ConsentFactory
 from tsunagu.watch.models import ConcernTag, EscalationRoute, VisitMethod, VisitOutcome, WatchAssignment
 from tsunagu.watch.services import visit_record
@@ -74,7 +75,7 @@ def page_addresses(values: dict[str, int]) -> list[tuple[str, str]]:
         template = "/" + route
         address = template
         for name, converter in converters.items():
-            kind = "int" if type(converter).__name__ == "IntConverter" else "str"
+            kind = {"IntConverter": "int", "UUIDConverter": "uuid"}.get(type(converter).__name__, "str")
             template = template.replace(f"<{kind}:{name}>", "{" + name + "}")
             address = address.replace(f"<{kind}:{name}>", str(values[name]))
         addresses.append((address, template))
@@ -117,6 +118,7 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         districts=[ward.districts.a],
         form=DistributionForm.PAPER,
     )
+    directory = build_directory(ward)
     # A finished job of the ward officer's (its page and progress partial; a running one would poll every second).
     job = Job.objects.create(
         kind=JobKind.ROSTER_BUILD,
@@ -178,6 +180,10 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         "proposal_id": 1,
         "event_id": event.pk,
         "stay_id": 1,  # the departure route is POST-only: the sweep skips it
+        # The public directory (its entry page, a place's edit page; the district list is a PDF).
+        "service_id": directory.salon.uuid,
+        "location_id": directory.office.pk,
+        "district_id": ward.districts.a.pk,
     }
     return ward
 

@@ -130,6 +130,7 @@ RUNTIME_IMPORT_NAMES = {
     "django-csp": "csp",
     "django-otp": "django_otp",
     "segno": "segno",
+    "python-dateutil": "dateutil",  # the directory's opening times (RFC 5545 rules)
     "psycopg[binary]": "postgresql",  # DATABASE_URL's engine, named in settings
     "jaconv": "jaconv",
     "tqdm": "tqdm",

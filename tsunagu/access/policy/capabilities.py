@@ -39,6 +39,7 @@ class Capability(StrEnum):
     VIEW_SAFETY_DASHBOARD = "view_safety_dashboard"  # an event's live dashboard: counts, the unconfirmed, calls
     OPEN_CASE = "open_case"  # take a consultation (相談受付) and refer it to another agency
     OVERRIDE_REFERRAL_CONSENT = "override_referral_consent"  # refer without the client's consent, with a reason
+    MANAGE_DIRECTORY = "manage_directory"  # the public directory's entries and their "confirmed" date
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -130,6 +131,13 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         WARD,
         AuditTarget.REFERRAL,
         _("本人の同意なしに紹介できるのは、区役所の福祉部門の職員だけです（理由の記録が必要です）。"),
+    ),
+    # The directory holds no personal data: a refusal is logged against the page (a target of its own would be an
+    # audit migration for a name only).
+    Capability.MANAGE_DIRECTORY: CapabilitySpec(
+        PROFESSIONALS,
+        AuditTarget.PAGE,
+        _("相談先・居場所の案内の編集は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターの職員ができます。"),
     ),
 }
 

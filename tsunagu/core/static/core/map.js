@@ -13,7 +13,14 @@
 (function () {
   "use strict";
 
-  var COLORS = { person: "#cf222e", shelter: "#1a7f37", welfare: "#8250df", candidate: "#0969da" };
+  var COLORS = {
+    person: "#cf222e",
+    shelter: "#1a7f37",
+    welfare: "#8250df",
+    candidate: "#0969da",
+    place: "#bc4c00",
+    window: "#0969da",
+  };
   // 大正区役所 area: the view before any data arrives, or when there is nothing to show.
   var DEFAULT_CENTER = [34.6627, 135.4731];
   var DEFAULT_ZOOM = 14;
@@ -51,6 +58,11 @@
       line(box, labels.address, props.address);
       line(box, labels.phone, props.phone);
       line(box, labels.candidateCapacity, props.capacity);
+    } else if (props.kind === "directory") {
+      // The public directory: a window or gathering place (never a hidden location: the server leaves those out).
+      line(box, labels.directoryKind, props.kind_label);
+      line(box, labels.address, props.address);
+      line(box, labels.schedule, props.schedule);
     }
     if (props.url) {
       var link = document.createElement("a");
@@ -64,6 +76,9 @@
   function colorOf(props) {
     if (props.kind === "shelter" && props.welfare) {
       return COLORS.welfare;
+    }
+    if (props.kind === "directory") {
+      return COLORS[props.group] || COLORS.place;
     }
     return COLORS[props.kind] || "#57606a";
   }
@@ -109,7 +124,7 @@
       })
       .then(function (data) {
         var groups = {};
-        var order = ["person", "shelter", "candidate"];
+        var order = ["person", "shelter", "candidate", "directory"];
         order.forEach(function (kind) {
           groups[kind] = L.featureGroup();
         });
