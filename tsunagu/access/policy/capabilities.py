@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.audit.models import AuditTarget
-from tsunagu.organisations.models import CASE_AGENCY_KINDS, OrganisationKind
+from tsunagu.organisations.models import CASE_AGENCY_KINDS, MembershipRole, OrganisationKind
 
 from .refusals import Refused
 from .viewer import viewer_for
@@ -39,6 +39,7 @@ class Capability(StrEnum):
     VIEW_SAFETY_DASHBOARD = "view_safety_dashboard"  # an event's live dashboard: counts, the unconfirmed, calls
     OPEN_CASE = "open_case"  # take a consultation (相談受付) and refer it to another agency
     OVERRIDE_REFERRAL_CONSENT = "override_referral_consent"  # refer without the client's consent, with a reason
+    APPROVE_CASE_PLAN = "approve_case_plan"  # a supervisor approves support plans and the closing of cases
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -59,6 +60,8 @@ class CapabilitySpec:
     holders: frozenset[str]  # organisation kinds whose members hold it
     target: str  # what a refusal is about, in the audit log
     refusal: str | Promise  # the sentence the 403 page shows
+    # Membership roles that hold it within those organisations (None: every member).
+    roles: frozenset[str] | None = None
 
 
 CAPABILITIES: dict[Capability, CapabilitySpec] = {
@@ -131,6 +134,13 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         AuditTarget.REFERRAL,
         _("本人の同意なしに紹介できるのは、区役所の福祉部門の職員だけです（理由の記録が必要です）。"),
     ),
+    # The supervisor of a case agency: its members with the role 代表者 (manager); see docs/cases.md.
+    Capability.APPROVE_CASE_PLAN: CapabilitySpec(
+        CASE_AGENCY_KINDS,
+        AuditTarget.SUPPORT_PLAN,
+        _("支援計画と終結の承認は、相談支援機関の代表者（管理者）だけができます。"),
+        roles=frozenset({MembershipRole.MANAGER}),
+    ),
 }
 
 
@@ -142,8 +152,13 @@ class CapabilityDenied(Refused):
 
 
 def can(user, capability: Capability) -> bool:  # noqa: ANN001
-    """Whether the user holds the capability today (through a membership of a holding organisation kind)."""
-    return bool(viewer_for(user).organisation_kinds & CAPABILITIES[capability].holders)
+    """Whether the user holds the capability today (through a membership of a holding organisation kind, in one of
+    the capability's roles when it names them)."""
+    spec = CAPABILITIES[capability]
+    viewer = viewer_for(user)
+    if spec.roles is None:
+        return bool(viewer.organisation_kinds & spec.holders)
+    return any(m.organisation.kind in spec.holders and m.role in spec.roles for m in viewer.memberships)
 
 
 def require_capability(user, capability: Capability) -> None:  # noqa: ANN001
