@@ -283,7 +283,7 @@ def action_add(
             frequency=frequency.strip(),
             order=plan.actions.count() + 1,
         )
-        _audit(user, case, request, AuditAction.UPDATE, plan=plan.pk, action=action.pk)
+        _audit(user, case, request, AuditAction.UPDATE, plan=plan.pk, plan_action=action.pk)
     return action
 
 
