@@ -38,6 +38,10 @@ def schedule(ward, *, kind=ConferenceKind.SUPPORT_MEETING, hours=-1, **kwargs):
     )
 
 
+def last_view():
+    return AuditEntry.objects.filter(action=AuditAction.VIEW, target_type=AuditTarget.CONFERENCE).order_by("seq").last()
+
+
 @pytest.fixture
 def conference(ward, agencies, case):
     conference = schedule(ward)
@@ -83,12 +87,12 @@ def test_at_a_support_meeting_case_details_wait_for_the_confidentiality_acknowle
     row = participant_add(ward.care_plaza_worker, conference, organisation=agencies.self_reliance)
     page = conference_or_404(agencies.self_reliance_worker, conference.pk)
     assert [r.visible for r in page.agenda] == [False]
-    entry = AuditEntry.objects.filter(action=AuditAction.VIEW, target_type=AuditTarget.CONFERENCE).order_by("seq").last()
+    entry = last_view()
     assert entry.target_ids == [] and entry.detail["hidden_items"] == 1
     participant_acknowledge(agencies.self_reliance_worker, conference, row.pk)
     page = conference_or_404(agencies.self_reliance_worker, conference.pk)
     assert [r.visible for r in page.agenda] == [True]
-    entry = AuditEntry.objects.filter(action=AuditAction.VIEW, target_type=AuditTarget.CONFERENCE).order_by("seq").last()
+    entry = last_view()
     assert entry.target_ids == [case.client_id] and entry.detail["cases"] == [case.pk]
     # Seeing it at the conference does not put the agency on the team.
     assert not visible_cases(agencies.self_reliance_worker).exists()

@@ -93,7 +93,9 @@ ILLEGAL = [(a, b) for a in STAGE_TRANSITIONS for b in Stage if b != S.CLOSED and
 
 
 @pytest.mark.parametrize(("source", "target"), [p for p in ILLEGAL if p[0] != S.CLOSED])
-def test_every_illegal_move_is_refused_in_japanese_and_nothing_changes(source, target, ward, agencies, case, supervisor):
+def test_every_illegal_move_is_refused_in_japanese_and_nothing_changes(
+    source, target, ward, agencies, case, supervisor
+):
     case = _stage_reached(case, ward, supervisor, source)
     with pytest.raises(CaseError) as refused:
         stage_move(ward.care_plaza_worker, case, target)
@@ -202,7 +204,6 @@ def test_monitoring_sets_the_next_review_and_refuses_bad_dates(ward, agencies, c
             ward.care_plaza_worker, case, held_on=today + datetime.timedelta(days=1), findings="", next_review_on=today
         )
     assert len(refused.value.messages) == 3
-    monitoring_record(
-        ward.care_plaza_worker, case, held_on=today, findings="就労体験に参加", next_review_on=today + datetime.timedelta(30)
-    )
+    later = today + datetime.timedelta(30)
+    monitoring_record(ward.care_plaza_worker, case, held_on=today, findings="就労体験に参加", next_review_on=later)
     assert current_plan(case).review_on == today + datetime.timedelta(30)
