@@ -28,7 +28,7 @@ from .lists import (
     shared_cases,
     shared_cases_qs,
 )
-from .plans import approvals_pending, plan_page
+from .plans import approvals_pending, plan_for_export, plan_page
 
 __all__ = [
     "AgendaRow",
@@ -52,6 +52,7 @@ __all__ = [
     "open_referrals",
     "open_referrals_qs",
     "overdue_task_count",
+    "plan_for_export",
     "plan_page",
     "raiser_notices",
     "received_open_q",

@@ -173,9 +173,11 @@ def conference_or_404(
     *,
     request: HttpRequest | None = None,
     audit: bool = True,
+    action: str = AuditAction.VIEW,
 ) -> ConferencePage:
     """The conference as this participant may see it; otherwise Http404 (as for an unknown id) and a `denied` row.
-    With `audit`, the read is logged with the persons of the cases it showed."""
+    With `audit`, the read is logged (as `action`: a view, or an export for the minutes PDF) with the persons of the
+    cases it showed."""
     pk = as_pk(conference_id)
     conference = _load(pk, user) if pk is not None else None
     if conference is None:
@@ -190,7 +192,7 @@ def conference_or_404(
     if audit:
         audit_record(
             actor=policy.viewer_for(user).user,
-            action=AuditAction.VIEW,
+            action=action,
             target_type=AuditTarget.CONFERENCE,
             target_ids=page.person_ids(),
             detail={

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from tsunagu.access import policy
@@ -15,7 +15,7 @@ from tsunagu.audit.services import audit_record
 from tsunagu.organisations.models import MembershipRole
 
 from ..models import Case, CaseClosure, PlanStatus, Stage, StageChange, SupportPlan
-from .access import visible_cases
+from .access import case_or_404, visible_cases
 
 
 @dataclass
@@ -56,6 +56,24 @@ def plan_page(case: Case, version: object | None = None) -> PlanPage:
         closures=closures,
         review_overdue=bool(review_on and review_on < timezone.localdate() and case.stage != Stage.CLOSED),
     )
+
+
+def plan_for_export(user, case_id: object, version: object | None, *, request: HttpRequest | None = None) -> PlanPage:  # noqa: ANN001
+    """The plan page for its PDF: the team check of case_or_404 (404, logged, for anyone else) and the export
+    logged with the persons the case names. Http404 when the case has no plan (or no such version)."""
+    case = case_or_404(user, case_id, request=request, audit=False)
+    page = plan_page(case, version)
+    if page.plan is None:
+        raise Http404("no plan")
+    audit_record(
+        actor=policy.viewer_for(user).user,
+        action=AuditAction.EXPORT,
+        target_type=AuditTarget.SUPPORT_PLAN,
+        target_ids=case.person_ids(),
+        detail={"case": case.pk, "plan": page.plan.pk, "version": page.plan.version},
+        request=request,
+    )
+    return page
 
 
 @dataclass
