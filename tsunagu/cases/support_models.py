@@ -430,6 +430,11 @@ class StageChange(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_stage} → {self.to_stage}"
 
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        if not self._state.adding:
+            raise PermissionError(_("段階の経過は変更できません。"))
+        super().save(*args, **kwargs)
+
     @staticmethod
     def _label(stage: str) -> str:
         from .models import Stage  # models imports this module
@@ -444,10 +449,6 @@ class StageChange(models.Model):
     def to_label(self) -> str:
         return self._label(self.to_stage)
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        if not self._state.adding:
-            raise PermissionError(_("段階の経過は変更できません。"))
-        super().save(*args, **kwargs)
 
 
 class ClosureKind(models.TextChoices):

@@ -123,7 +123,8 @@ def test_the_plan_pages_walk_the_stages_and_show_refusals(ward, agencies, case, 
     for stage in ("assessment", "planning"):
         assert worker.post(url + "stage/", {"stage": stage}).status_code == 302
     worker.post(url + "goals/", {"term": "long", "text": "家賃を滞納せずに暮らす"})
-    worker.post(url + "actions/", {"what": "家計改善支援", "organisation": agencies.self_reliance.pk, "frequency": "月2回"})
+    action = {"what": "家計改善支援", "organisation": agencies.self_reliance.pk, "frequency": "月2回"}
+    worker.post(url + "actions/", action)
     worker.post(url + "update/", {"issues": "家賃の滞納", "client_agreed_on": timezone.localdate().isoformat()})
     assert worker.post(url + "stage/", {"stage": "conference"}).status_code == 302
     waiting = worker.post(url + "stage/", {"stage": "support"})
