@@ -145,3 +145,49 @@ def test_the_plan_pages_walk_the_stages_and_show_refusals(ward, agencies, case, 
     # An agency off the team: 404 on the plan and its PDF, logged by the case check.
     outsider = verified_client(agencies.disability_worker)
     assert outsider.get(url).status_code == 404 and outsider.get(url + "pdf/").status_code == 404
+
+
+def test_the_conferences_api_schedules_puts_cases_on_the_agenda_decides_and_assigns(
+    ward, agencies, case, verified_client
+):
+    client = verified_client(ward.care_plaza_worker)
+    created = client.post(
+        "/api/cases/conferences/",
+        {"kind": "support_meeting", "title": "API の会議", "place": "会議室",
+         "starts_at": (timezone.now() - datetime.timedelta(minutes=5)).isoformat()},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    conference_id = created.json()["id"]
+    base = f"/api/cases/conferences/{conference_id}/"
+    other = client.post(base + "agenda/", {"case": 999999}, content_type="application/json")
+    assert other.status_code == 400
+    assert "主催機関が支援チームに入っているケースだけを議題にできます。" in other.content.decode()
+    detail = client.post(base + "agenda/", {"case": case.pk}, content_type="application/json").json()
+    item = detail["agenda"][0]
+    assert item["visible"] and item["case_number"] == case.number
+    decision = client.post(
+        base + "decisions/",
+        {"agenda_item": item["id"], "kind": "add_to_team", "text": "加える", "organisation": agencies.disability.pk,
+         "apply": True, "confidentiality_acknowledged": True},
+        content_type="application/json",
+    )
+    assert decision.status_code == 201 and decision.json()["applied_at"] is not None
+    assert case.team.filter(organisation=agencies.disability, conference_id=conference_id).exists()
+    task = client.post(
+        base + "tasks/",
+        {"description": "日程調整", "due_on": timezone.localdate().isoformat(),
+         "owner_organisation": ward.orgs.care_plaza.pk},
+        content_type="application/json",
+    )
+    assert task.status_code == 201
+    assert [t["description"] for t in client.get("/api/cases/conferences/tasks/").json()] == ["日程調整"]
+    done = client.post(
+        f"/api/cases/conferences/tasks/{task.json()['id']}/status/", {"status": "done"},
+        content_type="application/json",
+    )
+    assert done.json()["status"] == "done"
+    # The disability agency is on the case team now, but does not take part in the conference: 404.
+    outsider = verified_client(agencies.disability_worker)
+    assert outsider.get(base).status_code == 404
+    assert outsider.get("/api/cases/conferences/").json() == []
