@@ -261,6 +261,10 @@ SPECTACULAR_SETTINGS = {
         # A watch-over escalation's urgency keeps the name it had before cases came.
         "UrgencyEnum": "tsunagu.watch.serializers.URGENCY_CHOICES",
         "ReferralStatusEnum": "tsunagu.cases.models.ReferralStatus",
+        # Support conferences: their kind, a decision's kind and a task's status.
+        "ConferenceKindEnum": "tsunagu.cases.models.ConferenceKind",
+        "DecisionKindEnum": "tsunagu.cases.models.DecisionKind",
+        "TaskStatusEnum": "tsunagu.cases.models.TaskStatus",
     },
 }
 

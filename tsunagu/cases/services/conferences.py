@@ -46,7 +46,10 @@ from .team import team_add
 NO_TITLE_MESSAGE = _("会議名を入力してください。")
 BAD_KIND_MESSAGE = _("会議の種類を選んでください。")
 NO_PLACE_MESSAGE = _("場所かオンライン会議のURLを入力してください。")
-ENDS_BEFORE_MESSAGE = _("終了日時は開始日時より後にしてください。")
+ENDS_BEFORE_MESSAGE = _("終了日時は開始日時より後の、同じ日か翌日までの日時にしてください。")
+WHEN_RANGE_MESSAGE = _("開始日時は、5年前から2年後までの間で指定してください。")
+# A conference is recorded when planned or afterwards (minutes of past meetings), within these bounds.
+PAST_YEARS, FUTURE_YEARS = 5, 2
 NOT_ORGANISER_MESSAGE = _("この操作は主催機関の職員だけができます。")
 NO_PARTICIPANT_MESSAGE = _("参加する機関・利用者を選ぶか、氏名を入力してください。")
 PARTICIPANT_TWICE_MESSAGE = _("この参加者はすでに登録されています。")
@@ -113,7 +116,12 @@ def conference_create(
         errors.append(BAD_KIND_MESSAGE)
     if not place and not online_url:
         errors.append(NO_PLACE_MESSAGE)
-    if ends_at is not None and ends_at <= starts_at:
+    now = timezone.now()
+    if not now - datetime.timedelta(days=365 * PAST_YEARS) <= starts_at <= now + datetime.timedelta(
+        days=365 * FUTURE_YEARS
+    ):
+        errors.append(WHEN_RANGE_MESSAGE)
+    elif ends_at is not None and (ends_at <= starts_at or ends_at - starts_at > datetime.timedelta(days=1)):
         errors.append(ENDS_BEFORE_MESSAGE)
     if errors:
         raise CaseError(errors)

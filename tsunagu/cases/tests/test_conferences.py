@@ -53,7 +53,9 @@ def test_a_conference_needs_a_place_or_a_url_and_ends_after_it_starts(ward, agen
     with pytest.raises(CaseError) as refused:
         schedule(ward, place="", ends_at=timezone.now() - datetime.timedelta(hours=2))
     assert "場所かオンライン会議のURLを入力してください。" in refused.value.messages
-    assert "終了日時は開始日時より後にしてください。" in refused.value.messages
+    assert "終了日時は開始日時より後の、同じ日か翌日までの日時にしてください。" in refused.value.messages
+    with pytest.raises(CaseError, match="5年前から2年後まで"):
+        schedule(ward, hours=-24 * 365 * 6)
     online = schedule(ward, place="", online_url="https://meet.example.org/abc")
     assert online.participants.get().acknowledged  # the organiser convenes it under the duty
 
