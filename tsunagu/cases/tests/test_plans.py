@@ -207,3 +207,17 @@ def test_monitoring_sets_the_next_review_and_refuses_bad_dates(ward, agencies, c
     later = today + datetime.timedelta(30)
     monitoring_record(ward.care_plaza_worker, case, held_on=today, findings="就労体験に参加", next_review_on=later)
     assert current_plan(case).review_on == today + datetime.timedelta(30)
+
+
+def test_a_plan_sent_back_by_the_conference_is_a_draft_again_and_needs_a_new_approval(
+    ward, agencies, case, supervisor
+):
+    case = walk(case, ward, supervisor, 3)  # 支援調整会議
+    plan_approve(supervisor, case)
+    case = stage_move(ward.care_plaza_worker, case, S.PLANNING, note="会議で見直し")
+    plan = current_plan(case)
+    assert plan.status == PlanStatus.DRAFT and plan.approved_at is None
+    goal_add(ward.care_plaza_worker, case, term=GoalTerm.SHORT, text="就労体験に参加する")
+    case = stage_move(ward.care_plaza_worker, case, S.CONFERENCE)
+    with pytest.raises(CaseError, match="承認が必要"):
+        stage_move(ward.care_plaza_worker, case, S.SUPPORT)
