@@ -329,7 +329,7 @@ def decision_apply(
     pk = as_pk(decision_id)
     with transaction.atomic():
         decision = (
-            ConferenceDecision.objects.select_for_update()
+            ConferenceDecision.objects.select_for_update(of=("self",))
             .select_related("agenda_item__case", "organisation")
             .filter(conference=conference, pk=pk)
             .first()
