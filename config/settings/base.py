@@ -134,6 +134,9 @@ TSUNAGU_WATCH_ACKNOWLEDGE_HOURS = {
     "urgent": env.int("TSUNAGU_WATCH_ACKNOWLEDGE_HOURS_URGENT", default=2),
     "concern": env.int("TSUNAGU_WATCH_ACKNOWLEDGE_HOURS_CONCERN", default=48),
 }
+# Whether a supervisor (the capability approve_case_plan) must approve a support plan before support starts and
+# the closing of a case (tsunagu.cases). A ward that does not require it turns it off.
+TSUNAGU_CASE_APPROVAL_REQUIRED = env.bool("TSUNAGU_CASE_APPROVAL_REQUIRED", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -259,6 +262,10 @@ SPECTACULAR_SETTINGS = {
         # A watch-over escalation's urgency keeps the name it had before cases came.
         "UrgencyEnum": "tsunagu.watch.serializers.URGENCY_CHOICES",
         "ReferralStatusEnum": "tsunagu.cases.models.ReferralStatus",
+        # Support conferences: their kind, a decision's kind and a task's status.
+        "ConferenceKindEnum": "tsunagu.cases.models.ConferenceKind",
+        "DecisionKindEnum": "tsunagu.cases.models.DecisionKind",
+        "TaskStatusEnum": "tsunagu.cases.models.TaskStatus",
     },
 }
 

@@ -60,6 +60,8 @@ class AuditTarget(models.TextChoices):
     CASE = "case", _("相談支援記録")
     CASE_TEAM = "case_team", _("支援チーム")
     REFERRAL = "referral", _("機関への紹介")
+    CONFERENCE = "conference", _("支援会議")
+    SUPPORT_PLAN = "support_plan", _("支援計画")
     DISASTER_EVENT = "disaster_event", _("災害")
     SAFETY_REPORT = "safety_report", _("安否確認")
     SHELTER_STAY = "shelter_stay", _("避難所の入退所")

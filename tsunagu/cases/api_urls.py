@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tsunagu.cases import api
+from tsunagu.cases import api, conference_api
 
 api_urlpatterns = [
     path("cases/", api.CaseListApi.as_view(), name="cases-list"),
@@ -11,6 +11,34 @@ api_urlpatterns = [
         "cases/referrals/<str:referral_id>/transition/",
         api.ReferralTransitionApi.as_view(),
         name="cases-referral-transition",
+    ),
+    # Conferences before "cases/<case_id>/", which would take "conferences" for an id.
+    path("cases/conferences/", conference_api.ConferenceListApi.as_view(), name="cases-conference-list"),
+    path("cases/conferences/tasks/", conference_api.TaskListApi.as_view(), name="cases-conference-task-list"),
+    path(
+        "cases/conferences/tasks/<str:task_id>/status/",
+        conference_api.TaskStatusApi.as_view(),
+        name="cases-conference-task-status",
+    ),
+    path(
+        "cases/conferences/<str:conference_id>/",
+        conference_api.ConferenceDetailApi.as_view(),
+        name="cases-conference-detail",
+    ),
+    path(
+        "cases/conferences/<str:conference_id>/agenda/",
+        conference_api.ConferenceAgendaApi.as_view(),
+        name="cases-conference-agenda",
+    ),
+    path(
+        "cases/conferences/<str:conference_id>/decisions/",
+        conference_api.ConferenceDecisionApi.as_view(),
+        name="cases-conference-decisions",
+    ),
+    path(
+        "cases/conferences/<str:conference_id>/tasks/",
+        conference_api.ConferenceTaskApi.as_view(),
+        name="cases-conference-tasks",
     ),
     path("cases/<str:case_id>/", api.CaseDetailApi.as_view(), name="cases-detail"),
 ]

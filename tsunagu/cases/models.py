@@ -63,6 +63,7 @@ class Stage(models.TextChoices):
     SUPPORT = "support", _("支援提供")
     MONITORING = "monitoring", _("モニタリング")
     EVALUATION = "evaluation", _("評価")
+    REPLAN = "replan", _("再プラン")
     CLOSED = "closed", _("終結")
 
 
@@ -255,9 +256,17 @@ class TeamMember(models.Model):
     referral = models.ForeignKey(
         "Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("紹介")
     )
-    # The conference model comes with support conferences (issue 9, item 4): its FK joins this reference then.
     decision_reference = models.CharField(
         _("会議の決定"), max_length=200, blank=True, help_text=_("支援会議の開催日と決定の要旨。")
+    )
+    # The conference whose decision added the agency (basis 支援会議の決定, when recorded in tsunagu).
+    conference = models.ForeignKey(
+        "Conference",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team_additions",
+        verbose_name=_("支援会議"),
     )
     confidentiality_acknowledged_at = models.DateTimeField(_("守秘義務の確認日時"), null=True, blank=True)
     confidentiality_acknowledged_by = models.ForeignKey(
@@ -466,3 +475,67 @@ class RaiserNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.recipient_id}: {self.kind}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 支援会議と支援計画 (issue 9, items 4 and 5): in their own module, imported here so they are the app's models.
+from .support_models import (  # noqa: E402
+    OPEN_TASK_STATUSES,
+    CaseClosure,
+    ClosureKind,
+    Conference,
+    ConferenceAgendaItem,
+    ConferenceDecision,
+    ConferenceKind,
+    ConferenceParticipant,
+    ConferenceTask,
+    DecisionKind,
+    GoalTerm,
+    MonitoringEntry,
+    PlanAction,
+    PlanGoal,
+    PlanStatus,
+    StageChange,
+    SupportPlan,
+    TaskStatus,
+)
+
+__all__ = [
+    "CLOSED_REFERRAL_STATUSES",
+    "OPEN_REFERRAL_STATUSES",
+    "OPEN_TASK_STATUSES",
+    "Case",
+    "CaseClosure",
+    "ClosureKind",
+    "Conference",
+    "ConferenceAgendaItem",
+    "ConferenceDecision",
+    "ConferenceKind",
+    "ConferenceParticipant",
+    "ConferenceTask",
+    "ConsentDecision",
+    "ConsentToShare",
+    "DecisionKind",
+    "Domain",
+    "GoalTerm",
+    "HouseholdMember",
+    "MonitoringEntry",
+    "NoticeKind",
+    "PlanAction",
+    "PlanGoal",
+    "PlanStatus",
+    "RaiserNotice",
+    "Referral",
+    "ReferralAttachment",
+    "ReferralEvent",
+    "ReferralStatus",
+    "Route",
+    "Stage",
+    "StageChange",
+    "SupportPlan",
+    "TaskStatus",
+    "TeamBasis",
+    "TeamMember",
+    "Urgency",
+    "team_in_force_q",
+]

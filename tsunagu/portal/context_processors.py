@@ -9,7 +9,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.accounts.selectors import is_verified, two_factor_required
 from tsunagu.cases.scope import team_organisation_ids
-from tsunagu.cases.selectors import case_counts
+from tsunagu.cases.selectors import case_counts, overdue_task_count
 from tsunagu.watch.selectors import managed_minsei_ids
 from tsunagu.watch.services import commissioner_membership
 
@@ -34,6 +34,10 @@ class Navigation:
     on_case_teams: bool
     can_open_case: bool
     case_counts: object
+    # Supervisors of case agencies: plans and closings waiting for approval. Everyone on case teams: their
+    # conference tasks past due.
+    can_approve_case_plan: bool
+    overdue_conference_tasks: object
 
 
 def _navigation_for(user) -> Navigation:  # noqa: ANN001
@@ -55,6 +59,8 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         on_case_teams=unlocked and bool(team_organisation_ids(viewer)),
         can_open_case=unlocked and policy.can(viewer, Capability.OPEN_CASE),
         case_counts=SimpleLazyObject(lambda: case_counts(viewer)),
+        can_approve_case_plan=unlocked and policy.can(viewer, Capability.APPROVE_CASE_PLAN),
+        overdue_conference_tasks=SimpleLazyObject(lambda: overdue_task_count(viewer)),
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.audit.models import AuditTarget
-from tsunagu.organisations.models import CASE_AGENCY_KINDS, OrganisationKind
+from tsunagu.organisations.models import CASE_AGENCY_KINDS, MembershipRole, OrganisationKind
 
 from .refusals import Refused
 from .viewer import viewer_for
@@ -40,6 +40,7 @@ class Capability(StrEnum):
     OPEN_CASE = "open_case"  # take a consultation (相談受付) and refer it to another agency
     OVERRIDE_REFERRAL_CONSENT = "override_referral_consent"  # refer without the client's consent, with a reason
     MANAGE_DIRECTORY = "manage_directory"  # the public directory's entries and their "confirmed" date
+    APPROVE_CASE_PLAN = "approve_case_plan"  # a supervisor approves support plans and the closing of cases
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -60,6 +61,8 @@ class CapabilitySpec:
     holders: frozenset[str]  # organisation kinds whose members hold it
     target: str  # what a refusal is about, in the audit log
     refusal: str | Promise  # the sentence the 403 page shows
+    # Membership roles that hold it within those organisations (None: every member).
+    roles: frozenset[str] | None = None
 
 
 CAPABILITIES: dict[Capability, CapabilitySpec] = {
@@ -139,6 +142,13 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         AuditTarget.PAGE,
         _("相談先・居場所の案内の編集は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターの職員ができます。"),
     ),
+    # The supervisor of a case agency: its members with the role 代表者 (manager); see docs/cases.md.
+    Capability.APPROVE_CASE_PLAN: CapabilitySpec(
+        CASE_AGENCY_KINDS,
+        AuditTarget.SUPPORT_PLAN,
+        _("支援計画と終結の承認は、相談支援機関の代表者（管理者）だけができます。"),
+        roles=frozenset({MembershipRole.MANAGER}),
+    ),
 }
 
 
@@ -150,8 +160,13 @@ class CapabilityDenied(Refused):
 
 
 def can(user, capability: Capability) -> bool:  # noqa: ANN001
-    """Whether the user holds the capability today (through a membership of a holding organisation kind)."""
-    return bool(viewer_for(user).organisation_kinds & CAPABILITIES[capability].holders)
+    """Whether the user holds the capability today (through a membership of a holding organisation kind, in one of
+    the capability's roles when it names them)."""
+    spec = CAPABILITIES[capability]
+    viewer = viewer_for(user)
+    if spec.roles is None:
+        return bool(viewer.organisation_kinds & spec.holders)
+    return any(m.organisation.kind in spec.holders and m.role in spec.roles for m in viewer.memberships)
 
 
 def require_capability(user, capability: Capability) -> None:  # noqa: ANN001

@@ -1,6 +1,19 @@
 """Writes of the cases app: intake (also from a watch-over escalation), the client's consent to share, the case
-team, closed-loop referrals (one transitions table) and the notices to whoever raised the concern."""
+team, closed-loop referrals (one transitions table), the notices to whoever raised the concern, support
+conferences, and support plans with the stages of a case (one transitions table)."""
 
+from .conferences import (
+    agenda_add,
+    conference_create,
+    decision_apply,
+    decision_record,
+    minutes_record,
+    participant_acknowledge,
+    participant_add,
+    task_create,
+    task_update,
+    user_by_id,
+)
 from .errors import CaseError
 from .intake import (
     acting_agency,
@@ -14,28 +27,67 @@ from .intake import (
     open_case_from_escalation,
 )
 from .notices import notify_raiser
+from .plans import (
+    STAGE_TRANSITIONS,
+    action_add,
+    allowed_stages,
+    approval_required,
+    case_close,
+    case_closure_decide,
+    current_plan,
+    goal_add,
+    monitoring_record,
+    plan_approve,
+    plan_item_remove,
+    plan_update,
+    stage_move,
+)
 from .referrals import TRANSITIONS, Action, allowed_actions, referral_create, referral_transition
-from .team import on_team, team_add, team_agency_of, team_end
+from .team import conference_reference, on_team, team_add, team_agency_of, team_end
 
 __all__ = [
+    "STAGE_TRANSITIONS",
     "TRANSITIONS",
     "Action",
     "CaseError",
     "acting_agency",
+    "action_add",
+    "agenda_add",
     "allowed_actions",
+    "allowed_stages",
+    "approval_required",
     "case_agencies_of",
+    "case_close",
+    "case_closure_decide",
     "case_open",
     "client_or_deny",
+    "conference_create",
+    "conference_reference",
     "consent_covering",
     "consent_in_force",
     "consent_record",
+    "current_plan",
+    "decision_apply",
+    "decision_record",
     "escalation_to_open",
+    "goal_add",
+    "minutes_record",
+    "monitoring_record",
     "notify_raiser",
     "on_team",
     "open_case_from_escalation",
+    "participant_acknowledge",
+    "participant_add",
+    "plan_approve",
+    "plan_item_remove",
+    "plan_update",
     "referral_create",
     "referral_transition",
+    "stage_move",
+    "task_create",
+    "task_update",
     "team_add",
     "team_agency_of",
     "team_end",
+    "user_by_id",
 ]

@@ -13,7 +13,7 @@ from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
 from tsunagu.organisations.models import CASE_AGENCY_KINDS, Organisation
 
-from ..models import Case, ConsentToShare, Referral, TeamBasis, TeamMember
+from ..models import Case, Conference, ConsentToShare, Referral, TeamBasis, TeamMember
 from ..scope import team_organisation_ids
 from .errors import CaseError
 from .intake import consent_covering
@@ -27,6 +27,13 @@ BAD_BASIS_MESSAGE = _("支援チームに加える根拠を選んでください
 LAST_MEMBER_MESSAGE = _("支援チームの最後の機関は外せません。")
 NOT_ON_TEAM_MESSAGE = _("この機関は支援チームに入っていません。")
 END_REASON_MESSAGE = _("支援チームから外れる理由を入力してください。")
+
+
+def conference_reference(conference: Conference) -> str:
+    """How a team row names the conference whose decision added the agency: its date, kind and title."""
+    day = timezone.localtime(conference.starts_at)
+    text = f"{day.year}年{day.month}月{day.day}日 {conference.get_kind_display()}「{conference.title}」"
+    return text[:200]
 
 
 def on_team(case: Case, organisation_id: int) -> bool:
@@ -43,11 +50,13 @@ def team_add(
     decision_reference: str = "",
     referral: Referral | None = None,
     consent: ConsentToShare | None = None,
+    conference: Conference | None = None,
     request: HttpRequest | None = None,
 ) -> TeamMember:
     """Add an agency to the team. The caller reached the case through case_or_404 (or, for an accepted referral,
     is the receiving agency). basis CONSENT: the consent in force must cover the agency; CONFERENCE: the
-    decision's reference; OVERRIDE: only from a referral sent under the ward's override."""
+    decision's reference (or the conference recorded in tsunagu, whose decision it is); OVERRIDE: only from a
+    referral sent under the ward's override."""
     errors: list[str] = []
     if organisation.kind not in CASE_AGENCY_KINDS or not organisation.is_active:
         errors.append(NOT_AN_AGENCY_MESSAGE)
@@ -57,6 +66,8 @@ def team_add(
             errors.append(NO_CONSENT_MESSAGE)
     elif basis == TeamBasis.CONFERENCE:
         decision_reference = decision_reference.strip()
+        if not decision_reference and conference is not None:
+            decision_reference = conference_reference(conference)
         if not decision_reference:
             errors.append(NO_DECISION_MESSAGE)
     elif not (basis == TeamBasis.OVERRIDE and referral is not None and referral.consent_overridden_by_id):
@@ -77,6 +88,7 @@ def team_add(
                 consent=consent if basis == TeamBasis.CONSENT else None,
                 referral=referral,
                 decision_reference=decision_reference if basis == TeamBasis.CONFERENCE else "",
+                conference=conference,
                 confidentiality_acknowledged_at=now,
                 confidentiality_acknowledged_by=user,
                 added_at=now,
@@ -87,7 +99,12 @@ def team_add(
                 action=AuditAction.CREATE,
                 target_type=AuditTarget.CASE_TEAM,
                 target_ids=case.person_ids(),
-                detail={"case": case.pk, "organisation": organisation.pk, "basis": basis},
+                detail={
+                    "case": case.pk,
+                    "organisation": organisation.pk,
+                    "basis": basis,
+                    **({"conference": conference.pk} if conference is not None else {}),
+                },
                 request=request,
             )
     except IntegrityError:
