@@ -9,7 +9,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.accounts.selectors import is_verified, two_factor_required
 from tsunagu.cases.scope import team_organisation_ids
-from tsunagu.cases.selectors import case_counts
+from tsunagu.cases.selectors import case_counts, outreach_counts
 from tsunagu.watch.selectors import managed_minsei_ids
 from tsunagu.watch.services import commissioner_membership
 
@@ -34,6 +34,10 @@ class Navigation:
     on_case_teams: bool
     can_open_case: bool
     case_counts: object
+    # The agency's outreach worklist (open and overdue items), and the ward's anonymised area figures.
+    can_manage_outreach: bool
+    outreach_counts: object
+    can_view_area_figures: bool
 
 
 def _navigation_for(user) -> Navigation:  # noqa: ANN001
@@ -55,6 +59,9 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         on_case_teams=unlocked and bool(team_organisation_ids(viewer)),
         can_open_case=unlocked and policy.can(viewer, Capability.OPEN_CASE),
         case_counts=SimpleLazyObject(lambda: case_counts(viewer)),
+        can_manage_outreach=unlocked and policy.can(viewer, Capability.MANAGE_OUTREACH),
+        outreach_counts=SimpleLazyObject(lambda: outreach_counts(viewer)),
+        can_view_area_figures=unlocked and policy.can(viewer, Capability.VIEW_AREA_FIGURES),
     )
 
 

@@ -39,6 +39,8 @@ class Capability(StrEnum):
     VIEW_SAFETY_DASHBOARD = "view_safety_dashboard"  # an event's live dashboard: counts, the unconfirmed, calls
     OPEN_CASE = "open_case"  # take a consultation (相談受付) and refer it to another agency
     OVERRIDE_REFERRAL_CONSENT = "override_referral_consent"  # refer without the client's consent, with a reason
+    MANAGE_OUTREACH = "manage_outreach"  # the agency's outreach worklist (アウトリーチ), flag persons by hand
+    VIEW_AREA_FIGURES = "view_area_figures"  # anonymised counts of the ward's cases by district and domain
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -130,6 +132,18 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         WARD,
         AuditTarget.REFERRAL,
         _("本人の同意なしに紹介できるのは、区役所の福祉部門の職員だけです（理由の記録が必要です）。"),
+    ),
+    Capability.MANAGE_OUTREACH: CapabilitySpec(
+        CASE_AGENCY_KINDS,
+        AuditTarget.CASE,
+        _("アウトリーチの一覧は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターと相談支援機関の職員が使えます。"),
+    ),
+    # The ward's whole picture of needs, for district meetings (話し合いの場) and the welfare plan: the bodies
+    # that run them. Counts only, suppressed under 5 (tsunagu.core.suppression).
+    Capability.VIEW_AREA_FIGURES: CapabilitySpec(
+        PROFESSIONALS,
+        AuditTarget.CASE,
+        _("地域の課題の集計は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターの職員が見られます。"),
     ),
 }
 

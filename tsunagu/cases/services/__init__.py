@@ -14,6 +14,16 @@ from .intake import (
     open_case_from_escalation,
 )
 from .notices import notify_raiser
+from .outreach import (
+    FlagResult,
+    may_own,
+    outreach_create,
+    outreach_flag,
+    outreach_note,
+    outreach_reopen,
+    outreach_resolve,
+    outreach_update,
+)
 from .referrals import TRANSITIONS, Action, allowed_actions, referral_create, referral_transition
 from .team import on_team, team_add, team_agency_of, team_end
 
@@ -21,6 +31,7 @@ __all__ = [
     "TRANSITIONS",
     "Action",
     "CaseError",
+    "FlagResult",
     "acting_agency",
     "allowed_actions",
     "case_agencies_of",
@@ -30,9 +41,16 @@ __all__ = [
     "consent_in_force",
     "consent_record",
     "escalation_to_open",
+    "may_own",
     "notify_raiser",
     "on_team",
     "open_case_from_escalation",
+    "outreach_create",
+    "outreach_flag",
+    "outreach_note",
+    "outreach_reopen",
+    "outreach_resolve",
+    "outreach_update",
     "referral_create",
     "referral_transition",
     "team_add",
