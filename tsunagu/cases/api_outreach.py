@@ -56,11 +56,11 @@ class OutreachParamsSerializer(serializers.Serializer):
         choices=[("open", "open"), ("resolved", "resolved"), ("all", "all")], required=False, default="open"
     )
     source = QueryChoiceField(choices=OutreachSource.choices, required=False)
-    mine = QueryBooleanField(required=False, default=False, help_text="true: 自分が担当者の項目だけ。")
+    mine = QueryBooleanField(required=False, default=False, help_text=gettext_lazy("true: 自分が担当者の項目だけ。"))
     organisation = QueryIntegerField(
         required=False, min_value=1, max_value=2**63 - 1, error_messages=integer_messages(ID_MESSAGE)
     )
-    overdue = QueryBooleanField(required=False, default=False, help_text="true: 期限を過ぎたものだけ。")
+    overdue = QueryBooleanField(required=False, default=False, help_text=gettext_lazy("true: 期限を過ぎたものだけ。"))
 
 
 class OutreachListApi(APIView):
@@ -243,7 +243,7 @@ class AreaParamsSerializer(serializers.Serializer):
         min_value=1,
         max_value=2**63 - 1,
         error_messages=integer_messages(ID_MESSAGE),
-        help_text="地区の種類のID（省略すると最初の種類）。",
+        help_text=gettext_lazy("地区の種類のID（省略すると最初の種類）。"),
     )
 
 

@@ -2,12 +2,12 @@
 and the totals — checked against linear algebra (a hidden cell is derivable exactly when its unit vector lies in
 the row space of the table's equations restricted to the hidden cells), for fixed tables and random ones."""
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tsunagu.core.suppression import SuppressedTable, suppress_linked, suppress_series, suppress_table
+from tsunagu.testing.tables import derivable, published
 
 
 def _extended(values):
@@ -16,53 +16,16 @@ def _extended(values):
     return grid
 
 
-def _published(table: SuppressedTable):
-    rows = [[*r, t] for r, t in zip(table.cells, table.row_totals, strict=True)]
-    rows.append([*table.column_totals, table.total])
-    return rows
-
-
-def _equations(height, width):
-    """Each line of the extended grid: its interior cells add up to its total cell."""
-    lines = []
-    for i in range(height):
-        lines.append({(i, j): 1 for j in range(width - 1)} | {(i, width - 1): -1})
-    for j in range(width):
-        lines.append({(i, j): 1 for i in range(height - 1)} | {(height - 1, j): -1})
-    return lines
-
-
-def derivable(values, table: SuppressedTable) -> set:
-    """Hidden cells whose value follows from the published figures."""
-    published = _published(table)
-    height, width = len(published), len(published[0])
-    hidden = sorted((i, j) for i in range(height) for j in range(width) if published[i][j] is None)
-    if not hidden:
-        return set()
-    index = {cell: k for k, cell in enumerate(hidden)}
-    matrix = np.array(
-        [[line.get(cell, 0) for cell in hidden] for line in _equations(height, width)], dtype=float
-    )
-    rank = np.linalg.matrix_rank(matrix)
-    found = set()
-    for cell in hidden:
-        unit = np.zeros(len(hidden))
-        unit[index[cell]] = 1
-        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
-            found.add(cell)
-    return found
-
-
 def check(values, threshold=5) -> SuppressedTable:
     table = suppress_table(values, threshold=threshold)
     grid = _extended(values)
-    published = _published(table)
-    for i, row in enumerate(published):
+    shown_grid = published(table)
+    for i, row in enumerate(shown_grid):
         for j, shown in enumerate(row):
             if shown is not None:
                 assert shown == grid[i][j]
                 assert shown >= threshold, f"{shown} shown at {(i, j)}"
-    assert derivable(values, table) == set(), _published(table)
+    assert derivable(table) == set(), shown_grid
     return table
 
 
@@ -139,7 +102,7 @@ def test_linked_tables_hide_a_shared_total_in_both() -> None:
     by_month = [[1, 35], [2, 35]]  # same column totals (3, 70) over the same period
     a, b = suppress_linked(by_district, by_month)
     assert a.column_totals[0] is None and b.column_totals[0] is None
-    assert derivable(by_district, a) == set() and derivable(by_month, b) == set()
+    assert derivable(a) == set() and derivable(b) == set()
 
 
 def test_linked_tables_agree_on_every_shared_total() -> None:
