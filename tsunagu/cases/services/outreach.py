@@ -384,7 +384,7 @@ def outreach_create(
 def _locked_open(user, item: OutreachItem, *, must_be_open: bool = True) -> OutreachItem:  # noqa: ANN001
     from ..scope import team_organisation_ids
 
-    item = OutreachItem.objects.select_for_update().select_related("person__town", "case").get(pk=item.pk)
+    item = OutreachItem.objects.select_for_update(of=("self",)).select_related("person__town", "case").get(pk=item.pk)
     if item.owner_organisation_id not in team_organisation_ids(policy.viewer_for(user)):
         raise CaseError([NOT_OWNER_MESSAGE])
     if must_be_open and not item.is_open:
