@@ -195,7 +195,7 @@ class OutreachUpdateForm(forms.Form):
     owner_organisation = forms.ModelChoiceField(label=_("担当機関"), queryset=Organisation.objects.none())
     owner_user = forms.ModelChoiceField(label=_("担当者"), required=False, queryset=Organisation.objects.none())
     due_on = forms.DateField(label=_("期限"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("変更の理由・メモ"), required=False, max_length=2000)
+    change_note = forms.CharField(label=_("変更の理由・メモ"), required=False, max_length=2000)
 
     def __init__(self, *args, item=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         from django.contrib.auth import get_user_model

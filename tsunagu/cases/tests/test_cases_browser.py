@@ -59,7 +59,7 @@ def test_the_case_pages_pass_axe_core(live_server: LiveServer, ward, agencies, c
         assert_accessible(page, "an outreach item")
         page.get_by_role("button", name="解決にする").click()
         page.wait_for_load_state()
-        assert page.get_by_role("alert").is_visible()
+        assert page.locator("#id_resolution_error_1").is_visible()
         assert_accessible(page, "an outreach item with errors")
         page.goto(f"{base}/cases/outreach/new/")
         assert_accessible(page, "flagging by hand")

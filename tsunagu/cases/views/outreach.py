@@ -94,7 +94,7 @@ def _apply(request: HttpRequest, action: str, form, item) -> None:  # noqa: ANN0
             owner_organisation=data["owner_organisation"],
             owner_user=data["owner_user"],
             due_on=data["due_on"],
-            note=data["note"],
+            note=data["change_note"],
             request=request,
         )
     elif action == "resolve":
