@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -150,8 +150,3 @@ def outreach_counts(user) -> dict[str, int]:  # noqa: ANN001
     """The menu's counts: open items of the user's agencies and how many are overdue (not personal data)."""
     qs = open_outreach_qs(user)
     return {"open": qs.count(), "overdue": qs.filter(due_on__lt=timezone.localdate()).count()}
-
-
-def outreach_for_case(case_id: int) -> QuerySet[OutreachItem]:
-    """Items naming a case (for its timeline; the caller reached the case through case_or_404)."""
-    return OutreachItem.objects.filter(Q(case_id=case_id))

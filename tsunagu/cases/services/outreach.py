@@ -18,7 +18,6 @@ the same record; a new record (a new escalation, a new event) flags again."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -499,11 +498,6 @@ def outreach_reopen(user, item: OutreachItem, *, reason: str, request: HttpReque
         _event(item, OutreachEventKind.REOPENED, user, reason)
         _audit(user, item, request, AuditAction.UPDATE, reopened=True)
     return item
-
-
-def outreach_owner_choices(item_or_none: OutreachItem | None, user) -> Iterable[Organisation]:  # noqa: ANN001
-    """Agencies offered as owners on a form: all active case agencies (may_own decides on saving)."""
-    return Organisation.objects.filter(is_active=True, kind__in=CASE_AGENCY_KINDS).order_by("kind", "name")
 
 
 __all__ = [
