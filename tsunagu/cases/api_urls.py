@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tsunagu.cases import api, conference_api
+from tsunagu.cases import api, api_outreach, conference_api
 
 api_urlpatterns = [
     path("cases/", api.CaseListApi.as_view(), name="cases-list"),
@@ -40,5 +40,15 @@ api_urlpatterns = [
         conference_api.ConferenceTaskApi.as_view(),
         name="cases-conference-tasks",
     ),
+    path("cases/outreach/", api_outreach.OutreachListApi.as_view(), name="cases-outreach-list"),
+    path("cases/outreach/<str:item_id>/", api_outreach.OutreachDetailApi.as_view(), name="cases-outreach-detail"),
+    path(
+        "cases/outreach/<str:item_id>/action/",
+        api_outreach.OutreachActionApi.as_view(),
+        name="cases-outreach-action",
+    ),
+    path("cases/dashboard/", api_outreach.DashboardApi.as_view(), name="cases-dashboard"),
+    path("cases/area/", api_outreach.AreaIssuesApi.as_view(), name="cases-area"),
+    path("cases/<str:case_id>/timeline/", api_outreach.CaseTimelineApi.as_view(), name="cases-timeline"),
     path("cases/<str:case_id>/", api.CaseDetailApi.as_view(), name="cases-detail"),
 ]

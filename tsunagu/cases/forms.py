@@ -148,3 +148,89 @@ CLIENT_FIELDS = (
     "client_phone",
     "client_address",
 )
+
+
+# --- outreach (アウトリーチ) -------------------------------------------------------------------------------------
+
+
+class OutreachFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状況"),
+        required=False,
+        choices=[("open", _("未解決")), ("resolved", _("解決済み")), ("all", _("すべて"))],
+    )
+    source = forms.ChoiceField(label=_("きっかけ"), required=False)
+    owner = forms.ChoiceField(label=_("担当"), required=False)
+    overdue = forms.BooleanField(label=_("期限を過ぎたものだけ"), required=False)
+
+    def __init__(self, *args, agencies=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        from .models import OutreachSource
+
+        self.fields["source"].choices = [("", _("すべて")), *OutreachSource.choices]
+        self.fields["owner"].choices = [("", _("所属機関すべて")), ("me", _("自分が担当"))] + [
+            (str(o.pk), o.name) for o in agencies
+        ]
+
+
+class OutreachCreateForm(forms.Form):
+    person_id = forms.IntegerField(label=_("住民ID"), min_value=1, help_text=_("見られる方だけ登録できます。"))
+    whole_household = forms.BooleanField(label=_("世帯として対応する"), required=False)
+    reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    next_action = forms.CharField(label=_("次の対応"), max_length=300)
+    owner_organisation = forms.ModelChoiceField(label=_("担当機関"), queryset=Organisation.objects.none())
+    due_on = forms.DateField(
+        label=_("期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("空なら2週間後。")
+    )
+
+    def __init__(self, *args, agencies=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = agencies_queryset()
+        if agencies:
+            self.fields["owner_organisation"].initial = agencies[0].pk
+
+
+class OutreachUpdateForm(forms.Form):
+    next_action = forms.CharField(label=_("次の対応"), max_length=300)
+    owner_organisation = forms.ModelChoiceField(label=_("担当機関"), queryset=Organisation.objects.none())
+    owner_user = forms.ModelChoiceField(label=_("担当者"), required=False, queryset=Organisation.objects.none())
+    due_on = forms.DateField(label=_("期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    change_note = forms.CharField(label=_("変更の理由・メモ"), required=False, max_length=2000)
+
+    def __init__(self, *args, item=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = agencies_queryset()
+        users = get_user_model().objects.filter(is_active=True)
+        if item is not None:
+            users = users.filter(memberships__organisation=item.owner_organisation).distinct()
+            self.initial.setdefault("next_action", item.next_action)
+            self.initial.setdefault("owner_organisation", item.owner_organisation_id)
+            self.initial.setdefault("owner_user", item.owner_user_id)
+            self.initial.setdefault("due_on", item.due_on)
+        self.fields["owner_user"].queryset = users.order_by("username")
+
+
+class OutreachNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("対応の記録"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("訪問・電話の結果など（例：訪問したが不在。手紙を投函）。"),
+    )
+
+
+class OutreachResolveForm(forms.Form):
+    resolution = forms.ChoiceField(label=_("結果"), choices=[])
+    resolution_note = forms.CharField(label=_("結果の内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        from .models import OutreachResolution
+
+        super().__init__(*args, **kwargs)
+        self.fields["resolution"].choices = [("", "---------"), *OutreachResolution.choices]
+
+
+class OutreachReopenForm(forms.Form):
+    reopen_reason = forms.CharField(label=_("再開する理由"), max_length=2000)

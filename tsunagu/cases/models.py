@@ -539,3 +539,144 @@ __all__ = [
     "Urgency",
     "team_in_force_q",
 ]
+# --- outreach (アウトリーチ, issue 9 item 6) --------------------------------------------------------------------
+
+
+class OutreachSource(models.TextChoices):
+    WATCH = "watch", _("見守りの気がかり")
+    SAFETY = "safety", _("安否確認で連絡がつかない")
+    DECLINED_REFERRAL = "declined_referral", _("辞退された紹介")
+    STAFF = "staff", _("職員の判断")
+
+
+class OutreachStatus(models.TextChoices):
+    OPEN = "open", _("未着手")
+    IN_PROGRESS = "in_progress", _("対応中")
+    RESOLVED = "resolved", _("解決")
+
+
+OPEN_OUTREACH_STATUSES = frozenset({OutreachStatus.OPEN, OutreachStatus.IN_PROGRESS})
+
+
+class OutreachResolution(models.TextChoices):
+    CONNECTED = "connected", _("支援につながった")
+    REACHED = "reached", _("連絡がとれ、支援は不要だった")
+    WATCH = "watch", _("見守りで様子をみる")
+    MOVED = "moved", _("転出・死亡・入所")
+    REFUSED = "refused", _("本人が支援を望まない")
+    OTHER = "other", _("その他")
+
+
+class OutreachItem(models.Model):
+    """A person or household to be reached (アウトリーチ): flagged from a source (a watch-over concern not leading to
+    a case, an unreachable person after a safety check, a declined referral left without support) or by staff,
+    with a next action, an owner (an agency and optionally a worker) and a due date, until resolved. Resolved items
+    stay with their history (OutreachEvent). The person's data is shown through the policy's outreach scope
+    (tsunagu.cases.scope.OutreachScope); a case's content only to its team."""
+
+    source = models.CharField(_("きっかけ"), max_length=30, choices=OutreachSource.choices)
+    # The record that raised it ("escalation:12", "safety:3:45", "referral:7"): one item per record, ever.
+    source_key = models.CharField(_("きっかけの記録"), max_length=60, blank=True)
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_items",
+        verbose_name=_("対象の方"),
+    )
+    whole_household = models.BooleanField(_("世帯として"), default=False)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="outreach_items", verbose_name=_("ケース")
+    )
+    reason = models.TextField(_("理由"), max_length=2000)
+    next_action = models.CharField(_("次の対応"), max_length=300)
+    owner_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="outreach_items",
+        verbose_name=_("担当機関"),
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_items",
+        verbose_name=_("担当者"),
+    )
+    due_on = models.DateField(_("期限"))
+    status = models.CharField(_("状況"), max_length=20, choices=OutreachStatus.choices, default=OutreachStatus.OPEN)
+    created_at = models.DateTimeField(_("登録日時"))
+    # None: flagged by the flagging run (tsunagu.cases.services.outreach.outreach_flag).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(_("結果"), max_length=20, choices=OutreachResolution.choices, blank=True)
+    resolution_note = models.TextField(_("結果の内容"), max_length=2000, blank=True)
+    resolved_at = models.DateTimeField(_("解決日時"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("アウトリーチ")
+        verbose_name_plural = _("アウトリーチ")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(case__isnull=False), name="outreach_names_someone"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_key"], condition=~Q(source_key=""), name="outreach_source_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OutreachStatus.RESOLVED, resolved_at__isnull=False)
+                | (~Q(status=OutreachStatus.RESOLVED) & Q(resolved_at__isnull=True)),
+                name="outreach_resolved_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner_organisation", "status", "due_on"], name="outreach_worklist")]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.person_id or self.case_id} → {self.owner_organisation_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_OUTREACH_STATUSES
+
+    def is_overdue(self, day: datetime.date) -> bool:
+        return self.is_open and self.due_on < day
+
+
+class OutreachEventKind(models.TextChoices):
+    FLAGGED = "flagged", _("登録")
+    NOTE = "note", _("対応の記録")
+    CHANGED = "changed", _("担当・次の対応・期限の変更")
+    RESOLVED = "resolved", _("解決")
+    REOPENED = "reopened", _("再開")
+
+
+class OutreachEvent(models.Model):
+    """One step of an outreach item: flagged, a contact attempt, a change of owner or next action, resolved.
+    Append-only."""
+
+    item = models.ForeignKey(OutreachItem, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("種類"), max_length=20, choices=OutreachEventKind.choices)
+    at = models.DateTimeField(_("日時"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(_("内容"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("アウトリーチの経過")
+        verbose_name_plural = _("アウトリーチの経過")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.kind}"
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        if not self._state.adding:
+            raise PermissionError(_("アウトリーチの経過は変更できません。"))
+        super().save(*args, **kwargs)

@@ -69,3 +69,48 @@ class CaseScope(ScopeRule):
 
 
 register_scope(CaseScope())
+
+
+class OutreachScope(ScopeRule):
+    """The outreach data scope (アウトリーチ対象者情報): whom an outreach item names.
+
+    - Ward welfare staff, 社協 and care plazas: as every scope, their ward or service districts (they find the
+      persons to reach and flag them by hand).
+    - The agency owning an open outreach item (any case agency, 障害者相談支援事業所 included): the item's person,
+      and the household's current residents for an item about the household, while the item is open. Once
+      resolved, the item's history stays on the agency's list but the person is shown only to those who see
+      them otherwise.
+    - Never by agreement: a 町会 or 民児協 does not see who is to be reached."""
+
+    scope = DataScope.OUTREACH
+
+    def agreement_grant(self, agreement: Agreement, **kwargs) -> Grant | None:  # noqa: ANN003
+        return None
+
+    def narrowing_q(self, narrowing: Hashable) -> Q:
+        from .models import OPEN_OUTREACH_STATUSES, OutreachItem
+
+        _kind, organisation_ids = narrowing  # type: ignore[misc]
+        items = OutreachItem.objects.filter(
+            owner_organisation_id__in=organisation_ids, status__in=OPEN_OUTREACH_STATUSES, person__isnull=False
+        )
+        households = items.filter(whole_household=True, person__household__isnull=False)
+        return Q(pk__in=items.values("person_id")) | Q(household_id__in=households.values("person__household_id"))
+
+    def extra_grants(self, viewer: Viewer) -> list[Grant]:
+        organisation_ids = team_organisation_ids(viewer)
+        if not organisation_ids or not viewer.user.is_authenticated:
+            return []
+        return [
+            Grant(
+                "アウトリーチの担当機関",
+                DetailLevel.FULL,
+                self.scope,
+                None,
+                include_former=True,
+                narrowing=("owner", organisation_ids),
+            )
+        ]
+
+
+register_scope(OutreachScope())

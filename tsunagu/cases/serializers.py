@@ -155,3 +155,139 @@ class ReferralTransitionSerializer(serializers.Serializer):
     confidentiality_acknowledged = serializers.BooleanField(required=False, default=False)
     to_organisation = serializers.IntegerField(required=False, min_value=1, help_text="再紹介先（re_refer のとき）。")
     respond_by = serializers.DateField(required=False, allow_null=True)
+
+
+# --- outreach, timeline, dashboards, area issues ---------------------------------------------------------------
+
+
+class OutreachEventSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+
+class OutreachItemSerializer(serializers.Serializer):
+    """An outreach item as its owning agency sees it: `name` and `person` only when the policy lets the viewer see
+    the person (or the case's team), otherwise empty and null."""
+
+    id = serializers.IntegerField()
+    source = serializers.CharField()
+    source_label = serializers.CharField()
+    person = serializers.IntegerField(allow_null=True, help_text="住民ID（見られる場合だけ）。")
+    case = serializers.IntegerField(allow_null=True, help_text="ケースID（支援チームの機関だけ）。")
+    name = serializers.CharField(help_text="対象の方（見られない場合は空）。")
+    whole_household = serializers.BooleanField()
+    reason = serializers.CharField()
+    next_action = serializers.CharField()
+    owner_organisation = serializers.IntegerField()
+    owner_user = serializers.IntegerField(allow_null=True)
+    due_on = serializers.DateField()
+    overdue = serializers.BooleanField()
+    status = serializers.CharField()
+    resolution = serializers.CharField()
+    resolution_note = serializers.CharField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    events = OutreachEventSerializer(many=True, required=False)
+
+    @staticmethod
+    def of(row, *, events: bool = False) -> dict:  # noqa: ANN001
+        item = row.item
+        data = {
+            "id": item.pk,
+            "source": item.source,
+            "source_label": item.get_source_display(),
+            "person": item.person_id if row.shows_person or row.shows_case else None,
+            "case": item.case_id if row.shows_case else None,
+            "name": row.name,
+            "whole_household": item.whole_household,
+            "reason": item.reason,
+            "next_action": item.next_action,
+            "owner_organisation": item.owner_organisation_id,
+            "owner_user": item.owner_user_id,
+            "due_on": item.due_on,
+            "overdue": row.overdue,
+            "status": item.status,
+            "resolution": item.resolution,
+            "resolution_note": item.resolution_note,
+            "resolved_at": item.resolved_at,
+        }
+        if events:
+            data["events"] = [{"kind": e.kind, "at": e.at, "note": e.note} for e in item.events.all()]
+        return OutreachItemSerializer(data).data
+
+
+class OutreachCreateSerializer(serializers.Serializer):
+    person_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    whole_household = serializers.BooleanField(required=False, default=False)
+    reason = serializers.CharField(max_length=2000)
+    next_action = serializers.CharField(max_length=300)
+    owner_organisation = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    due_on = serializers.DateField(required=False, allow_null=True)
+
+
+class OutreachActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[("note", "note"), ("resolve", "resolve"), ("reopen", "reopen")])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    resolution = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    organisation = serializers.CharField()
+    by = serializers.CharField()
+
+
+class LabelCountSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class CaseloadSerializer(serializers.Serializer):
+    open = serializers.IntegerField()
+    new_this_month = serializers.IntegerField()
+    overdue_referrals = serializers.IntegerField()
+    overdue_outreach = serializers.IntegerField()
+    by_domain = LabelCountSerializer(many=True)
+    supported = serializers.IntegerField(help_text="過去1年に受け付け、支援開始に至ったケース。")
+    not_yet_supported = serializers.IntegerField()
+    median_days = serializers.FloatField(allow_null=True, help_text="受付から最初の「支援開始」までの日数の中央値。")
+    distribution = LabelCountSerializer(many=True)
+
+    @staticmethod
+    def of(load) -> dict:  # noqa: ANN001
+        pairs = lambda rows: [{"label": label, "count": n} for label, n in rows]  # noqa: E731
+        return {**vars(load), "by_domain": pairs(load.by_domain), "distribution": pairs(load.distribution)}
+
+
+class AgencyCaseloadSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField()
+    name = serializers.CharField()
+    figures = CaseloadSerializer()
+
+
+class DashboardSerializer(serializers.Serializer):
+    mine = CaseloadSerializer()
+    agencies = AgencyCaseloadSerializer(many=True)
+
+
+class AreaTableSerializer(serializers.Serializer):
+    rows = serializers.ListField(child=serializers.CharField())
+    cells = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(allow_null=True)),
+        help_text="null は秘匿（5未満、またはそれが計算できないよう伏せた件数）。",
+    )
+    row_totals = serializers.ListField(child=serializers.IntegerField(allow_null=True))
+    column_totals = serializers.ListField(child=serializers.IntegerField(allow_null=True))
+    total = serializers.IntegerField(allow_null=True)
+
+
+class AreaIssuesSerializer(serializers.Serializer):
+    district_type = serializers.IntegerField(allow_null=True)
+    start = serializers.DateField()
+    end = serializers.DateField()
+    domains = serializers.ListField(child=serializers.CharField())
+    by_district = AreaTableSerializer()
+    by_month = AreaTableSerializer()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from tsunagu.cases import views
 from tsunagu.cases.api_urls import api_urlpatterns
+from tsunagu.cases.views import figures, outreach
 
 app_name = "cases"
 urlpatterns = [
@@ -31,10 +32,18 @@ urlpatterns = [
     path(
         "conferences/<str:conference_id>/<slug:action>/", views.conference_action_view, name="conference_action"
     ),
+    path("outreach/", outreach.outreach_list_view, name="outreach"),
+    path("outreach/new/", outreach.outreach_new_view, name="outreach_new"),
+    path("outreach/<str:item_id>/", outreach.outreach_item_view, name="outreach_item"),
+    path("outreach/<str:item_id>/action/", outreach.outreach_action_view, name="outreach_action"),
+    path("dashboard/", figures.dashboard_view, name="dashboard"),
+    path("area/", figures.area_view, name="area"),
+    path("area/export/", figures.area_export_view, name="area_export"),
     # IDs as text: a malformed or guessed one still reaches the team check, 404 and is logged.
     path("from-escalation/<str:escalation_id>/", views.from_escalation_view, name="from_escalation"),
     path("<str:case_id>/", views.case_view, name="case"),
     path("<str:case_id>/consent/", views.case_consent_view, name="consent"),
+    path("<str:case_id>/timeline/", figures.case_timeline_view, name="timeline"),
     path("<str:case_id>/team/", views.case_team_view, name="team"),
     path("<str:case_id>/refer/", views.case_referral_view, name="refer"),
     path("<str:case_id>/plan/", views.plan_view, name="plan"),

@@ -162,6 +162,8 @@ class DataScope(models.TextChoices):
     WATCH = "watch", _("見守り対象者情報")
     # Never shared by agreement: a case is seen by the agencies on its team only (tsunagu.cases.scope).
     CASE = "case", _("相談支援記録")
+    # Never shared by agreement: staff by area, and the agency owning an open outreach item (tsunagu.cases.scope).
+    OUTREACH = "outreach", _("アウトリーチ対象者情報")
 
 
 class ConsentRequirement(models.TextChoices):

@@ -9,7 +9,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.accounts.selectors import is_verified, two_factor_required
 from tsunagu.cases.scope import team_organisation_ids
-from tsunagu.cases.selectors import case_counts, overdue_task_count
+from tsunagu.cases.selectors import case_counts, outreach_counts, overdue_task_count
 from tsunagu.watch.selectors import managed_minsei_ids
 from tsunagu.watch.services import commissioner_membership
 
@@ -38,6 +38,10 @@ class Navigation:
     # conference tasks past due.
     can_approve_case_plan: bool
     overdue_conference_tasks: object
+    # The agency's outreach worklist (open and overdue items), and the ward's anonymised area figures.
+    can_manage_outreach: bool
+    outreach_counts: object
+    can_view_area_figures: bool
 
 
 def _navigation_for(user) -> Navigation:  # noqa: ANN001
@@ -61,6 +65,9 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         case_counts=SimpleLazyObject(lambda: case_counts(viewer)),
         can_approve_case_plan=unlocked and policy.can(viewer, Capability.APPROVE_CASE_PLAN),
         overdue_conference_tasks=SimpleLazyObject(lambda: overdue_task_count(viewer)),
+        can_manage_outreach=unlocked and policy.can(viewer, Capability.MANAGE_OUTREACH),
+        outreach_counts=SimpleLazyObject(lambda: outreach_counts(viewer)),
+        can_view_area_figures=unlocked and policy.can(viewer, Capability.VIEW_AREA_FIGURES),
     )
 
 

@@ -41,6 +41,8 @@ class Capability(StrEnum):
     OVERRIDE_REFERRAL_CONSENT = "override_referral_consent"  # refer without the client's consent, with a reason
     MANAGE_DIRECTORY = "manage_directory"  # the public directory's entries and their "confirmed" date
     APPROVE_CASE_PLAN = "approve_case_plan"  # a supervisor approves support plans and the closing of cases
+    MANAGE_OUTREACH = "manage_outreach"  # the agency's outreach worklist (アウトリーチ), flag persons by hand
+    VIEW_AREA_FIGURES = "view_area_figures"  # anonymised counts of the ward's cases by district and domain
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -148,6 +150,18 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         AuditTarget.SUPPORT_PLAN,
         _("支援計画と終結の承認は、相談支援機関の代表者（管理者）だけができます。"),
         roles=frozenset({MembershipRole.MANAGER}),
+    ),
+    Capability.MANAGE_OUTREACH: CapabilitySpec(
+        CASE_AGENCY_KINDS,
+        AuditTarget.CASE,
+        _("アウトリーチの一覧は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターと相談支援機関の職員が使えます。"),
+    ),
+    # The ward's whole picture of needs, for district meetings (話し合いの場) and the welfare plan: the bodies
+    # that run them. Counts only, suppressed under 5 (tsunagu.core.suppression).
+    Capability.VIEW_AREA_FIGURES: CapabilitySpec(
+        PROFESSIONALS,
+        AuditTarget.CASE,
+        _("地域の課題の集計は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターの職員が見られます。"),
     ),
 }
 

@@ -28,19 +28,33 @@ from .lists import (
     shared_cases,
     shared_cases_qs,
 )
+from .outreach import (
+    OutreachFilters,
+    OutreachRow,
+    open_outreach_qs,
+    outreach_counts,
+    outreach_or_404,
+    outreach_qs,
+    outreach_worklist,
+)
 from .plans import approvals_pending, plan_for_export, plan_page
+from .timeline import TimelineEntry, case_timeline, timeline_source
 
 __all__ = [
     "AgendaRow",
     "CaseCounts",
     "ConferenceAccess",
     "ConferencePage",
+    "OutreachFilters",
+    "OutreachRow",
     "ReferralRow",
     "TaskRow",
+    "TimelineEntry",
     "approvals_pending",
     "attachment_for_download",
     "case_counts",
     "case_or_404",
+    "case_timeline",
     "conference_access",
     "conference_list",
     "conference_or_404",
@@ -49,8 +63,13 @@ __all__ = [
     "my_cases_qs",
     "my_tasks",
     "my_tasks_qs",
+    "open_outreach_qs",
     "open_referrals",
     "open_referrals_qs",
+    "outreach_counts",
+    "outreach_or_404",
+    "outreach_qs",
+    "outreach_worklist",
     "overdue_task_count",
     "plan_for_export",
     "plan_page",
@@ -60,5 +79,6 @@ __all__ = [
     "shared_cases",
     "shared_cases_qs",
     "task_or_404",
+    "timeline_source",
     "visible_cases",
 ]

@@ -27,6 +27,16 @@ from .intake import (
     open_case_from_escalation,
 )
 from .notices import notify_raiser
+from .outreach import (
+    FlagResult,
+    may_own,
+    outreach_create,
+    outreach_flag,
+    outreach_note,
+    outreach_reopen,
+    outreach_resolve,
+    outreach_update,
+)
 from .plans import (
     STAGE_TRANSITIONS,
     action_add,
@@ -50,6 +60,7 @@ __all__ = [
     "TRANSITIONS",
     "Action",
     "CaseError",
+    "FlagResult",
     "acting_agency",
     "action_add",
     "agenda_add",
@@ -71,11 +82,18 @@ __all__ = [
     "decision_record",
     "escalation_to_open",
     "goal_add",
+    "may_own",
     "minutes_record",
     "monitoring_record",
     "notify_raiser",
     "on_team",
     "open_case_from_escalation",
+    "outreach_create",
+    "outreach_flag",
+    "outreach_note",
+    "outreach_reopen",
+    "outreach_resolve",
+    "outreach_update",
     "participant_acknowledge",
     "participant_add",
     "plan_approve",

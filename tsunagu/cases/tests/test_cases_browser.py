@@ -1,6 +1,7 @@
 """The case pages in a browser pass axe-core's WCAG 2.1 A/AA rules: the worker's lists with their menu counts, the
-intake (also with errors), a case with its team, consent and referral forms, a referral with its answers, and the
-support conference and plan pages.
+intake (also with errors), a case with its team, consent and referral forms, and a referral with its answers; the
+support conference and plan pages; the outreach worklist, an item and the flagging form (with errors), the case
+timeline, the caseload dashboard and the area issues with their charts and tables.
 
 No ORM call while Playwright runs."""
 
@@ -18,6 +19,7 @@ from tsunagu.cases.services import (
     decision_record,
     goal_add,
     minutes_record,
+    outreach_create,
     participant_add,
     referral_create,
     stage_move,
@@ -37,6 +39,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_triggers_off_f
 def test_the_case_pages_pass_axe_core(live_server: LiveServer, ward, agencies, consented) -> None:
     referral = referral_create(
         ward.care_plaza_worker, consented, to_organisation=agencies.self_reliance, reason="家計の立て直しの相談"
+    )
+    item = outreach_create(
+        ward.care_plaza_worker,
+        person_id=consented.client_id,
+        reason="郵便物がたまっている",
+        next_action="訪問して様子を確かめる",
+        owner_organisation=ward.orgs.care_plaza,
     )
     authenticator = authenticator_for(ward.care_plaza_worker)
     base = live_server.url
@@ -59,6 +68,24 @@ def test_the_case_pages_pass_axe_core(live_server: LiveServer, ward, agencies, c
         page.get_by_role("button", name="受け付ける").click()
         page.wait_for_load_state()
         assert_accessible(page, "the intake with errors")
+        page.goto(f"{base}/cases/outreach/")
+        assert page.get_by_role("link", name="訪問して様子を確かめる").count() == 0
+        assert_accessible(page, "the outreach worklist")
+        page.goto(f"{base}/cases/outreach/{item.pk}/")
+        assert_accessible(page, "an outreach item")
+        page.get_by_role("button", name="解決にする").click()
+        page.wait_for_load_state()
+        assert page.locator("#id_resolution_error_1").is_visible()
+        assert_accessible(page, "an outreach item with errors")
+        page.goto(f"{base}/cases/outreach/new/")
+        assert_accessible(page, "flagging by hand")
+        page.goto(f"{base}/cases/{consented.pk}/timeline/")
+        assert_accessible(page, "the case timeline")
+        page.goto(f"{base}/cases/dashboard/")
+        assert_accessible(page, "the caseload dashboard")
+        page.goto(f"{base}/cases/area/")
+        assert page.get_by_role("table", name="地区別・分野別の相談件数（延べ）").is_visible()
+        assert_accessible(page, "the area issues")
 
 
 def test_the_conference_and_plan_pages_pass_axe_core(live_server: LiveServer, ward, agencies, case) -> None:
