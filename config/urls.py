@@ -40,6 +40,7 @@ urlpatterns = [
     path("watch/", include("tsunagu.watch.urls")),
     path("disaster/", include("tsunagu.disaster.urls")),
     path("cases/", include("tsunagu.cases.urls")),
+    path("events/", include("tsunagu.events.urls")),
     path("api/", include((api_patterns, "api"), namespace=None)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

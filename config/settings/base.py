@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tsunagu.watch",
     "tsunagu.disaster",
     "tsunagu.cases",
+    "tsunagu.events",
     "tsunagu.portal",
     "tsunagu.demo",
 ]

@@ -34,6 +34,8 @@ class Navigation:
     on_case_teams: bool
     can_open_case: bool
     case_counts: object
+    # The ward's sections and the staff of organisations that hold events: the events' staff pages.
+    can_manage_events: bool = False
 
 
 def _navigation_for(user) -> Navigation:  # noqa: ANN001
@@ -55,6 +57,7 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         on_case_teams=unlocked and bool(team_organisation_ids(viewer)),
         can_open_case=unlocked and policy.can(viewer, Capability.OPEN_CASE),
         case_counts=SimpleLazyObject(lambda: case_counts(viewer)),
+        can_manage_events=unlocked and policy.publishes_anything(viewer),
     )
 
 

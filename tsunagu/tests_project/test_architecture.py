@@ -132,6 +132,8 @@ RUNTIME_IMPORT_NAMES = {
     "segno": "segno",
     "psycopg[binary]": "postgresql",  # DATABASE_URL's engine, named in settings
     "jaconv": "jaconv",
+    "pykakasi": "pykakasi",  # ふりがな (tsunagu.core.furigana)
+    "icalendar": "icalendar",  # the events' iCal feeds
     "tqdm": "tqdm",
     "openpyxl": "openpyxl",
     "reportlab": "reportlab",

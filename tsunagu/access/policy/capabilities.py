@@ -39,6 +39,7 @@ class Capability(StrEnum):
     VIEW_SAFETY_DASHBOARD = "view_safety_dashboard"  # an event's live dashboard: counts, the unconfirmed, calls
     OPEN_CASE = "open_case"  # take a consultation (相談受付) and refer it to another agency
     OVERRIDE_REFERRAL_CONSENT = "override_referral_consent"  # refer without the client's consent, with a reason
+    MANAGE_EVENTS = "manage_events"  # every event and article of the ward, and the sign-ups of every event
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -47,6 +48,9 @@ PROFESSIONALS = frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.SHAKY
 DISASTER_COMMAND = frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.WARD_DISASTER})
 # Those who run an event and the responders who see its whole area: the ward's welfare section and 防災担当, 消防,
 # 警察 and the city's 危機管理室 (community supporters record from the event page and their phones).
+# The ward's own sections publish for the whole ward; other organisers manage only their own events
+# (tsunagu.access.policy.publishing).
+WARD_SECTIONS = frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.WARD_OTHER, OrganisationKind.WARD_DISASTER})
 DISASTER_RESPONSE = DISASTER_COMMAND | {
     OrganisationKind.FIRE,
     OrganisationKind.POLICE,
@@ -130,6 +134,11 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         WARD,
         AuditTarget.REFERRAL,
         _("本人の同意なしに紹介できるのは、区役所の福祉部門の職員だけです（理由の記録が必要です）。"),
+    ),
+    Capability.MANAGE_EVENTS: CapabilitySpec(
+        WARD_SECTIONS,
+        AuditTarget.EVENT_SIGNUP,
+        _("区の行事・お知らせの管理は、区役所の職員と、主催団体の職員・代表者だけができます。"),
     ),
 }
 
