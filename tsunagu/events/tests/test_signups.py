@@ -5,8 +5,7 @@ from tsunagu.audit.models import AuditEntry
 from tsunagu.events.models import Signup, SignupStatus
 from tsunagu.events.services import SignupClosed, signup_cancel, signup_create
 from tsunagu.events.services import signups as signups_module
-
-from .conftest import make_event
+from tsunagu.testing.events import make_event
 
 
 @pytest.mark.django_db
