@@ -45,6 +45,7 @@ urlpatterns = [
     path("cases/", include("tsunagu.cases.urls")),
     # The public directory (相談先・居場所): readable without signing in.
     path("directory/", include("tsunagu.directory.urls")),
+    path("events/", include("tsunagu.events.urls")),
     path("api/", include((api_patterns, "api"), namespace=None)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

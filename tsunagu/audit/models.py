@@ -65,6 +65,7 @@ class AuditTarget(models.TextChoices):
     DISASTER_EVENT = "disaster_event", _("災害")
     SAFETY_REPORT = "safety_report", _("安否確認")
     SHELTER_STAY = "shelter_stay", _("避難所の入退所")
+    EVENT_SIGNUP = "event_signup", _("行事の申込")
     AUDIT = "audit", _("監査ログ")
     AUDIT_VERIFY = "audit_verify", _("監査ログの検査")
     API_TOKEN = "api_token", _("APIトークン")

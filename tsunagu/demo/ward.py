@@ -38,6 +38,7 @@ from tsunagu.core.japanese import kana_search_key, name_search_key
 from tsunagu.core.wareki import JST, age_on
 from tsunagu.demo.directory import clear_directory, generate_directory
 from tsunagu.demo.disaster import clear_disaster, generate_drill
+from tsunagu.demo.events import clear_events, generate_events
 from tsunagu.demo.names import (
     FAMILY_NAME_VARIANTS,
     NameTable,
@@ -600,6 +601,9 @@ def generate_ward(
                 declared_by=User.objects.get(username=f"{ward.user_prefix}bousai"),
                 progress=progress,
             )
+            generate_events(
+                municipality=ward.municipality, seed=seed + ward.index, today=reference_day, progress=progress
+            )
         audit_record(
             actor=None,
             action=AuditAction.IMPORT,
@@ -689,6 +693,7 @@ def _clear_ward() -> dict[str, int]:
     clear_watch()  # watch-over records refer to persons, organisations and users (PROTECT)
     clear_directory()  # the directory's places refer to towns (PROTECT)
     clear_disaster()  # so do disaster events and safety reports
+    clear_events()  # events and articles name districts and organisations
     for model in (RosterEntryReason, RosterEntry, Distribution, RosterBuild, SelfRequest, RosterRule):
         model.objects.all().delete()
     ConsentState.objects.all().delete()  # derived from the consents below, which it names (PROTECT)

@@ -42,6 +42,8 @@ class Navigation:
     can_manage_outreach: bool
     outreach_counts: object
     can_view_area_figures: bool
+    # The ward's sections and the staff of organisations that hold events: the events' staff pages.
+    can_manage_events: bool = False
 
 
 def _navigation_for(user) -> Navigation:  # noqa: ANN001
@@ -68,6 +70,7 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         can_manage_outreach=unlocked and policy.can(viewer, Capability.MANAGE_OUTREACH),
         outreach_counts=SimpleLazyObject(lambda: outreach_counts(viewer)),
         can_view_area_figures=unlocked and policy.can(viewer, Capability.VIEW_AREA_FIGURES),
+        can_manage_events=unlocked and policy.publishes_anything(viewer),
     )
 
 

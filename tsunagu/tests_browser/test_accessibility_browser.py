@@ -23,6 +23,8 @@ from tsunagu.disaster.models import DisasterKind, SafetyStatus
 from tsunagu.disaster.services import event_declare, safety_report_record
 from tsunagu.evacuation.models import PlanStatus, Priority
 from tsunagu.evacuation.services import evacuation_plan_save
+from tsunagu.events.models import Article
+from tsunagu.events.services import signup_create
 from tsunagu.jobs.models import Job, JobKind, JobStatus
 from tsunagu.organisations.models import DataScope
 from tsunagu.roster.models import DistributionForm, RosterEntryReason, RosterRule, RuleKind
@@ -38,6 +40,7 @@ from tsunagu.testing.browser import (
     sign_in_with_second_factor,
 )
 from tsunagu.testing.directory import build_directory
+from tsunagu.testing.events import make_event
 from tsunagu.testing.factories import ConsentFactory
 from tsunagu.watch.models import ConcernTag, EscalationRoute, VisitMethod, VisitOutcome, WatchAssignment
 from tsunagu.watch.services import visit_record
@@ -166,6 +169,10 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
             status=status,
             observed_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
         )
+    # A published event with a sign-up (its staff list and the person's own page), and an article.
+    gathering = make_event(ward)
+    signup = signup_create(event_id=gathering.pk, name="泉尾 花子", contact="06-1111-2222")
+    article = Article.objects.create(title="防災マップを配布します", body="窓口で配布しています。", is_published=True)
     ward.values = {
         "assignment_id": assignment.pk,
         "escalation_id": visit.escalation.pk,
@@ -184,6 +191,9 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         "service_id": directory.salon.uuid,
         "location_id": directory.office.pk,
         "district_id": ward.districts.a.pk,
+        "pk": gathering.pk,
+        "article_id": article.pk,
+        "token": signup.token,
     }
     return ward
 

@@ -133,6 +133,8 @@ RUNTIME_IMPORT_NAMES = {
     "python-dateutil": "dateutil",  # the directory's opening times (RFC 5545 rules)
     "psycopg[binary]": "postgresql",  # DATABASE_URL's engine, named in settings
     "jaconv": "jaconv",
+    "pykakasi": "pykakasi",  # ふりがな (tsunagu.core.furigana)
+    "icalendar": "icalendar",  # the events' iCal feeds
     "tqdm": "tqdm",
     "openpyxl": "openpyxl",
     "reportlab": "reportlab",

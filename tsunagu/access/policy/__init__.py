@@ -36,6 +36,12 @@ from .persons import (
     sees_everyone,
     visible_persons,
 )
+from .publishing import (
+    manages_publication,
+    organising_organisation_ids,
+    publishes_anything,
+    ward_publisher_municipality_ids,
+)
 from .refusals import Refused, refusal_message, refusal_record
 from .scopes import ScopeRule, register_scope, scope_rule
 from .viewer import Viewer, attach_viewer, viewer_for
@@ -57,9 +63,12 @@ __all__ = [
     "detail_level",
     "full_level_ids",
     "grants_explaining",
+    "manages_publication",
+    "organising_organisation_ids",
     "person_or_deny",
     "persons_under",
     "presumed_consent_q",
+    "publishes_anything",
     "refusal_message",
     "refusal_record",
     "register_scope",
@@ -70,4 +79,5 @@ __all__ = [
     "today",
     "viewer_for",
     "visible_persons",
+    "ward_publisher_municipality_ids",
 ]

@@ -43,6 +43,7 @@ class Capability(StrEnum):
     APPROVE_CASE_PLAN = "approve_case_plan"  # a supervisor approves support plans and the closing of cases
     MANAGE_OUTREACH = "manage_outreach"  # the agency's outreach worklist (アウトリーチ), flag persons by hand
     VIEW_AREA_FIGURES = "view_area_figures"  # anonymised counts of the ward's cases by district and domain
+    MANAGE_EVENTS = "manage_events"  # every event and article of the ward, and the sign-ups of every event
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -51,6 +52,9 @@ PROFESSIONALS = frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.SHAKY
 DISASTER_COMMAND = frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.WARD_DISASTER})
 # Those who run an event and the responders who see its whole area: the ward's welfare section and 防災担当, 消防,
 # 警察 and the city's 危機管理室 (community supporters record from the event page and their phones).
+# The ward's own sections publish for the whole ward; other organisers manage only their own events
+# (tsunagu.access.policy.publishing).
+WARD_SECTIONS = frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.WARD_OTHER, OrganisationKind.WARD_DISASTER})
 DISASTER_RESPONSE = DISASTER_COMMAND | {
     OrganisationKind.FIRE,
     OrganisationKind.POLICE,
@@ -162,6 +166,11 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         PROFESSIONALS,
         AuditTarget.CASE,
         _("地域の課題の集計は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターの職員が見られます。"),
+    ),
+    Capability.MANAGE_EVENTS: CapabilitySpec(
+        WARD_SECTIONS,
+        AuditTarget.EVENT_SIGNUP,
+        _("区の行事・お知らせの管理は、区役所の職員と、主催団体の職員・代表者だけができます。"),
     ),
 }
 
