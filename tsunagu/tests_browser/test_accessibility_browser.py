@@ -19,6 +19,17 @@ from django.utils import timezone
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
+from tsunagu.cases.models import ConferenceKind, ConsentDecision, DecisionKind, Domain, Route
+from tsunagu.cases.services import (
+    agenda_add,
+    case_open,
+    conference_create,
+    consent_record,
+    decision_record,
+    outreach_create,
+    referral_create,
+    task_create,
+)
 from tsunagu.disaster.models import DisasterKind, SafetyStatus
 from tsunagu.disaster.services import event_declare, safety_report_record
 from tsunagu.evacuation.models import PlanStatus, Priority
@@ -173,6 +184,52 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
     gathering = make_event(ward)
     signup = signup_create(event_id=gathering.pk, name="泉尾 花子", contact="06-1111-2222")
     article = Article.objects.create(title="防災マップを配布します", body="窓口で配布しています。", is_published=True)
+    # A consultation taken at the ward office, shared with the care plaza and referred there; a support conference
+    # with the case on its agenda, a decision and a task; an outreach item.
+    case = case_open(
+        ward.ward_officer,
+        data={
+            "client_id": ward.people.b1_agreed.pk,
+            "route": Route.VISIT_WINDOW,
+            "urgency": "normal",
+            "domains": [Domain.ELDERLY],
+            "chief_complaint": "母の介護と家計の相談",
+        },
+    )
+    consent_record(
+        ward.ward_officer,
+        case,
+        decision=ConsentDecision.GIVEN,
+        decided_on=timezone.localdate(),
+        agencies=[ward.orgs.care_plaza],
+        given_by="本人",
+        method="署名",
+    )
+    referral = referral_create(ward.ward_officer, case, to_organisation=ward.orgs.care_plaza, reason="介護の相談")
+    conference = conference_create(
+        ward.ward_officer,
+        organiser=None,
+        kind=ConferenceKind.SUPPORT_MEETING,
+        title="支援会議",
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        place="区役所 会議室",
+    )
+    agenda = agenda_add(ward.ward_officer, conference, case.pk, topic="家計と介護")
+    decision = decision_record(ward.ward_officer, conference, agenda.pk, kind=DecisionKind.NOTE, text="見守りを続ける")
+    task = task_create(
+        ward.ward_officer,
+        conference,
+        description="家計の聞き取り",
+        due_on=timezone.localdate(),
+        owner_organisation=ward.orgs.ward_office,
+    )
+    outreach = outreach_create(
+        ward.ward_officer,
+        person_id=ward.people.b1_agreed.pk,
+        reason="郵便物がたまっている",
+        next_action="訪問して様子を確かめる",
+        owner_organisation=ward.orgs.ward_office,
+    )
     ward.values = {
         "assignment_id": assignment.pk,
         "escalation_id": visit.escalation.pk,
@@ -194,6 +251,17 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         "pk": gathering.pk,
         "article_id": article.pk,
         "token": signup.token,
+        # Consultation and support (cases): the attachment route is a download, the participant route POST-only;
+        # "item_id" names an agenda item and an outreach item (each page answers for its own).
+        "case_id": case.pk,
+        "referral_id": referral.pk,
+        "attachment_id": 1,
+        "conference_id": conference.pk,
+        "decision_id": decision.pk,
+        "task_id": task.pk,
+        "participant_id": 1,
+        "item_id": outreach.pk,
+        "action": "goal",
     }
     return ward
 
