@@ -36,6 +36,7 @@ from tsunagu.audit.services import audit_record
 from tsunagu.core.bulk import insert_rows
 from tsunagu.core.japanese import kana_search_key, name_search_key
 from tsunagu.core.wareki import JST, age_on
+from tsunagu.demo.cases import CASE_USERNAMES, clear_cases, generate_cases
 from tsunagu.demo.directory import clear_directory, generate_directory
 from tsunagu.demo.disaster import clear_disaster, generate_drill
 from tsunagu.demo.events import clear_events, generate_events
@@ -604,6 +605,8 @@ def generate_ward(
             generate_events(
                 municipality=ward.municipality, seed=seed + ward.index, today=reference_day, progress=progress
             )
+            if ward.index == 0:  # the home ward, whose demo logins have no prefix
+                generate_cases(municipality=ward.municipality, seed=seed, today=reference_day, progress=progress)
         audit_record(
             actor=None,
             action=AuditAction.IMPORT,
@@ -690,6 +693,7 @@ def _clear_ward() -> dict[str, int]:
     """Delete what a generated (or imported) ward consists of, dependants first. Audit entries stay."""
     persons = Person.objects.count()
     organisations = Organisation.objects.count()
+    clear_cases()  # cases refer to persons, organisations, users and escalations (PROTECT)
     clear_watch()  # watch-over records refer to persons, organisations and users (PROTECT)
     clear_directory()  # the directory's places refer to towns (PROTECT)
     clear_disaster()  # so do disaster events and safety reports
@@ -714,7 +718,8 @@ def _clear_ward() -> dict[str, int]:
     TownDistrict.objects.all().delete()
     Town.objects.all().delete()
     District.objects.all().delete()
-    demo_users = Q(username__in=(*DEMO_USERNAMES, *CITY_USERNAMES)) | Q(username__startswith=EXTRA_USER_PREFIX)
+    demo_usernames = (*DEMO_USERNAMES, *CITY_USERNAMES, *CASE_USERNAMES)
+    demo_users = Q(username__in=demo_usernames) | Q(username__startswith=EXTRA_USER_PREFIX)
     User.objects.filter(demo_users, is_superuser=False).delete()
     return {"persons": persons, "organisations": organisations}
 

@@ -2,9 +2,9 @@
 the team check) and nothing else. Figures only: open, new this month, overdue (referrals past their deadline,
 outreach items past due), by domain, and the time from intake to first support.
 
-First support: the first time a referral of the case reached 支援開始 (its ReferralEvent). It is read in one
-function, first_support_times, so that the support plans (issue 9 item 5) can add "the case reached 支援提供"
-there when their stage changes are recorded; until then the stage alone carries no date and is not used."""
+First support: whichever comes first of the first time a referral of the case reached 支援開始 (its
+ReferralEvent) and the first time the case moved to the stage 支援提供 (its StageChange). It is read in one
+function, first_support_times."""
 
 from __future__ import annotations
 
@@ -18,7 +18,17 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access import policy
 
-from ..models import OPEN_OUTREACH_STATUSES, Case, Domain, OutreachItem, Referral, ReferralEvent, ReferralStatus
+from ..models import (
+    OPEN_OUTREACH_STATUSES,
+    Case,
+    Domain,
+    OutreachItem,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Stage,
+    StageChange,
+)
 from ..scope import team_organisation_ids
 from .access import visible_cases
 
@@ -57,13 +67,23 @@ class WorkerRow:
 
 
 def first_support_times(case_ids: list[int]) -> dict[int, datetime.datetime]:
-    """When each case's support first started (see the module docstring): the one definition."""
+    """When each case's support first started (see the module docstring): the one definition. Whichever comes
+    first of a referral's 支援開始 and the case's first move to 支援提供 (StageChange)."""
     rows = (
         ReferralEvent.objects.filter(referral__case_id__in=case_ids, to_status=ReferralStatus.SUPPORT_STARTED)
         .values("referral__case_id")
         .annotate(first=Min("at"))
     )
-    return {r["referral__case_id"]: r["first"] for r in rows}
+    first = {r["referral__case_id"]: r["first"] for r in rows}
+    stages = (
+        StageChange.objects.filter(case_id__in=case_ids, to_stage=Stage.SUPPORT)
+        .values("case_id")
+        .annotate(first=Min("at"))
+    )
+    for r in stages:
+        known = first.get(r["case_id"])
+        first[r["case_id"]] = r["first"] if known is None else min(known, r["first"])
+    return first
 
 
 def _month_start(day: datetime.date) -> datetime.datetime:

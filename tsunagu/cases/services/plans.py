@@ -27,6 +27,7 @@ from tsunagu.access.policy import Capability
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
 from tsunagu.organisations.models import MembershipRole, Organisation
+from tsunagu.watch.services import escalation_close_with_case
 
 from ..models import (
     Case,
@@ -368,6 +369,13 @@ def _close(user, case: Case, closure: CaseClosure, request: HttpRequest | None) 
     case.save(update_fields=["stage", "closed_at", "closing_reason", "updated_at"])
     StageChange.objects.create(case=case, from_stage=from_stage, to_stage=S.CLOSED, at=now, by=user, note="")
     notify_raiser(case, NoticeKind.SUPPORT_ENDED)
+    if case.source_escalation_id is not None:
+        # The watcher who raised the concern sees 「対応しました」 on it (never the case or this note).
+        note = _("相談支援記録 %(number)s の支援を終了しました（%(reason)s）。") % {
+            "number": case.number,
+            "reason": closure.reason_text,
+        }
+        escalation_close_with_case(case.source_escalation_id, user, note=str(note), request=request)
     _audit(user, case, request, AuditAction.UPDATE, from_stage=from_stage, stage=S.CLOSED, closure=closure.kind)
 
 

@@ -209,3 +209,14 @@ def test_the_pages_and_the_api(ward, agencies, consented, verified_client) -> No
     assert other.get(f"/api/cases/outreach/{item.pk}/").status_code == 404
     assert other.get("/cases/area/").status_code == 403
     assert other.get("/api/cases/area/").status_code == 403
+
+
+def test_first_support_is_the_earlier_of_a_referrals_support_start_and_the_stage_support(ward, agencies, case):
+    from tsunagu.cases.models import StageChange
+    from tsunagu.cases.selectors.dashboards import first_support_times
+
+    assert first_support_times([case.pk]) == {}
+    moved = timezone.now() - datetime.timedelta(days=3)
+    worker = ward.care_plaza_worker
+    StageChange.objects.create(case=case, from_stage="conference", to_stage="support", at=moved, by=worker)
+    assert first_support_times([case.pk]) == {case.pk: moved}

@@ -11,7 +11,13 @@ from .assignments import (
     user_by_id,
 )
 from .errors import WatchError
-from .escalations import escalation_acknowledge, escalation_close, escalation_for_handler, handles_escalation
+from .escalations import (
+    escalation_acknowledge,
+    escalation_close,
+    escalation_close_with_case,
+    escalation_for_handler,
+    handles_escalation,
+)
 from .routing import acknowledge_deadline, route_delete, route_for, route_save
 from .visits import VisitResult, acting_assignments, visit_record
 
@@ -30,6 +36,7 @@ __all__ = [
     "commissioner_membership",
     "escalation_acknowledge",
     "escalation_close",
+    "escalation_close_with_case",
     "escalation_for_handler",
     "handles_escalation",
     "roster_candidates",

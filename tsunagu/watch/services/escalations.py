@@ -101,3 +101,34 @@ def escalation_close(
             request=request,
         )
     return escalation
+
+
+def escalation_close_with_case(
+    escalation_id: int,
+    by,  # noqa: ANN001
+    *,
+    note: str,
+    request: HttpRequest | None = None,
+) -> Escalation | None:
+    """対応しました when the support case opened from this escalation ends: the watcher sees that and when. The
+    caller (tsunagu.cases) has closed that case as a member of its team, which may be an agency the escalation
+    did not reach (the case was referred on), so no handler check here. None when it was already closed."""
+    with transaction.atomic():
+        escalation = Escalation.objects.select_for_update().filter(pk=escalation_id, closed_at__isnull=True).first()
+        if escalation is None:
+            return None
+        now = timezone.now()
+        if escalation.acknowledged_at is None:
+            escalation.acknowledged_at, escalation.acknowledged_by = now, by
+        escalation.closed_at, escalation.closed_by = now, by
+        escalation.closing_note = note.strip()
+        escalation.save(update_fields=["acknowledged_at", "acknowledged_by", "closed_at", "closed_by", "closing_note"])
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            target_type=AuditTarget.WATCH_ESCALATION,
+            target_ids=[escalation.person_id],
+            detail={"escalation": escalation.pk, "closed": True, "case_closed": True},
+            request=request,
+        )
+    return escalation

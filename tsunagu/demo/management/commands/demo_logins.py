@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.access.policy import visible_persons
 from tsunagu.accounts.models import User
+from tsunagu.demo.cases import case_login_lines
 from tsunagu.demo.disaster import drill_login_lines
 from tsunagu.demo.ward import DEMO_LOGINS, DEMO_PASSWORD
 from tsunagu.demo.watch import watch_login_lines
@@ -49,6 +50,11 @@ class Command(BaseCommand):
         for line in watch_lines:
             self.stdout.write(line)
         if watch_lines:
+            self.stdout.write("")
+        case_lines = case_login_lines(DEMO_PASSWORD)
+        for line in case_lines:
+            self.stdout.write(line)
+        if case_lines:
             self.stdout.write("")
         drill_lines = drill_login_lines(users)
         for line in drill_lines:
