@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tsunagu.disaster",
     "tsunagu.cases",
     "tsunagu.directory",
+    "tsunagu.community",
     "tsunagu.portal",
     "tsunagu.demo",
 ]

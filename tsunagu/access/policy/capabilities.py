@@ -43,6 +43,7 @@ class Capability(StrEnum):
     APPROVE_CASE_PLAN = "approve_case_plan"  # a supervisor approves support plans and the closing of cases
     MANAGE_OUTREACH = "manage_outreach"  # the agency's outreach worklist (アウトリーチ), flag persons by hand
     VIEW_AREA_FIGURES = "view_area_figures"  # anonymised counts of the ward's cases by district and domain
+    MANAGE_FORUMS = "manage_forums"  # create district forums (話し合いの場) and manage their members
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -162,6 +163,13 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         PROFESSIONALS,
         AuditTarget.CASE,
         _("地域の課題の集計は、区役所（福祉部門）・社会福祉協議会・地域包括支援センターの職員が見られます。"),
+    ),
+    # Forums are run by the ward and the 社協 (seed 000 (4), 001 柱2); what members see is decided by membership
+    # (tsunagu.community.selectors.access), not by a capability.
+    Capability.MANAGE_FORUMS: CapabilitySpec(
+        frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.SHAKYO}),
+        AuditTarget.FORUM,
+        _("話し合いの場の設置と構成員の管理は、区役所（福祉部門）・社会福祉協議会の職員ができます。"),
     ),
 }
 
