@@ -56,7 +56,7 @@ def action_create(
     if issue is not None and issue.status == "open":
         issue.status = "acting"
         issue.save(update_fields=["status", "updated_at"])
-    logged(user, CREATE, request=request, forum=forum.pk, action=action.pk, what="action")
+    logged(user, CREATE, request=request, forum=forum.pk, action_item=action.pk, what="action")
     return action
 
 
@@ -88,5 +88,5 @@ def action_update(
     elif progress is not None:
         action.progress = progress
     action.save(update_fields=["status", "progress"])
-    logged(user, UPDATE, request=request, forum=action.forum_id, action=action.pk, what="action_update")
+    logged(user, UPDATE, request=request, forum=action.forum_id, action_item=action.pk, what="action_update")
     return entry
