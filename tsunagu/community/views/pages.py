@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .forms import ActionForm, ActionUpdateForm, IssueForm, MeetingForm, MergeForm, MinutesForm, SplitForm
-from .models import ActionItem, IssueStatus, MeetingKind
-from .selectors import (
+from ..forms import ActionForm, ActionUpdateForm, IssueForm, MeetingForm, MergeForm, MinutesForm, SplitForm
+from ..models import ActionItem, IssueStatus, MeetingKind
+from ..selectors import (
     action_or_404,
     action_tree,
     can_manage,
@@ -25,8 +25,8 @@ from .selectors import (
     public_forum_or_404,
     watch_figures,
 )
-from .selectors.figures import default_watch_period
-from .services import (
+from ..selectors.figures import default_watch_period
+from ..services import (
     CommunityError,
     action_create,
     action_update,
