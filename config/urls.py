@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from tsunagu.cases.urls import api_urlpatterns as cases_api
+from tsunagu.community.urls import api_urlpatterns as community_api
 from tsunagu.consent.urls import api_urlpatterns as consent_api
 from tsunagu.core.api import ApiDocsView
 from tsunagu.directory.urls import api_urlpatterns as directory_api
@@ -24,6 +25,7 @@ api_patterns = [
     *watch_api,
     *disaster_api,
     *cases_api,
+    *community_api,
     # Open Referral HSDS 3.0, public and read-only (tsunagu/directory/api.py, docs/directory.md).
     *directory_api,
 ]
@@ -46,6 +48,8 @@ urlpatterns = [
     # The public directory (相談先・居場所): readable without signing in.
     path("directory/", include("tsunagu.directory.urls")),
     path("events/", include("tsunagu.events.urls")),
+    # District forums (話し合いの場); /community/public/<id>/ is readable without signing in.
+    path("community/", include("tsunagu.community.urls")),
     path("api/", include((api_patterns, "api"), namespace=None)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tsunagu.cases",
     "tsunagu.directory",
     "tsunagu.events",
+    "tsunagu.community",
     "tsunagu.portal",
     "tsunagu.demo",
 ]

@@ -72,6 +72,7 @@ class AuditTarget(models.TextChoices):
     TOTP_DEVICE = "totp_device", _("認証アプリ")
     DEMO_WARD = "demo_ward", _("合成データの区")
     PAGE = "page", _("画面")
+    FORUM = "forum", _("話し合いの場")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -10,6 +10,7 @@ from tsunagu.access.policy import Capability
 from tsunagu.accounts.selectors import is_verified, two_factor_required
 from tsunagu.cases.scope import team_organisation_ids
 from tsunagu.cases.selectors import case_counts, outreach_counts, overdue_task_count
+from tsunagu.community.selectors import member_forums
 from tsunagu.watch.selectors import managed_minsei_ids
 from tsunagu.watch.services import commissioner_membership
 
@@ -42,6 +43,8 @@ class Navigation:
     can_manage_outreach: bool
     outreach_counts: object
     can_view_area_figures: bool
+    # District forums (話し合いの場) the user takes part in, or runs as ward / 社協 staff.
+    in_forums: object
     # The ward's sections and the staff of organisations that hold events: the events' staff pages.
     can_manage_events: bool = False
 
@@ -70,6 +73,7 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         can_manage_outreach=unlocked and policy.can(viewer, Capability.MANAGE_OUTREACH),
         outreach_counts=SimpleLazyObject(lambda: outreach_counts(viewer)),
         can_view_area_figures=unlocked and policy.can(viewer, Capability.VIEW_AREA_FIGURES),
+        in_forums=SimpleLazyObject(lambda: unlocked and member_forums(user).exists()),
         can_manage_events=unlocked and policy.publishes_anything(viewer),
     )
 

@@ -44,6 +44,7 @@ class Capability(StrEnum):
     MANAGE_OUTREACH = "manage_outreach"  # the agency's outreach worklist (アウトリーチ), flag persons by hand
     VIEW_AREA_FIGURES = "view_area_figures"  # anonymised counts of the ward's cases by district and domain
     MANAGE_EVENTS = "manage_events"  # every event and article of the ward, and the sign-ups of every event
+    MANAGE_FORUMS = "manage_forums"  # create district forums (話し合いの場) and manage their members
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -171,6 +172,13 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         WARD_SECTIONS,
         AuditTarget.EVENT_SIGNUP,
         _("区の行事・お知らせの管理は、区役所の職員と、主催団体の職員・代表者だけができます。"),
+    ),
+    # Forums are run by the ward and the 社協 (seed 000 (4), 001 柱2); what members see is decided by membership
+    # (tsunagu.community.selectors.access), not by a capability.
+    Capability.MANAGE_FORUMS: CapabilitySpec(
+        frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.SHAKYO}),
+        AuditTarget.FORUM,
+        _("話し合いの場の設置と構成員の管理は、区役所（福祉部門）・社会福祉協議会の職員ができます。"),
     ),
 }
 

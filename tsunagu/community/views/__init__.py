@@ -1,0 +1,23 @@
+from .pages import (
+    action_detail,
+    board,
+    figures,
+    forum_list,
+    issue_detail,
+    issue_new,
+    meeting_detail,
+    meeting_new,
+    public_summary,
+)
+
+__all__ = [
+    "action_detail",
+    "board",
+    "figures",
+    "forum_list",
+    "issue_detail",
+    "issue_new",
+    "meeting_detail",
+    "meeting_new",
+    "public_summary",
+]
