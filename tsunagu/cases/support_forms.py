@@ -176,6 +176,12 @@ class ClosureForm(forms.Form):
     kind = forms.ChoiceField(label=_("終結の理由"), choices=ClosureKind.choices)
     note = forms.CharField(label=_("理由の詳細"), required=False, max_length=500)
 
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        # The plan page also shows StageForm, whose "note" would take the same id: the label 「理由の詳細」 would
+        # then name the stage's メモ field.
+        kwargs.setdefault("auto_id", "id_closure_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ClosureDecisionForm(forms.Form):
     return_reason = forms.CharField(label=_("差し戻しの理由"), required=False, max_length=500)
