@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.organisations.models import Organisation
 
-from .models import ActionItem, ActionStatus, IssueTag, Meeting, MeetingKind
+from .models import ActionItem, ActionStatus, IssueTag, Meeting, MeetingKind, MemberRole
 
 
 class DateInput(forms.DateInput):
@@ -73,3 +74,47 @@ class MergeForm(forms.Form):
 
 class SplitForm(forms.Form):
     title = forms.CharField(label=_("分ける課題"), max_length=120)
+
+
+class ForumForm(forms.Form):
+    district = forms.ModelChoiceField(label=_("地区"), queryset=None)
+    name = forms.CharField(
+        label=_("名称"), max_length=100, required=False,
+        help_text=_("空欄のときは「（地区名） 話し合いの場」とします。"),
+    )
+    description = forms.CharField(
+        label=_("説明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, districts, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts
+        self.fields["district"].label_from_instance = lambda d: f"{d.district_type.name}：{d.name}"
+
+
+class MemberForm(forms.Form):
+    """A member is an organisation or one person (by login ID), never both."""
+
+    role = forms.ChoiceField(label=_("立場"), choices=MemberRole.choices)
+    organisation = forms.ModelChoiceField(label=_("団体"), queryset=None, required=False)
+    username = forms.CharField(
+        label=_("個人（ログインID）"), max_length=150, required=False,
+        help_text=_("団体で参加するときは空欄にしてください。"),
+    )
+
+    def __init__(self, *args, organisations, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean(self) -> dict:
+        data = super().clean()
+        organisation, username = data.get("organisation"), (data.get("username") or "").strip()
+        if bool(organisation) == bool(username):
+            raise forms.ValidationError(_("団体か個人（ログインID）のどちらか一方を入力してください。"))
+        data["member_user"] = None
+        if username:
+            user = get_user_model().objects.filter(username=username, is_active=True).first()
+            if user is None:
+                self.add_error("username", _("このログインIDの利用者は見つかりません。"))
+            data["member_user"] = user
+        return data

@@ -6,6 +6,7 @@ app_name = "community"
 
 urlpatterns = [
     path("", views.forum_list, name="list"),
+    path("new/", views.forum_new, name="forum_new"),
     path("public/<str:forum_id>/", views.public_summary, name="public"),
     path("issues/<str:issue_id>/", views.issue_detail, name="issue"),
     path("actions/<str:action_id>/", views.action_detail, name="action"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("<str:forum_id>/figures/", views.figures, name="figures"),
     path("<str:forum_id>/issues/new/", views.issue_new, name="issue_new"),
     path("<str:forum_id>/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("<str:forum_id>/members/", views.members, name="members"),
 ]
 
 api_urlpatterns = [

@@ -37,6 +37,7 @@ from tsunagu.core.bulk import insert_rows
 from tsunagu.core.japanese import kana_search_key, name_search_key
 from tsunagu.core.wareki import JST, age_on
 from tsunagu.demo.cases import CASE_USERNAMES, clear_cases, generate_cases
+from tsunagu.demo.community import clear_community, generate_community
 from tsunagu.demo.directory import clear_directory, generate_directory
 from tsunagu.demo.disaster import clear_disaster, generate_drill
 from tsunagu.demo.events import clear_events, generate_events
@@ -607,6 +608,9 @@ def generate_ward(
             )
             if ward.index == 0:  # the home ward, whose demo logins have no prefix
                 generate_cases(municipality=ward.municipality, seed=seed, today=reference_day, progress=progress)
+                generate_community(
+                    municipality=ward.municipality, seed=seed, today=reference_day, progress=progress
+                )
         audit_record(
             actor=None,
             action=AuditAction.IMPORT,
@@ -693,6 +697,7 @@ def _clear_ward() -> dict[str, int]:
     """Delete what a generated (or imported) ward consists of, dependants first. Audit entries stay."""
     persons = Person.objects.count()
     organisations = Organisation.objects.count()
+    clear_community()  # forums name districts, organisations and users (PROTECT)
     clear_cases()  # cases refer to persons, organisations, users and escalations (PROTECT)
     clear_watch()  # watch-over records refer to persons, organisations and users (PROTECT)
     clear_directory()  # the directory's places refer to towns (PROTECT)

@@ -30,6 +30,8 @@ from tsunagu.cases.services import (
     referral_create,
     task_create,
 )
+from tsunagu.community.models import MeetingKind, MemberRole
+from tsunagu.community.services import action_create, forum_create, issue_create, meeting_create, member_add
 from tsunagu.disaster.models import DisasterKind, SafetyStatus
 from tsunagu.disaster.services import event_declare, safety_report_record
 from tsunagu.evacuation.models import PlanStatus, Priority
@@ -230,6 +232,26 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         next_action="訪問して様子を確かめる",
         owner_organisation=ward.orgs.ward_office,
     )
+    # A published district forum of district A with the ward office and the association as members, a
+    # 見守り活動報告会 (it carries the watch figures above), an area issue discussed there and an action on it.
+    forum = forum_create(ward.ward_officer, district=ward.districts.a, name="泉尾 話し合いの場")
+    forum.is_public = True
+    forum.save(update_fields=["is_public"])
+    member_add(ward.ward_officer, forum, role=MemberRole.WARD, organisation=ward.orgs.ward_office)
+    member_add(ward.ward_officer, forum, role=MemberRole.NEIGHBOURHOOD, organisation=ward.orgs.association)
+    meeting = meeting_create(
+        ward.ward_officer,
+        forum,
+        data={"kind": MeetingKind.WATCH_REPORT, "title": "見守り活動報告会", "held_on": timezone.localdate()},
+    )
+    area_issue = issue_create(
+        ward.association_member, forum, title="買い物に行きにくい高齢の方が多い", tags=["shopping"], is_public=True
+    )
+    area_issue.meetings.add(meeting)
+    action_item = action_create(
+        ward.association_member, forum, title="移動販売の試行", owner=ward.orgs.association, issue=area_issue,
+        is_public=True,
+    )
     ward.values = {
         "assignment_id": assignment.pk,
         "escalation_id": visit.escalation.pk,
@@ -262,6 +284,11 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         "participant_id": 1,
         "item_id": outreach.pk,
         "action": "goal",
+        # District forums (community).
+        "forum_id": forum.pk,
+        "meeting_id": meeting.pk,
+        "issue_id": area_issue.pk,
+        "action_id": action_item.pk,
     }
     return ward
 

@@ -1,3 +1,4 @@
+from .manage import forum_new, members
 from .pages import (
     action_detail,
     board,
@@ -15,9 +16,11 @@ __all__ = [
     "board",
     "figures",
     "forum_list",
+    "forum_new",
     "issue_detail",
     "issue_new",
     "meeting_detail",
     "meeting_new",
+    "members",
     "public_summary",
 ]

@@ -47,7 +47,10 @@ def _errors(form, error: CommunityError) -> None:  # noqa: ANN001
 
 @login_required
 def forum_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "community/forum_list.html", {"forums": member_forums(request.user)})
+    return render(
+        request, "community/forum_list.html",
+        {"forums": member_forums(request.user), "is_manager": can_manage(request.user)},
+    )
 
 
 @login_required
