@@ -1,6 +1,7 @@
 """A case's timeline: every event of the case in time order, assembled from one small function per kind of record
-(intake and closing, consent, the team, referral events, notices to the raiser, outreach). A new kind of record
-(support conferences, support plans) joins with one function decorated @timeline_source; nothing else changes.
+(intake and closing, consent, the team, referral events, notices to the raiser, outreach, the stages and plans,
+the conferences that discussed it). A new kind of record joins with one function decorated @timeline_source;
+nothing else changes.
 The caller reached the case through case_or_404 (its team only), which logged the read."""
 
 from __future__ import annotations
@@ -12,7 +13,17 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..models import Case, ConsentDecision, OutreachEvent, RaiserNotice, ReferralEvent
+from ..models import (
+    Case,
+    ConferenceAgendaItem,
+    ConsentDecision,
+    OutreachEvent,
+    RaiserNotice,
+    ReferralEvent,
+    Stage,
+    StageChange,
+    SupportPlan,
+)
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,51 @@ def _outreach(case: Case) -> Iterable[TimelineEntry]:
             event.item.owner_organisation.name,
             _name(event.by),
             reverse("cases:outreach_item", kwargs={"item_id": event.item_id}),
+        )
+
+
+@timeline_source
+def _stages(case: Case) -> Iterable[TimelineEntry]:
+    for change in StageChange.objects.filter(case=case).select_related("by"):
+        yield TimelineEntry(
+            change.at,
+            "stage",
+            _("段階: %(from)s → %(to)s")
+            % {"from": Stage(change.from_stage).label, "to": Stage(change.to_stage).label},
+            change.note,
+            by=_name(change.by),
+            url=reverse("cases:plan", kwargs={"case_id": case.pk}),
+        )
+
+
+@timeline_source
+def _plans(case: Case) -> Iterable[TimelineEntry]:
+    for plan in SupportPlan.objects.filter(case=case, approved_at__isnull=False).select_related(
+        "organisation", "approved_by"
+    ):
+        yield TimelineEntry(
+            plan.approved_at,
+            "plan",
+            _("支援計画（第%(version)s版）の承認") % {"version": plan.version},
+            organisation=plan.organisation.name,
+            by=_name(plan.approved_by),
+            url=reverse("cases:plan", kwargs={"case_id": case.pk}),
+        )
+
+
+@timeline_source
+def _conferences(case: Case) -> Iterable[TimelineEntry]:
+    # The conference's date and name only: its minutes are for its participants (the conference page decides).
+    items = ConferenceAgendaItem.objects.filter(case=case).select_related("conference__organiser")
+    for item in items:
+        conference = item.conference
+        yield TimelineEntry(
+            conference.starts_at,
+            "conference",
+            _("%(kind)s「%(title)s」で検討") % {"kind": conference.get_kind_display(), "title": conference.title},
+            item.topic,
+            conference.organiser.name,
+            url=reverse("cases:conference", kwargs={"conference_id": conference.pk}),
         )
 
 

@@ -46,6 +46,33 @@ def test_the_timeline_has_every_event_in_time_order(ward, agencies, consented) -
     assert "大正区自立相談支援機関へ紹介" in titles and "支援開始" in titles and "支援チームに参加" in titles
 
 
+def test_the_timeline_shows_the_stages_and_the_conference_that_discussed_the_case_but_not_its_minutes(
+    ward, agencies, case
+) -> None:
+    from tsunagu.cases.models import Stage
+    from tsunagu.cases.services import agenda_add, conference_create, minutes_record, stage_move
+
+    worker = ward.care_plaza_worker
+    stage_move(worker, case, Stage.ASSESSMENT)
+    conference = conference_create(
+        worker,
+        organiser=None,
+        kind="support_meeting",
+        title="北部圏域 支援会議",
+        starts_at=timezone.now() - datetime.timedelta(minutes=30),
+        place="区役所 会議室",
+    )
+    item = agenda_add(worker, conference, case.pk, topic="家計と介護")
+    minutes_record(worker, conference, item.pk, minutes="家賃の滞納は3か月分。")
+
+    entries = {e.kind: e for e in case_timeline(case)}
+
+    assert entries["stage"].title == "段階: 相談受付 → アセスメント"
+    assert entries["conference"].title == "支援会議「北部圏域 支援会議」で検討"
+    assert entries["conference"].detail == "家計と介護"
+    assert all("3か月分" not in e.detail for e in entries.values())  # the minutes stay on the conference page
+
+
 def test_a_new_source_joins_the_timeline_with_one_function(ward, case) -> None:
     from tsunagu.cases.selectors import timeline as module
 
