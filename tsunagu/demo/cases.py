@@ -467,13 +467,12 @@ class _CasesBuilder:
     def _escalation_times(self, case: Case) -> None:
         """The escalation was acknowledged when the case was opened and closed (対応しました) when it was, in the
         demo's time like the case."""
-        case.refresh_from_db()
+        # In steps from the concern (the case's own steps), not from the generation's clock: the same seed gives
+        # the same demo.
         escalation = Escalation.objects.get(pk=case.source_escalation_id)
-        if escalation.acknowledged_at is None or escalation.acknowledged_at > self.anchor:
-            escalation.acknowledged_at = case.opened_at
-        closed = StageChange.objects.filter(case=case, to_stage=Stage.CLOSED).values_list("at", flat=True).first()
-        if closed is not None and escalation.closed_at is not None:
-            escalation.closed_at = closed
+        escalation.acknowledged_at = escalation.raised_at + self.step
+        if escalation.closed_at is not None:
+            escalation.closed_at = escalation.raised_at + 13 * self.step
         escalation.save(update_fields=["acknowledged_at", "closed_at"])
 
     def _conferences(self, cases: list[Case]) -> list[tuple[int, datetime.timedelta]]:
