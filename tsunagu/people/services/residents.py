@@ -23,10 +23,10 @@ from tqdm import tqdm
 
 from tsunagu.audit.models import AuditAction
 from tsunagu.audit.services import audit_record
-from tsunagu.core.bulk import copy_rows
+from tsunagu.core.bulk import PlannerStatistics, copy_rows
 from tsunagu.core.csvio import SYSTEM_USERNAME, CSVRow, ImportFailed, RowError, stream_table
 from tsunagu.core.wareki import today_jst
-from tsunagu.people.models import ImportBatch, Person
+from tsunagu.people.models import Household, ImportBatch, Person, ResidencyEvent
 from tsunagu.people.services.batching import PROGRESS_THRESHOLD
 from tsunagu.people.services.columns import HEADERS, REQUIRED_COLUMNS
 from tsunagu.people.services.households import (
@@ -234,6 +234,7 @@ class _Run:
             # import are this import's own.
             with self.connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext('tsunagu.people.residents_import'))")
+        self.statistics = PlannerStatistics(self.connection, [Person, Household, ResidencyEvent])
         self.ids = PersonIds()
         self.registry_empty = not Person.objects.exists()
         self.batch_id = batch_id
@@ -274,6 +275,8 @@ class _Run:
         if self.skipped:  # rows left out as repeats must all have been reported as such
             raise RuntimeError(f"rows left out as repeated numbers without being reported: {sorted(self.skipped)}")
         drop_stage(self.connection)
+        with self.timed("statistics"):
+            self.statistics.finish()
 
     @contextlib.contextmanager
     def timed(self, step: str) -> Iterator[None]:
@@ -292,6 +295,7 @@ class _Run:
         with self.timed("households"):
             households, created = household_ids({row.household_number for row in rows if row.household_number})
         self.households_created += created
+        self.statistics.wrote(created)
         with self.timed("stage"):
             checked = self.stage(rows, existing, households, stage)
         if self.writing and self.errors:
@@ -304,6 +308,7 @@ class _Run:
             try:
                 with self.timed("write"), transaction.atomic(using=self.connection.alias):
                     write_plan(plan, batch_id=self.batch_id, recorder_id=self.recorder_id, now=timezone.now())
+                self.statistics.wrote(len(plan.new) + len(plan.events))
             except IntegrityError:
                 # Only a 宛名番号 given twice in the file gets here (the first import of an empty registry reads
                 # nothing back): the end of the run reports it.
