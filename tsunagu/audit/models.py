@@ -15,6 +15,8 @@ import json
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.records import AppendOnly
+
 from .keys import AuditKeys, audit_keys, mac
 
 
@@ -83,7 +85,9 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("監査ログは削除できません。")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
+    history_name = "監査ログ"
+
     seq = models.PositiveBigIntegerField("通番", unique=True)
     at = models.DateTimeField("日時", db_index=True)
     # The actor is kept as plain values so the chain never depends on a user row that may change.
@@ -113,14 +117,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        if not self._state.adding:
-            raise PermissionError("監査ログは変更できません。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-        raise PermissionError("監査ログは削除できません。")
 
     def canonical(self) -> str:
         """The exact text the hash covers. Field order and formats are fixed so both databases agree. Unkeyed

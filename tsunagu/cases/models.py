@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.records import AppendOnly
+
 
 class Domain(models.TextChoices):
     """分野: a case has several."""
@@ -426,8 +428,10 @@ class ReferralAttachment(models.Model):
         return self.name
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(AppendOnly):
     """One change of a referral's status: who, when, why. Append-only."""
+
+    history_name = "紹介の経過"
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(_("変更前"), max_length=20, choices=ReferralStatus.choices, blank=True)
@@ -444,11 +448,6 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.from_status} → {self.to_status}"
-
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        if not self._state.adding:
-            raise PermissionError(_("紹介の経過は変更できません。"))
-        super().save(*args, **kwargs)
 
 
 class NoticeKind(models.TextChoices):
@@ -658,9 +657,11 @@ class OutreachEventKind(models.TextChoices):
     REOPENED = "reopened", _("再開")
 
 
-class OutreachEvent(models.Model):
+class OutreachEvent(AppendOnly):
     """One step of an outreach item: flagged, a contact attempt, a change of owner or next action, resolved.
     Append-only."""
+
+    history_name = "アウトリーチの経過"
 
     item = models.ForeignKey(OutreachItem, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("種類"), max_length=20, choices=OutreachEventKind.choices)
@@ -675,8 +676,3 @@ class OutreachEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.kind}"
-
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        if not self._state.adding:
-            raise PermissionError(_("アウトリーチの経過は変更できません。"))
-        super().save(*args, **kwargs)

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.records import AppendOnly
+
 
 class ConferenceKind(models.TextChoices):
     # 社会福祉法106条の6: members share a duty of confidentiality, so the client's consent is not needed.
@@ -412,8 +414,10 @@ class MonitoringEntry(models.Model):
         return f"{self.plan_id} {self.held_on}"
 
 
-class StageChange(models.Model):
+class StageChange(AppendOnly):
     """One move of a case's stage (who, when, why). Append-only, like a referral's events."""
+
+    history_name = "段階の経過"
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="stage_changes")
     from_stage = models.CharField(_("変更前"), max_length=20)
@@ -430,11 +434,6 @@ class StageChange(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_stage} → {self.to_stage}"
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        if not self._state.adding:
-            raise PermissionError(_("段階の経過は変更できません。"))
-        super().save(*args, **kwargs)
-
     @staticmethod
     def _label(stage: str) -> str:
         from .models import Stage  # models imports this module
@@ -448,7 +447,6 @@ class StageChange(models.Model):
     @property
     def to_label(self) -> str:
         return self._label(self.to_stage)
-
 
 
 class ClosureKind(models.TextChoices):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.areas.models import home_municipality_id
+from tsunagu.core.records import AppendOnly
 
 # The policy's scope name of the disaster-time grant (not an agreement scope: no agreement opens it).
 DISASTER_SCOPE = "disaster"
@@ -109,8 +110,10 @@ NEEDS_SOMEONE = frozenset({SafetyStatus.NEEDS_HELP, SafetyStatus.INJURED})
 CONFIRMED = ALL_RIGHT | NEEDS_SOMEONE
 
 
-class SafetyReport(models.Model):
+class SafetyReport(AppendOnly):
     """One observation of a person's safety. Append-only: never updated, never deleted."""
+
+    history_name = "安否の報告"
 
     event = models.ForeignKey(DisasterEvent, on_delete=models.PROTECT, related_name="reports")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
@@ -136,14 +139,6 @@ class SafetyReport(models.Model):
     def __str__(self) -> str:
         return f"{self.event_id}/{self.person_id}: {self.status}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ValueError("safety reports are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValueError("safety reports are append-only")
-
 
 class SafetyCurrentQuerySet(models.QuerySet):
     def reported(self) -> SafetyCurrentQuerySet:
@@ -167,9 +162,7 @@ class SafetyCurrent(models.Model):
     # their reports, and is counted again if listed again).
     listed = models.BooleanField(default=True)
     report = models.ForeignKey(SafetyReport, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    status = models.CharField(
-        _("安否"), max_length=20, choices=SafetyStatus.choices, default=SafetyStatus.UNCONFIRMED
-    )
+    status = models.CharField(_("安否"), max_length=20, choices=SafetyStatus.choices, default=SafetyStatus.UNCONFIRMED)
     observed_at = models.DateTimeField(_("確認した日時"), null=True, blank=True)
     # When the person was first known to be all right or in need (the confirmation rate over time).
     first_confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tsunagu.access import policy
 from tsunagu.access.policy import CapabilityDenied
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditTarget
+from tsunagu.core.records import AppendOnlyError
 from tsunagu.disaster.models import DISASTER_SCOPE, DisasterKind, SafetyCurrent, SafetyReport, SafetyStatus
 from tsunagu.disaster.selectors import dashboard, safety_list
 from tsunagu.disaster.services import (
@@ -223,9 +224,9 @@ def test_reports_that_disagree_within_minutes_are_flagged_side_by_side(ward, dis
 def test_reports_are_append_only(ward, district_a_event):
     stored = report(ward.association_member, district_a_event, ward.people.a1_agreed, SafetyStatus.SAFE).report
     stored.status = SafetyStatus.INJURED
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError, match="安否の報告は変更できません"):
         stored.save()
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError, match="安否の報告は削除できません"):
         stored.delete()
     assert SafetyReport.objects.get().status == SafetyStatus.SAFE
 
