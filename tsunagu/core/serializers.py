@@ -18,13 +18,12 @@ from rest_framework import serializers
 from rest_framework.fields import ChoiceField, empty
 from rest_framework.utils import html
 
+from tsunagu.core.ids import MAX_ID
 from tsunagu.core.japanese import without_controls
 
 MAX_PAGE = 10000
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-# Database integer columns are 64-bit; a larger ID cannot exist and must not reach the query.
-MAX_ID = 2**63 - 1
 
 CONTROL_CHARACTER_MESSAGE = gettext_lazy("制御文字（NUL・改行など）や壊れた文字は使えません。")
 TEXT_MESSAGE = gettext_lazy("文字列で指定してください。")

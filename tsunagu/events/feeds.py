@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from tsunagu.areas.models import District
+from tsunagu.core.ids import as_pk
 
 from .models import Article, AudienceKind, Event
 from .selectors import public_articles, public_events
@@ -20,8 +21,8 @@ def feed_filters(request: HttpRequest) -> dict:
     form error)."""
     district = None
     raw = request.GET.get("district", "")
-    if raw.isdigit():
-        district = District.objects.filter(pk=int(raw)).first()
+    if pk := as_pk(raw):
+        district = District.objects.filter(pk=pk).first()
     audience = request.GET.get("audience") or None
     if audience not in AudienceKind.values:
         audience = None

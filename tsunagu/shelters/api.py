@@ -9,8 +9,9 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from tsunagu.core.api import AUTH_RESPONSES, NOT_FOUND_RESPONSE, VALIDATION_RESPONSE
+from tsunagu.core.ids import as_pk
 from tsunagu.core.paging import take_page
-from tsunagu.core.serializers import MAX_ID, MAX_PAGE_SIZE
+from tsunagu.core.serializers import MAX_PAGE_SIZE
 
 from .selectors import shelter_get, shelter_list
 from .serializers import ShelterPageSerializer, ShelterParamsSerializer, ShelterSerializer
@@ -51,14 +52,6 @@ class ShelterListApi(APIView):
         )
 
 
-def _shelter_pk(raw: str) -> int | None:
-    """The shelter ID from the path, or None when it cannot be one (then 404, as for an unknown ID)."""
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(MAX_ID)):
-        return None
-    pk = int(raw)
-    return pk if 0 < pk <= MAX_ID else None
-
-
 class ShelterDetailApi(APIView):
     throttle_classes = [UserRateThrottle]
 
@@ -71,7 +64,7 @@ class ShelterDetailApi(APIView):
         tags=["shelters"],
     )
     def get(self, request: Request, shelter_id: str) -> Response:
-        pk = _shelter_pk(shelter_id)
+        pk = as_pk(shelter_id)
         shelter = shelter_get(shelter_id=pk) if pk is not None else None
         if shelter is None:
             raise Http404(NOT_FOUND)

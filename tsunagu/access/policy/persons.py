@@ -10,6 +10,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, FilteredRelatio
 from django.http import Http404, HttpRequest
 
 from tsunagu.audit.services import audit_denied
+from tsunagu.core.ids import as_pk
 from tsunagu.organisations.models import ConsentRequirement, DataScope
 from tsunagu.people.models import ConsentStatus, Person, ResidentStatus, consent_state_alias, consent_state_join
 
@@ -176,15 +177,6 @@ def detail_level(user, person: Person, *, day: datetime.date | None = None) -> D
     return DetailLevel.COMMUNITY if grants else None
 
 
-def _as_pk(person_id: object) -> int | None:
-    try:
-        pk = int(str(person_id))
-    except ValueError:
-        return None
-    # Larger than a database integer: cannot exist, and must not reach the query.
-    return pk if 0 < pk < 2**63 else None
-
-
 def person_or_deny(
     user,  # noqa: ANN001
     person_id: object,
@@ -197,7 +189,7 @@ def person_or_deny(
     """The person if the user may see them (in full, when `level` is FULL). Otherwise Http404 — the same answer
     as for an id that does not exist, so a guessed URL reveals nothing — and the attempt is logged."""
     viewer = viewer_for(user)
-    pk = _as_pk(person_id)
+    pk = as_pk(person_id)
     person = None
     if pk is not None:
         grants = viewer.full_grants(scope) if level == DetailLevel.FULL else viewer.grants(scope)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from tsunagu.access import policy
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_denied, audit_record
+from tsunagu.core.ids import as_pk
 
 from ..models import OPEN_REFERRAL_STATUSES, Case, Referral, ReferralAttachment
 from ..scope import team_organisation_ids, visible_cases_q
@@ -20,15 +21,6 @@ NOT_FOUND = "case not found or not on its team"
 def visible_cases(user) -> QuerySet[Case]:  # noqa: ANN001 - a User or a Viewer
     """Every case the user may see: those with one of the user's agencies on the team."""
     return Case.objects.filter(visible_cases_q(team_organisation_ids(policy.viewer_for(user))))
-
-
-def as_pk(raw: object) -> int | None:
-    """An id as typed, as a database integer; None when it cannot be one (it then matches nothing)."""
-    try:
-        pk = int(str(raw))
-    except ValueError:
-        return None
-    return pk if 0 < pk < 2**63 else None
 
 
 def case_or_404(

@@ -21,6 +21,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
+from tsunagu.core.ids import as_pk
 from tsunagu.organisations.models import Organisation
 
 from ..models import (
@@ -37,7 +38,6 @@ from ..models import (
     TeamMember,
 )
 from ..scope import visible_cases_q
-from ..selectors.access import as_pk
 from ..selectors.conferences import member_organisation_ids
 from .errors import CaseError
 from .intake import acting_agency

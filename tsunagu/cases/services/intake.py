@@ -15,6 +15,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability, DetailLevel
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
+from tsunagu.core.ids import as_pk
 from tsunagu.organisations.models import CASE_AGENCY_KINDS, DataScope, Organisation
 from tsunagu.people.models import Person
 from tsunagu.watch.models import Escalation, WatchVisit
@@ -31,7 +32,6 @@ from ..models import (
     TeamMember,
     Urgency,
 )
-from ..selectors.access import as_pk
 from .errors import CaseError
 
 NO_AGENCY_MESSAGE = _("相談を受け付ける機関を選んでください（所属している相談機関のみ）。")

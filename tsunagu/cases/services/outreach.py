@@ -32,6 +32,7 @@ from tsunagu.access.policy import Capability, DetailLevel
 from tsunagu.areas.models import TownDistrict
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
+from tsunagu.core.ids import as_pk
 from tsunagu.disaster.models import DisasterEvent, SafetyCurrent, SafetyStatus
 from tsunagu.organisations.models import CASE_AGENCY_KINDS, DataScope, Membership, Organisation, OrganisationKind
 from tsunagu.people.models import Person
@@ -50,7 +51,6 @@ from ..models import (
     ReferralStatus,
     team_in_force_q,
 )
-from ..selectors.access import as_pk
 from .errors import CaseError
 
 WATCH_GRACE = {VisitOutcome.URGENT: datetime.timedelta(days=2), VisitOutcome.CONCERN: datetime.timedelta(days=14)}

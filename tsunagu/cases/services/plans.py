@@ -26,6 +26,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
+from tsunagu.core.ids import as_pk
 from tsunagu.organisations.models import MembershipRole, Organisation
 from tsunagu.watch.services import escalation_close_with_case
 
@@ -43,7 +44,6 @@ from ..models import (
     StageChange,
     SupportPlan,
 )
-from ..selectors.access import as_pk
 from .errors import CaseError
 from .notices import notify_raiser
 from .team import team_agency_of

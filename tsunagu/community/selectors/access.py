@@ -11,6 +11,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
+from tsunagu.core.ids import as_pk
 
 from ..models import ActionItem, AreaIssue, Forum, Meeting
 
@@ -68,8 +69,8 @@ def _denied(user, target_id: object, request: HttpRequest | None) -> Http404:  #
 
 def forum_or_404(user, forum_id: object, *, request: HttpRequest | None = None) -> Forum:  # noqa: ANN001
     forum = None
-    if str(forum_id).isdigit() and len(str(forum_id)) < 12:
-        forum = member_forums(user).filter(pk=int(str(forum_id))).first()
+    if pk := as_pk(forum_id):
+        forum = member_forums(user).filter(pk=pk).first()
     if forum is None:
         raise _denied(user, forum_id, request)
     return forum
@@ -77,8 +78,8 @@ def forum_or_404(user, forum_id: object, *, request: HttpRequest | None = None) 
 
 def _in_forum(user, model, pk: object, request: HttpRequest | None):  # noqa: ANN001, ANN202
     row = None
-    if str(pk).isdigit() and len(str(pk)) < 12:
-        row = model.objects.filter(pk=int(str(pk)), forum__in=member_forums(user)).select_related("forum").first()
+    if row_id := as_pk(pk):
+        row = model.objects.filter(pk=row_id, forum__in=member_forums(user)).select_related("forum").first()
     if row is None:
         raise _denied(user, pk, request)
     return row
@@ -98,8 +99,8 @@ def action_or_404(user, pk: object, *, request: HttpRequest | None = None) -> Ac
 
 def public_forum_or_404(forum_id: object) -> Forum:
     forum = None
-    if str(forum_id).isdigit() and len(str(forum_id)) < 12:
-        forum = Forum.objects.filter(pk=int(str(forum_id)), is_public=True).select_related("district").first()
+    if pk := as_pk(forum_id):
+        forum = Forum.objects.filter(pk=pk, is_public=True).select_related("district").first()
     if forum is None:
         raise Http404()
     return forum

@@ -19,6 +19,7 @@ from tsunagu.access import policy
 from tsunagu.areas.models import TownDistrict
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_denied, audit_record
+from tsunagu.core.ids import as_pk
 from tsunagu.people.models import Person
 from tsunagu.roster.models import RosterBuild, listed_in_build
 
@@ -162,12 +163,8 @@ def safety_row(
     """One person of the event's safety list with every report (the row a page draws again after a report);
     404 and logged unless the person is one of the event's persons for this user; logged as disaster access."""
     event = event_of_ward(user, event_id, request=request)
-    pk = str(person_id)
-    person = (
-        event_persons(user, event).select_related("town").filter(pk=int(pk)).first()
-        if pk.isascii() and pk.isdigit() and len(pk) <= 19 and 0 < int(pk) < 2**63
-        else None
-    )
+    pk = as_pk(person_id)
+    person = event_persons(user, event).select_related("town").filter(pk=pk).first() if pk else None
     if person is None:
         audit_denied(actor=user, request=request, target_type=AuditTarget.PERSON, target_id=person_id)
         raise Http404("not a person of this event")

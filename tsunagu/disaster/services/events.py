@@ -21,6 +21,7 @@ from tsunagu.areas.models import District, TownDistrict
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_denied, audit_record
 from tsunagu.core.bulk import insert_select
+from tsunagu.core.ids import as_pk
 from tsunagu.people.models import Person
 from tsunagu.roster.models import RosterBuild, listed_in_build
 from tsunagu.shelters.models import Shelter
@@ -189,12 +190,9 @@ def event_persons_refresh(event: DisasterEvent) -> None:
 
 
 def event_of_ward(user, event_id: object, *, request: HttpRequest | None) -> DisasterEvent:  # noqa: ANN001
-    try:
-        pk = int(str(event_id))
-    except ValueError:
-        pk = 0
+    pk = as_pk(event_id)
     wards = policy.viewer_for(user).municipality_ids
-    event = DisasterEvent.objects.filter(pk=pk, municipality_id__in=wards).first() if 0 < pk < 2**63 else None
+    event = DisasterEvent.objects.filter(pk=pk, municipality_id__in=wards).first() if pk else None
     if event is None:
         audit_denied(actor=user, request=request, target_type=AuditTarget.DISASTER_EVENT, target_id=event_id)
         raise Http404("no such event")

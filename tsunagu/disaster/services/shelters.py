@@ -27,6 +27,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability, Refused
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_denied, audit_record
+from tsunagu.core.ids import as_pk
 from tsunagu.people.models import Person
 from tsunagu.roster.models import RosterBuild, listed_in_build
 from tsunagu.shelters.models import Shelter
@@ -86,12 +87,9 @@ def event_shelter(
     request: HttpRequest | None,
 ) -> Shelter:
     """A shelter of the event: one the event may open, or one it has opened. Otherwise 404, logged."""
-    try:
-        pk = int(str(shelter_id))
-    except ValueError:
-        pk = 0
+    pk = as_pk(shelter_id)
     shelter = None
-    if 0 < pk < 2**63:
+    if pk:
         opened = ShelterOpening.objects.filter(event=event, shelter_id=pk)
         shelter = Shelter.objects.filter(
             Q(pk__in=ward_shelters(event).values("pk")) | Q(pk__in=opened.values("shelter_id"))
@@ -209,10 +207,7 @@ def shelter_arrival_record(
     event = _active_event(user, event_id, request)
     shelter = event_shelter(user, event, shelter_id, request=request)
     arrived_at = _arrival_time(event, arrived_at)
-    try:
-        pk = int(str(person_id))
-    except ValueError:
-        pk = 0
+    pk = as_pk(person_id) or 0
     with transaction.atomic():
         _require_open(event, shelter)
         stay, moved_from = _arrive(user, event, shelter, Arrival(person_id=pk), arrived_at, note, request)
@@ -306,11 +301,8 @@ def shelter_departure_record(
     report is appended; without one, nothing is: the person's status stays 避難済 at this shelter, their last known
     whereabouts."""
     event = _active_event(user, event_id, request)
-    try:
-        pk = int(str(stay_id))
-    except ValueError:
-        pk = 0
-    stay = ShelterStay.objects.filter(pk=pk, event=event).first() if 0 < pk < 2**63 else None
+    pk = as_pk(stay_id)
+    stay = ShelterStay.objects.filter(pk=pk, event=event).first() if pk else None
     if stay is not None and shelter_id is not None and str(stay.shelter_id) != str(shelter_id):
         stay = None  # a stay at another shelter than the page's
     if stay is None:

@@ -20,6 +20,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_denied, audit_record
+from tsunagu.core.ids import as_pk
 from tsunagu.evacuation.matching import DEFAULT_K_NEAREST, DEFAULT_MAX_DISTANCE_M, Matching, match_greedy, match_optimal
 from tsunagu.evacuation.models import (
     EvacuationPlan,
@@ -148,10 +149,7 @@ def _proposal_in_scope(*, user, proposal_id: object, request: HttpRequest | None
     """The proposal's id if its person is in the user's scope; else 404 with a DENIED entry (written outside
     any transaction, so the refusal stays logged)."""
     _require_staff(user)
-    try:
-        pk = int(str(proposal_id))
-    except ValueError:
-        pk = None
+    pk = as_pk(proposal_id)
     in_scope = policy.rows_of_visible_persons(SupporterProposal.objects.filter(pk=pk), user)
     if pk is None or not in_scope.exists():
         audit_denied(actor=user, request=request, target_type=TARGET_TYPE, target_id=proposal_id)

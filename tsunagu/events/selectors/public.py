@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from tsunagu.areas.models import District, Municipality
+from tsunagu.core.ids import as_pk
 
 from ..models import Article, Event, Publication, public_q
 
@@ -60,23 +61,15 @@ def public_articles(
     return _filtered(qs, district=district, audience=audience).order_by("-published_at", "-pk")
 
 
-def _as_pk(raw: object) -> int | None:
-    try:
-        pk = int(str(raw))
-    except ValueError:
-        return None
-    return pk if 0 < pk < 2**63 else None
-
-
 def event_or_404(pk: object) -> Event:
-    event = _filtered(Event.objects.filter(pk=_as_pk(pk) or 0), district=None, audience=None).first()
+    event = _filtered(Event.objects.filter(pk=as_pk(pk) or 0), district=None, audience=None).first()
     if event is None:
         raise Http404("event not found or not published")
     return event
 
 
 def article_or_404(pk: object) -> Article:
-    article = _filtered(Article.objects.filter(pk=_as_pk(pk) or 0), district=None, audience=None).first()
+    article = _filtered(Article.objects.filter(pk=as_pk(pk) or 0), district=None, audience=None).first()
     if article is None:
         raise Http404("article not found or not published")
     return article

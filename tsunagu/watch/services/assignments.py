@@ -14,6 +14,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Capability
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
+from tsunagu.core.ids import as_pk
 from tsunagu.core.wareki import today_jst
 from tsunagu.organisations.models import DataScope, Organisation
 from tsunagu.organisations.selectors import active_memberships
@@ -178,7 +179,7 @@ def assignment_end(
 ) -> WatchAssignment:
     """End a watch (the visits stay). Only staff who see the person in full."""
     policy.require_capability(user, Capability.MANAGE_WATCH)
-    assignment = WatchAssignment.objects.filter(pk=_as_id(assignment_id)).first()
+    assignment = WatchAssignment.objects.filter(pk=as_pk(assignment_id)).first()
     # The person's scope decides, as for any personal data: out of scope is 404 and logged.
     person = policy.person_or_deny(
         user,
@@ -207,14 +208,6 @@ def assignment_end(
     return assignment
 
 
-def _as_id(value: object) -> int:
-    try:
-        pk = int(str(value))
-    except ValueError:
-        return 0
-    return pk if 0 < pk < 2**63 else 0
-
-
 def user_by_id(user_id: object):  # noqa: ANN201
     """An active user by id (for forms naming a watcher), or None."""
-    return get_user_model().objects.filter(pk=_as_id(user_id), is_active=True).first()
+    return get_user_model().objects.filter(pk=as_pk(user_id), is_active=True).first()

@@ -12,6 +12,7 @@ from tsunagu.access import policy
 from tsunagu.access.policy import Refused
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_denied, audit_record
+from tsunagu.core.ids import as_pk
 from tsunagu.organisations.models import DataScope, OrganisationKind
 
 from ..models import Escalation
@@ -36,13 +37,10 @@ def handles_escalation(user, escalation: Escalation) -> bool:  # noqa: ANN001
 
 def escalation_for_handler(user, escalation_id: object, *, request: HttpRequest | None = None) -> Escalation:  # noqa: ANN001
     """The escalation if the user handles it and sees its person; else 404 (unknown) or the refusal page."""
-    try:
-        pk = int(str(escalation_id))
-    except ValueError:
-        pk = 0
+    pk = as_pk(escalation_id)
     escalation = (
         Escalation.objects.select_related("person__town", "organisation", "visit").filter(pk=pk).first()
-        if 0 < pk < 2**63
+        if pk
         else None
     )
     if escalation is None:
