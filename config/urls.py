@@ -50,6 +50,8 @@ urlpatterns = [
     path("events/", include("tsunagu.events.urls")),
     # District forums (話し合いの場); /community/public/<id>/ is readable without signing in.
     path("community/", include("tsunagu.community.urls")),
+    # The volunteer centre; /volunteers/register/ is the public registration form.
+    path("volunteers/", include("tsunagu.volunteers.urls")),
     path("api/", include((api_patterns, "api"), namespace=None)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
