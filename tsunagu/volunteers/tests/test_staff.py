@@ -1,0 +1,111 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tsunagu.audit.models import AuditAction, AuditEntry, AuditTarget
+from tsunagu.testing.volunteers import make_volunteer
+from tsunagu.volunteers.models import Match, MatchStatus, VolunteerStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_centre_approves_a_pending_registration(verified_client, ward):
+    pending = make_volunteer(ward, name="申込 太郎", status=VolunteerStatus.PENDING)
+    client = verified_client(ward.shakyo_coordinator)
+    listing = client.get(reverse("volunteers:manage"))
+    assert "申込 太郎" in listing.content.decode()
+    response = client.post(
+        reverse("volunteers:volunteer", args=[pending.pk]), {"decision": "approve", "note": "面談済み"}
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == VolunteerStatus.APPROVED
+    assert pending.checked_by == ward.shakyo_coordinator
+    assert AuditEntry.objects.filter(
+        action=AuditAction.UPDATE, target_type=AuditTarget.VOLUNTEER, target_ids=[pending.pk]
+    ).exists()
+
+
+@pytest.mark.parametrize("persona", ["care_plaza_worker", "association_member", "commissioner", "ward_clerk"])
+def test_only_the_centre_opens_the_registry(verified_client, ward, persona):
+    volunteer = make_volunteer(ward)
+    client = verified_client(getattr(ward, persona))
+    assert client.get(reverse("volunteers:manage")).status_code == 403
+    assert client.get(reverse("volunteers:volunteer", args=[volunteer.pk])).status_code == 403
+    assert client.get(reverse("volunteers:needs")).status_code == 403
+
+
+def test_the_volunteer_pages_of_staff_need_a_sign_in(client, ward):
+    response = client.get(reverse("volunteers:manage"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_insurance_list_shows_what_lapses_within_30_days(verified_client, ward):
+    today = timezone.localdate()
+    make_volunteer(ward, name="もうすぐ 切れる", insurance_expires_on=today + datetime.timedelta(days=10))
+    make_volunteer(ward, name="切れて いる", insurance_expires_on=today - datetime.timedelta(days=1))
+    make_volunteer(ward, name="まだ 大丈夫", insurance_expires_on=today + datetime.timedelta(days=60))
+    html = verified_client(ward.shakyo_coordinator).get(reverse("volunteers:insurance")).content.decode()
+    assert "もうすぐ 切れる" in html and "切れて いる" in html
+    assert "まだ 大丈夫" not in html
+
+
+def test_search_by_kana_ignores_hiragana_and_katakana(verified_client, ward):
+    make_volunteer(ward, name="山田 花子", name_kana="ヤマダ ハナコ", name_key="ヤマダハナコ")
+    client = verified_client(ward.shakyo_coordinator)
+    html = client.get(reverse("volunteers:manage"), {"status": "", "q": "やまだ"}).content.decode()
+    assert "山田 花子" in html
+
+
+def test_candidates_are_ranked_with_their_reasons_and_proposed(verified_client, ward, centre):
+    client = verified_client(ward.shakyo_coordinator)
+    html = client.get(reverse("volunteers:need", args=[centre.need.pk])).content.decode()
+    # Hanako wants to shop, lives in the need's district and is free on that morning; Jiro only wants to talk.
+    assert "やりたいこと: 買い物" in html
+    assert "活動できる地区: 泉尾小学校区" in html
+    assert "山田 花子" in html
+    # Nothing in common with the need (talking, another district, no slot): not a candidate at all.
+    assert "北 次郎" not in html
+    response = client.post(reverse("volunteers:need", args=[centre.need.pk]), {"volunteer": centre.hanako.pk})
+    assert response.status_code == 302
+    match = Match.objects.get()
+    assert match.status == MatchStatus.PROPOSED and match.volunteer == centre.hanako
+    assert "やりたいこと: 買い物" in match.reasons
+
+
+def test_a_pending_volunteer_is_no_candidate(verified_client, ward, centre):
+    pending = make_volunteer(ward, name="未確認 三郎", status=VolunteerStatus.PENDING)
+    client = verified_client(ward.shakyo_coordinator)
+    assert "未確認 三郎" not in client.get(reverse("volunteers:need", args=[centre.need.pk])).content.decode()
+    client.post(reverse("volunteers:need", args=[centre.need.pk]), {"volunteer": pending.pk})
+    assert not Match.objects.exists()
+
+
+def test_needs_are_recorded_by_the_centre(verified_client, ward):
+    client = verified_client(ward.shakyo_coordinator)
+    start = (timezone.localtime() + datetime.timedelta(days=5)).strftime("%Y-%m-%dT10:00")
+    response = client.post(
+        reverse("volunteers:need_create"),
+        {
+            "kind": "rubbish",
+            "title": "粗大ごみを出す手伝い",
+            "description": "",
+            "district": ward.districts.b.pk,
+            "town": "",
+            "starts_at": start,
+            "ends_at": "",
+            "volunteers_needed": "2",
+            "requester_kind": "resident",
+            "requester_name": "北恩加島 一郎",
+            "requester_phone": "０６－１２３４－５６７８",
+            "requester_address": "",
+        },
+    )
+    assert response.status_code == 302
+    from tsunagu.volunteers.models import Need
+
+    need = Need.objects.get()
+    assert need.requester_phone == "06-1234-5678"
+    assert need.created_by == ward.shakyo_coordinator
