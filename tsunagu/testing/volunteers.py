@@ -10,7 +10,7 @@ from tsunagu.testing.factories.accounts import UserFactory
 from tsunagu.volunteers.models import Need, NeedKind, Volunteer, VolunteerStatus
 
 
-def make_volunteer(ward, *, name: str = "山田 花子", username: str | None = None, **fields) -> Volunteer:  # noqa: ANN001, ANN003
+def make_volunteer(ward, *, name: str = "山田 花子", username: str | None = None, **fields) -> Volunteer:
     districts = fields.pop("districts", [ward.districts.a])
     defaults = {
         "name_kana": "ヤマダ ハナコ",
@@ -31,7 +31,7 @@ def make_volunteer(ward, *, name: str = "山田 花子", username: str | None = 
     return volunteer
 
 
-def make_need(ward, **fields) -> Need:  # noqa: ANN001, ANN003
+def make_need(ward, **fields) -> Need:
     start = timezone.localtime() + datetime.timedelta(days=3)
     defaults = {
         "kind": NeedKind.SHOPPING,

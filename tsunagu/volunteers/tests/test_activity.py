@@ -68,7 +68,7 @@ def test_district_report_hides_small_counts_and_volunteer_report_sums_hours(ward
         _done(ward, hanako, make_need(ward, title=f"B{i}", district=ward.districts.b))
     today = timezone.localdate()
     start, end = today - datetime.timedelta(days=1), today + datetime.timedelta(days=1)
-    rows, total, hours_total = district_report(ward.shakyo_coordinator, start=start, end=end)
+    rows, total, _hours = district_report(ward.shakyo_coordinator, start=start, end=end)
     by_name = {r.district.name: r for r in rows}
     # 2 in district B is under 5: hidden, and so is A's 6 (else 8 − 6 gives B away) or the total.
     assert by_name["北恩加島小学校区"].activities is None and by_name["北恩加島小学校区"].hours is None

@@ -4,7 +4,7 @@
 import pytest
 from django.urls import reverse
 
-from tsunagu.access.policy import visible_persons, viewer_for
+from tsunagu.access.policy import viewer_for, visible_persons
 from tsunagu.audit.models import AuditAction, AuditEntry, AuditTarget
 from tsunagu.organisations.models import DataScope
 from tsunagu.volunteers.models import Match, MatchStatus
