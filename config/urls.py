@@ -12,6 +12,7 @@ from tsunagu.evacuation.urls import api_urlpatterns as evacuation_api
 from tsunagu.registry.urls import api_urlpatterns as registry_api
 from tsunagu.roster.urls import api_urlpatterns as roster_api
 from tsunagu.shelters.urls import api_urlpatterns as shelters_api
+from tsunagu.volunteers.urls import api_urlpatterns as volunteers_api
 from tsunagu.watch.urls import api_urlpatterns as watch_api
 
 api_patterns = [
@@ -26,6 +27,7 @@ api_patterns = [
     *disaster_api,
     *cases_api,
     *community_api,
+    *volunteers_api,
     # Open Referral HSDS 3.0, public and read-only (tsunagu/directory/api.py, docs/directory.md).
     *directory_api,
 ]

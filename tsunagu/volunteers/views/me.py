@@ -58,9 +58,9 @@ def my_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def respond(request: HttpRequest, pk: int) -> HttpResponse:
+def respond(request: HttpRequest, match_id: int) -> HttpResponse:
     _volunteer_or_refuse(request)
-    match = volunteer_match_or_404(request.user, pk, request=request)
+    match = volunteer_match_or_404(request.user, match_id, request=request)
     accept = request.POST.get("answer") == "accept"
     try:
         answered = match_respond(actor=request.user, match=match, accept=accept, request=request)
@@ -76,9 +76,9 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def match_activity(request: HttpRequest, pk: int) -> HttpResponse:
+def match_activity(request: HttpRequest, match_id: int) -> HttpResponse:
     _volunteer_or_refuse(request)
-    match = volunteer_match_or_404(request.user, pk, request=request)
+    match = volunteer_match_or_404(request.user, match_id, request=request)
     if match.status not in ACCEPTED_STATUSES:
         messages.error(request, _("引き受けた依頼だけ、活動を記録できます。"))
         return redirect("volunteers:me")

@@ -62,8 +62,8 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @manage_required
 @require_http_methods(["GET", "POST"])
-def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    volunteer = volunteer_or_404(request.user, pk, request=request)
+def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    volunteer = volunteer_or_404(request.user, volunteer_id, request=request)
     check_form = CheckForm(request.POST if "decision" in request.POST else None)
     link_form = LinkUserForm(request.POST if "username" in request.POST else None)
     if request.method == "POST":
@@ -139,8 +139,8 @@ def need_new(request: HttpRequest) -> HttpResponse:
 
 @manage_required
 @require_http_methods(["GET", "POST"])
-def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    need = need_or_404(request.user, pk, request=request)
+def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
+    need = need_or_404(request.user, need_id, request=request)
     candidates = candidates_for(request.user, need)
     if request.method == "POST":
         chosen = next((c for c in candidates if str(c.volunteer.pk) == request.POST.get("volunteer")), None)
