@@ -7,7 +7,13 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from tsunagu.core.serializers import ModelResponseSerializer, PageParamsSerializer, PageSerializer, QueryChoiceField
+from tsunagu.core.serializers import (
+    MAX_ID,
+    ModelResponseSerializer,
+    PageParamsSerializer,
+    PageSerializer,
+    QueryChoiceField,
+)
 
 from .models import Match, Need, Volunteer, VolunteerStatus
 
@@ -112,7 +118,9 @@ class MyMatchSerializer(serializers.Serializer):
 
 
 class ProposeSerializer(serializers.Serializer):
-    volunteer_id = serializers.IntegerField(min_value=1, help_text="候補の一覧にいるボランティアのID。")
+    volunteer_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="候補の一覧にいるボランティアのID。"
+    )
 
 
 class AnswerSerializer(serializers.Serializer):

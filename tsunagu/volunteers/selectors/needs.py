@@ -17,6 +17,7 @@ from tsunagu.people.models import Person
 
 from ..models import ACCEPTED_STATUSES, Match, Need
 from ..scope import requester_visible_needs_q, volunteer_of
+from .ids import as_pk
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ def need_list(user, *, status: str = "", kind: str = "") -> QuerySet[Need]:  # n
 def need_or_404(user, pk: object, *, request: HttpRequest | None = None) -> Need:  # noqa: ANN001
     require_capability(user, Capability.MANAGE_VOLUNTEERS)
     try:
-        return need_list(user).get(pk=int(str(pk)))
-    except (Need.DoesNotExist, ValueError):
+        return need_list(user).get(pk=as_pk(pk))
+    except Need.DoesNotExist:
         audit_denied(actor=user, request=request, target_type=AuditTarget.VOLUNTEER_NEED, target_id=pk)
         raise Http404 from None
 
@@ -82,7 +83,7 @@ def volunteer_matches(user) -> QuerySet[Match]:  # noqa: ANN001
 
 def volunteer_match_or_404(user, pk: object, *, request: HttpRequest | None = None) -> Match:  # noqa: ANN001
     try:
-        return volunteer_matches(user).get(pk=int(str(pk)))
-    except (Match.DoesNotExist, ValueError):
+        return volunteer_matches(user).get(pk=as_pk(pk))
+    except Match.DoesNotExist:
         audit_denied(actor=user, request=request, target_type=AuditTarget.VOLUNTEER_MATCH, target_id=pk)
         raise Http404 from None

@@ -13,6 +13,7 @@ from tsunagu.audit.services import audit_denied, audit_record
 from tsunagu.core.japanese import kana_search_key
 
 from ..models import Volunteer, VolunteerStatus
+from .ids import as_pk
 
 # How far ahead the insurance list looks: ボランティア活動保険 runs to 31 March, renewals are taken a month before.
 INSURANCE_NOTICE_DAYS = 30
@@ -53,8 +54,8 @@ def volunteer_list(
 def volunteer_or_404(user, pk: object, *, request: HttpRequest | None = None) -> Volunteer:  # noqa: ANN001
     """One volunteer of the ward, logged as a view; another ward's or an unknown id is a 404, logged as denied."""
     try:
-        volunteer = _ward_volunteers(user).prefetch_related("districts").get(pk=int(str(pk)))
-    except (Volunteer.DoesNotExist, ValueError):
+        volunteer = _ward_volunteers(user).prefetch_related("districts").get(pk=as_pk(pk))
+    except Volunteer.DoesNotExist:
         audit_denied(actor=user, request=request, target_type=AuditTarget.VOLUNTEER, target_id=pk)
         raise Http404 from None
     audit_record(
