@@ -15,6 +15,7 @@ tsunagu.volunteers.selectors), so no view filters this by itself."""
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import replace
 
 from django.db.models import Q
 
@@ -29,9 +30,11 @@ from tsunagu.access.policy import (
 )
 from tsunagu.organisations.models import Agreement, DataScope, Membership, OrganisationKind
 
-from .models import ACCEPTED_STATUSES, Match, Volunteer
+from .models import ACCEPTED_STATUSES, Match, Need, Volunteer, VolunteerStatus
 
 VOLUNTEER_NARROWING = "volunteer"
+# Staff grants reach the persons named by needs only: the scope opens requesters, not the ward's register.
+STAFF_NARROWING = "named"
 
 
 def volunteer_of(viewer: Viewer) -> Volunteer | None:
@@ -39,7 +42,7 @@ def volunteer_of(viewer: Viewer) -> Volunteer | None:
     user = viewer.user
     if not getattr(user, "is_authenticated", False):
         return None
-    return Volunteer.objects.filter(user_id=user.pk, status="approved").first()
+    return Volunteer.objects.filter(user_id=user.pk, status=VolunteerStatus.APPROVED).first()
 
 
 def accepted_need_ids_q(volunteer_id: int) -> Q:
@@ -68,16 +71,17 @@ class VolunteerNeedScope(ScopeRule):
         # The volunteer centre's staff, by area as in every scope; care plazas ask the centre and read through it.
         if membership.organisation.kind == OrganisationKind.CARE_PLAZA:
             return None
-        return super().staff_grant(membership, narrowed_towns, viewer)
+        grant = super().staff_grant(membership, narrowed_towns, viewer)
+        return replace(grant, narrowing=(STAFF_NARROWING,)) if grant is not None else None
 
     def agreement_grant(self, agreement: Agreement, **kwargs) -> Grant | None:  # noqa: ANN003
         return None
 
     def narrowing_q(self, narrowing: Hashable) -> Q:
-        _kind, volunteer_id = narrowing  # type: ignore[misc]
-        from .models import Need
-
-        needs = Need.objects.filter(accepted_need_ids_q(volunteer_id), person__isnull=False)
+        kind, *rest = narrowing  # type: ignore[misc]
+        needs = Need.objects.filter(person__isnull=False)
+        if kind == VOLUNTEER_NARROWING:
+            needs = needs.filter(accepted_need_ids_q(rest[0]))
         return Q(pk__in=needs.values("person_id"))
 
     def extra_grants(self, viewer: Viewer) -> list[Grant]:

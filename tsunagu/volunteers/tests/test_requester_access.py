@@ -77,3 +77,12 @@ def test_the_centre_sees_the_requester_and_it_is_logged(verified_client, ward, c
 def test_a_user_who_is_no_volunteer_is_refused_the_volunteer_page(client, ward):
     client.force_login(ward.outsider)
     assert client.get(reverse("volunteers:me")).status_code == 403
+
+
+def test_the_scope_opens_to_staff_only_the_persons_named_by_needs(ward, centre):
+    assert not visible_persons(ward.ward_officer, scope=DataScope.VOLUNTEER_NEED).exists()
+    centre.need.person = ward.people.a2_agreed
+    centre.need.save()
+    assert list(visible_persons(ward.ward_officer, scope=DataScope.VOLUNTEER_NEED)) == [ward.people.a2_agreed]
+    # A care plaza asks through the centre: the scope gives it nobody.
+    assert not visible_persons(ward.care_plaza_worker, scope=DataScope.VOLUNTEER_NEED).exists()

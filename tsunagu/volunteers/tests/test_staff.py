@@ -109,3 +109,25 @@ def test_needs_are_recorded_by_the_centre(verified_client, ward):
     need = Need.objects.get()
     assert need.requester_phone == "06-1234-5678"
     assert need.created_by == ward.shakyo_coordinator
+
+
+def test_the_lists_read_as_many_queries_for_many_rows_as_for_few(verified_client, ward):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tsunagu.testing.volunteers import make_need
+
+    client = verified_client(ward.shakyo_coordinator)
+
+    def queries(name: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name), {"status": ""}).status_code == 200
+        return len(captured)
+
+    make_volunteer(ward, name="登録 0")
+    make_need(ward, title="ニーズ 0")
+    few = (queries("volunteers:manage"), queries("volunteers:needs"))
+    for i in range(1, 12):
+        make_volunteer(ward, name=f"登録 {i}", districts=[ward.districts.a, ward.districts.b])
+        make_need(ward, title=f"ニーズ {i}")
+    assert (queries("volunteers:manage"), queries("volunteers:needs")) == few
