@@ -125,7 +125,7 @@ class NeedDetailApi(APIView):
             {
                 "need": NeedSerializer(need).data,
                 "requester": RequesterSerializer(requester).data if requester else None,
-                "candidates": CandidateSerializer(candidates_for(request.user, need), many=True).data,
+                "candidates": CandidateSerializer(candidates_for(request.user, need, request=request), many=True).data,
             }
         )
 
@@ -148,7 +148,11 @@ class NeedProposeApi(APIView):
         body = ProposeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         chosen = next(
-            (c for c in candidates_for(request.user, need) if c.volunteer.pk == body.validated_data["volunteer_id"]),
+            (
+                c
+                for c in candidates_for(request.user, need, request=request)
+                if c.volunteer.pk == body.validated_data["volunteer_id"]
+            ),
             None,
         )
         if chosen is None:

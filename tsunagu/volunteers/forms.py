@@ -144,6 +144,12 @@ class NeedForm(forms.ModelForm):
     skills = forms.MultipleChoiceField(
         label=_("求めること"), choices=Skill.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    person_id = forms.IntegerField(
+        label=_("住民の記録のID（任意）"),
+        required=False,
+        min_value=1,
+        help_text=_("依頼した方が住民の記録にあるとき、住民の詳細ページのIDを入れます。閲覧できる方だけ選べます。"),
+    )
 
     class Meta:
         model = Need
@@ -161,6 +167,7 @@ class NeedForm(forms.ModelForm):
             "requester_name",
             "requester_phone",
             "requester_address",
+            "person_id",
         ]
         help_texts = {
             "title": _("ボランティアが引き受ける前に読む内容です。依頼した方が分かることは書かないでください。"),

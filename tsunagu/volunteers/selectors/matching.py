@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.access.policy import Capability, require_capability
+from tsunagu.audit.models import AuditAction, AuditTarget
+from tsunagu.audit.services import audit_record
 
 from ..models import Match, MatchStatus, Need, NeedKind, NeedStatus, Skill, Volunteer, VolunteerStatus, slot_of
 
@@ -68,7 +71,13 @@ def score_fit(volunteer: Volunteer, need: Need, district_ids: set[int] | None = 
     return score, reasons
 
 
-def candidates_for(user, need: Need, *, limit: int = CANDIDATE_LIMIT) -> list[Candidate]:  # noqa: ANN001
+def candidates_for(
+    user,  # noqa: ANN001
+    need: Need,
+    *,
+    limit: int = CANDIDATE_LIMIT,
+    request: HttpRequest | None = None,
+) -> list[Candidate]:
     """Registered volunteers of the need's ward not yet asked (or who said no before), best first."""
     require_capability(user, Capability.MANAGE_VOLUNTEERS)
     asked = Match.objects.filter(need=need).exclude(status__in=[MatchStatus.DECLINED, MatchStatus.CANCELLED])
@@ -83,7 +92,17 @@ def candidates_for(user, need: Need, *, limit: int = CANDIDATE_LIMIT) -> list[Ca
         if score:
             found.append(Candidate(volunteer, score, reasons))
     found.sort(key=lambda c: (-c.score, c.volunteer.name_key, c.volunteer.pk))
-    return found[:limit]
+    shown = found[:limit]
+    # The candidates' names are the volunteers' personal data: the list shown is logged.
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        target_type=AuditTarget.VOLUNTEER,
+        target_ids=[c.volunteer.pk for c in shown],
+        detail={"candidates_for_need": need.pk},
+        request=request,
+    )
+    return shown
 
 
 def fitting_needs(volunteer: Volunteer) -> list[tuple[Need, int, list[str]]]:

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
+from django.http import HttpRequest
 
 from tsunagu.access.policy import Capability, require_capability, viewer_for
 from tsunagu.areas.models import District
+from tsunagu.audit.models import AuditAction, AuditTarget
+from tsunagu.audit.services import audit_record
 from tsunagu.core.suppression import suppress_series
 
 from ..models import Match, MatchStatus, Volunteer
@@ -26,9 +29,22 @@ def _completed(user, start: datetime.date, end: datetime.date) -> QuerySet[Match
     )
 
 
-def volunteer_report(user, *, start: datetime.date, end: datetime.date) -> QuerySet[Volunteer]:  # noqa: ANN001
+def volunteer_report(
+    user,  # noqa: ANN001
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    request: HttpRequest | None = None,
+) -> QuerySet[Volunteer]:
     """Volunteers with their activities and hours in [start, end), most hours first."""
     done = _completed(user, start, end)
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        target_type=AuditTarget.VOLUNTEER,
+        detail={"report": "hours", "from": start.isoformat(), "to": end.isoformat()},
+        request=request,
+    )
     return (
         Volunteer.objects.filter(pk__in=done.values("volunteer_id"))
         .annotate(

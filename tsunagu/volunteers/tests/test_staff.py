@@ -131,3 +131,39 @@ def test_the_lists_read_as_many_queries_for_many_rows_as_for_few(verified_client
         make_volunteer(ward, name=f"登録 {i}", districts=[ward.districts.a, ward.districts.b])
         make_need(ward, title=f"ニーズ {i}")
     assert (queries("volunteers:manage"), queries("volunteers:needs")) == few
+
+
+def _need_form(ward, **overrides):
+    start = (timezone.localtime() + datetime.timedelta(days=5)).strftime("%Y-%m-%dT10:00")
+    data = {
+        "kind": "shopping",
+        "title": "買い物の付き添い",
+        "district": ward.districts.a.pk,
+        "starts_at": start,
+        "volunteers_needed": "1",
+        "requester_kind": "resident",
+        "requester_name": "泉尾 一郎",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_need_names_a_resident_only_as_the_policy_lets_the_coordinator_see_them(verified_client, ward):
+    from tsunagu.volunteers.models import Need
+
+    client = verified_client(ward.shakyo_coordinator)
+    # The 社協 serves district A: a resident of B is not theirs to name.
+    refused = client.post(reverse("volunteers:need_create"), _need_form(ward, person_id=ward.people.b1_agreed.pk))
+    assert refused.status_code == 400
+    assert "この住民は見つからないか、閲覧できません。" in refused.content.decode()
+    assert AuditEntry.objects.filter(action=AuditAction.DENIED, target_type="person").exists()
+    assert not Need.objects.exists()
+    done = client.post(reverse("volunteers:need_create"), _need_form(ward, person_id=ward.people.a1_agreed.pk))
+    assert done.status_code == 302
+    assert Need.objects.get().person == ward.people.a1_agreed
+
+
+def test_the_candidates_shown_are_logged(verified_client, ward, centre):
+    verified_client(ward.shakyo_coordinator).get(reverse("volunteers:need", args=[centre.need.pk]))
+    entry = AuditEntry.objects.get(action=AuditAction.LIST, target_type=AuditTarget.VOLUNTEER)
+    assert entry.target_ids == [centre.hanako.pk]

@@ -7,13 +7,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tsunagu.access.policy import Capability, capability_required, viewer_for
+from tsunagu.access.policy import Capability, capability_required, person_or_deny, viewer_for
 from tsunagu.areas.models import Municipality
 
 from ..forms import CheckForm, LinkUserForm, NeedForm
@@ -131,9 +131,19 @@ def need_new(request: HttpRequest) -> HttpResponse:
     ward_id = _ward_id(request)
     form = NeedForm(request.POST or None, municipality_id=ward_id)
     if request.method == "POST" and form.is_valid():
-        need = need_create(actor=request.user, request=request, **form.cleaned_data)
-        messages.success(request, _("地域ニーズを登録しました。"))
-        return redirect("volunteers:need", need.pk)
+        data = dict(form.cleaned_data)
+        person_id = data.pop("person_id", None)
+        person = None
+        if person_id:
+            # The resident as the policy lets this user see them (a 404 and a `denied` row otherwise).
+            try:
+                person = person_or_deny(request.user, person_id, request=request)
+            except Http404:
+                form.add_error("person_id", _("この住民は見つからないか、閲覧できません。"))
+        if not form.errors:
+            need = need_create(actor=request.user, request=request, person=person, **data)
+            messages.success(request, _("地域ニーズを登録しました。"))
+            return redirect("volunteers:need", need.pk)
     return render(request, "volunteers/need_form.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
@@ -141,7 +151,7 @@ def need_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     need = need_or_404(request.user, need_id, request=request)
-    candidates = candidates_for(request.user, need)
+    candidates = candidates_for(request.user, need, request=request)
     if request.method == "POST":
         chosen = next((c for c in candidates if str(c.volunteer.pk) == request.POST.get("volunteer")), None)
         if chosen is None:
@@ -197,7 +207,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "volunteers/report.html",
         {
             "year": year,
-            "volunteers": volunteer_report(request.user, start=start, end=end)[:300],
+            "volunteers": volunteer_report(request.user, start=start, end=end, request=request)[:300],
             "district_rows": rows,
             "total": total,
             "hours_total": hours_total,
