@@ -80,7 +80,9 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         in_forums=SimpleLazyObject(lambda: unlocked and member_forums(user).exists()),
         can_manage_events=unlocked and policy.publishes_anything(viewer),
         can_manage_volunteers=unlocked and policy.can(viewer, Capability.MANAGE_VOLUNTEERS),
-        is_volunteer=SimpleLazyObject(lambda: unlocked and volunteer_of(viewer) is not None),
+        # A volunteer's sign-in belongs to no organisation (tsunagu.volunteers.services): the menu of members and
+        # staff asks nothing more.
+        is_volunteer=SimpleLazyObject(lambda: unlocked and not viewer.memberships and volunteer_of(viewer) is not None),
     )
 
 

@@ -17,6 +17,7 @@ from tsunagu.areas.models import District
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_record
 from tsunagu.core.japanese import kana_search_key, normalize_phone
+from tsunagu.organisations.models import Membership
 
 from ..models import SLOT_CODES, Volunteer, VolunteerStatus
 
@@ -26,6 +27,9 @@ REGISTRATIONS_PER_HOUR = 20
 TOO_MANY = _("送信が続いたため、受け付けを一時止めています。1時間ほどたってから、もう一度お試しください。")
 NOT_PENDING = _("この登録はすでに確認済みです。")
 USER_TAKEN = _("この利用者は、ほかのボランティアの登録に結びついています。")
+USER_IS_MEMBER = _(
+    "団体に所属している利用者は結びつけられません。ボランティアとしてのログインは、所属のない利用者を作ってください。"
+)
 
 
 class RegistrationRefused(Exception):  # noqa: N818 - the product's word for it
@@ -139,6 +143,10 @@ def volunteer_link_user(*, actor, volunteer: Volunteer, username: str, request: 
     and record their activities from their phone."""
     require_capability(actor, Capability.MANAGE_VOLUNTEERS)
     user = get_user_model().objects.get(username=username)
+    # A volunteer signs in as themselves, not as a member of an organisation: what a volunteer sees (their matches,
+    # the requesters they accepted) stays apart from what their organisation's role opens.
+    if Membership.objects.filter(user=user).exists():
+        raise RegistrationRefused(USER_IS_MEMBER)
     if Volunteer.objects.filter(user=user).exclude(pk=volunteer.pk).exists():
         raise RegistrationRefused(USER_TAKEN)
     volunteer.user = user

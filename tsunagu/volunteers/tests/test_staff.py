@@ -167,3 +167,12 @@ def test_the_candidates_shown_are_logged(verified_client, ward, centre):
     verified_client(ward.shakyo_coordinator).get(reverse("volunteers:need", args=[centre.need.pk]))
     entry = AuditEntry.objects.get(action=AuditAction.LIST, target_type=AuditTarget.VOLUNTEER)
     assert entry.target_ids == [centre.hanako.pk]
+
+
+def test_a_member_of_an_organisation_is_not_linked_as_a_volunteer(verified_client, ward):
+    volunteer = make_volunteer(ward)
+    client = verified_client(ward.shakyo_coordinator)
+    response = client.post(reverse("volunteers:volunteer", args=[volunteer.pk]), {"username": "association_member"})
+    assert "団体に所属している利用者は結びつけられません。" in response.content.decode()
+    volunteer.refresh_from_db()
+    assert volunteer.user is None
