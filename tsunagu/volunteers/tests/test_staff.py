@@ -176,3 +176,18 @@ def test_a_member_of_an_organisation_is_not_linked_as_a_volunteer(verified_clien
     assert "団体に所属している利用者は結びつけられません。" in response.content.decode()
     volunteer.refresh_from_db()
     assert volunteer.user is None
+
+
+def test_the_centre_closes_a_need_and_it_offers_no_more_candidates(verified_client, ward, centre):
+    from tsunagu.volunteers.models import NeedStatus
+
+    client = verified_client(ward.shakyo_coordinator)
+    response = client.post(reverse("volunteers:need", args=[centre.need.pk]), {"status": "closed"})
+    assert response.status_code == 302
+    centre.need.refresh_from_db()
+    assert centre.need.status == NeedStatus.CLOSED
+    html = client.get(reverse("volunteers:need", args=[centre.need.pk])).content.decode()
+    assert "このニーズは募集を終えています。" in html
+    assert AuditEntry.objects.filter(
+        action=AuditAction.UPDATE, target_type=AuditTarget.VOLUNTEER_NEED, target_ids=[centre.need.pk]
+    ).exists()

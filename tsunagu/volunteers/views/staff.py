@@ -34,6 +34,7 @@ from ..services import (
     RegistrationRefused,
     match_propose,
     need_create,
+    need_set_status,
     volunteer_check,
     volunteer_link_user,
 )
@@ -151,7 +152,12 @@ def need_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     need = need_or_404(request.user, need_id, request=request)
-    candidates = candidates_for(request.user, need, request=request)
+    # Candidates (and their logged list) only while the need is open: the page shows none otherwise.
+    candidates = candidates_for(request.user, need, request=request) if need.status == NeedStatus.OPEN else []
+    if request.method == "POST" and request.POST.get("status") in NeedStatus.values:
+        need_set_status(actor=request.user, need=need, status=request.POST["status"], request=request)
+        messages.success(request, _("ニーズの状態を「%(status)s」にしました。") % {"status": need.get_status_display()})
+        return redirect("volunteers:need", need.pk)
     if request.method == "POST":
         chosen = next((c for c in candidates if str(c.volunteer.pk) == request.POST.get("volunteer")), None)
         if chosen is None:
