@@ -12,6 +12,7 @@ from tsunagu.evacuation.urls import api_urlpatterns as evacuation_api
 from tsunagu.registry.urls import api_urlpatterns as registry_api
 from tsunagu.roster.urls import api_urlpatterns as roster_api
 from tsunagu.shelters.urls import api_urlpatterns as shelters_api
+from tsunagu.volunteers.urls import api_urlpatterns as volunteers_api
 from tsunagu.watch.urls import api_urlpatterns as watch_api
 
 api_patterns = [
@@ -26,6 +27,7 @@ api_patterns = [
     *disaster_api,
     *cases_api,
     *community_api,
+    *volunteers_api,
     # Open Referral HSDS 3.0, public and read-only (tsunagu/directory/api.py, docs/directory.md).
     *directory_api,
 ]
@@ -50,6 +52,8 @@ urlpatterns = [
     path("events/", include("tsunagu.events.urls")),
     # District forums (話し合いの場); /community/public/<id>/ is readable without signing in.
     path("community/", include("tsunagu.community.urls")),
+    # The volunteer centre; /volunteers/register/ is the public registration form.
+    path("volunteers/", include("tsunagu.volunteers.urls")),
     path("api/", include((api_patterns, "api"), namespace=None)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tsunagu.access",
     "tsunagu.roster",
     "tsunagu.shelters",
+    "tsunagu.volunteers",
     "tsunagu.evacuation",
     "tsunagu.consent",
     "tsunagu.registry",

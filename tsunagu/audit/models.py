@@ -75,6 +75,9 @@ class AuditTarget(models.TextChoices):
     DEMO_WARD = "demo_ward", _("合成データの区")
     PAGE = "page", _("画面")
     FORUM = "forum", _("話し合いの場")
+    VOLUNTEER = "volunteer", _("ボランティア")
+    VOLUNTEER_NEED = "volunteer_need", _("地域ニーズ")
+    VOLUNTEER_MATCH = "volunteer_match", _("ボランティアのマッチング")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

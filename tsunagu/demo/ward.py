@@ -49,6 +49,7 @@ from tsunagu.demo.names import (
     foreign_tables,
     given_name_tables,
 )
+from tsunagu.demo.volunteers import clear_volunteers, generate_volunteers
 from tsunagu.demo.watch import clear_watch, generate_watch
 from tsunagu.evacuation.models import (
     CandidateKind,
@@ -611,6 +612,9 @@ def generate_ward(
                 generate_community(
                     municipality=ward.municipality, seed=seed, today=reference_day, progress=progress
                 )
+                generate_volunteers(
+                    municipality=ward.municipality, seed=seed, today=reference_day, progress=progress
+                )
         audit_record(
             actor=None,
             action=AuditAction.IMPORT,
@@ -703,6 +707,7 @@ def _clear_ward() -> dict[str, int]:
     clear_directory()  # the directory's places refer to towns (PROTECT)
     clear_disaster()  # so do disaster events and safety reports
     clear_events()  # events and articles name districts and organisations
+    clear_volunteers()  # volunteers and needs name districts, towns and persons
     for model in (RosterEntryReason, RosterEntry, Distribution, RosterBuild, SelfRequest, RosterRule):
         model.objects.all().delete()
     ConsentState.objects.all().delete()  # derived from the consents below, which it names (PROTECT)

@@ -164,6 +164,9 @@ class DataScope(models.TextChoices):
     CASE = "case", _("相談支援記録")
     # Never shared by agreement: staff by area, and the agency owning an open outreach item (tsunagu.cases.scope).
     OUTREACH = "outreach", _("アウトリーチ対象者情報")
+    # Never shared by agreement: a need's requester, opened to the volunteer centre and to the volunteers who
+    # accepted the need (tsunagu.volunteers.scope).
+    VOLUNTEER_NEED = "volunteer_need", _("ボランティア依頼者情報")
 
 
 class ConsentRequirement(models.TextChoices):

@@ -11,6 +11,7 @@ from tsunagu.accounts.selectors import is_verified, two_factor_required
 from tsunagu.cases.scope import team_organisation_ids
 from tsunagu.cases.selectors import case_counts, outreach_counts, overdue_task_count
 from tsunagu.community.selectors import member_forums
+from tsunagu.volunteers.scope import volunteer_of
 from tsunagu.watch.selectors import managed_minsei_ids
 from tsunagu.watch.services import commissioner_membership
 
@@ -47,6 +48,9 @@ class Navigation:
     in_forums: object
     # The ward's sections and the staff of organisations that hold events: the events' staff pages.
     can_manage_events: bool = False
+    # The volunteer centre's staff (社協, ward welfare); a volunteer signed in: their own page.
+    can_manage_volunteers: bool = False
+    is_volunteer: object = False
 
 
 def _navigation_for(user) -> Navigation:  # noqa: ANN001
@@ -75,6 +79,10 @@ def _navigation_for(user) -> Navigation:  # noqa: ANN001
         can_view_area_figures=unlocked and policy.can(viewer, Capability.VIEW_AREA_FIGURES),
         in_forums=SimpleLazyObject(lambda: unlocked and member_forums(user).exists()),
         can_manage_events=unlocked and policy.publishes_anything(viewer),
+        can_manage_volunteers=unlocked and policy.can(viewer, Capability.MANAGE_VOLUNTEERS),
+        # A volunteer's sign-in belongs to no organisation (tsunagu.volunteers.services): the menu of members and
+        # staff asks nothing more.
+        is_volunteer=SimpleLazyObject(lambda: unlocked and not viewer.memberships and volunteer_of(viewer) is not None),
     )
 
 

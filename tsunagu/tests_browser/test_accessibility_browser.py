@@ -55,6 +55,8 @@ from tsunagu.testing.browser import (
 from tsunagu.testing.directory import build_directory
 from tsunagu.testing.events import make_event
 from tsunagu.testing.factories import ConsentFactory
+from tsunagu.testing.volunteers import make_need, make_volunteer
+from tsunagu.volunteers.models import Match, MatchStatus, VolunteerStatus
 from tsunagu.watch.models import ConcernTag, EscalationRoute, VisitMethod, VisitOutcome, WatchAssignment
 from tsunagu.watch.services import visit_record
 
@@ -252,7 +254,26 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         ward.association_member, forum, title="移動販売の試行", owner=ward.orgs.association, issue=area_issue,
         is_public=True,
     )
+    # The volunteer centre: a registered volunteer who signs in, a pending registration, a need they accepted (its
+    # activity page shows the requester) and one proposed to them (the answer buttons), and one done.
+    volunteer = make_volunteer(ward, username="vol_hanako", insurance_expires_on=timezone.localdate())
+    make_volunteer(ward, name="申込 太郎", status=VolunteerStatus.PENDING)
+    accepted = Match.objects.create(
+        need=make_need(ward), volunteer=volunteer, status=MatchStatus.ACCEPTED, reasons=["やりたいこと: 買い物"]
+    )
+    Match.objects.create(need=make_need(ward, title="ごみ出しの手伝い", kind="rubbish"), volunteer=volunteer)
+    Match.objects.create(
+        need=make_need(ward, title="片づけ", kind="tidying"),
+        volunteer=volunteer,
+        status=MatchStatus.COMPLETED,
+        hours=Decimal("2.0"),
+        activity_on=timezone.localdate(),
+    )
+    ward.volunteer = volunteer
     ward.values = {
+        "volunteer_id": volunteer.pk,
+        "need_id": accepted.need_id,
+        "match_id": accepted.pk,
         "assignment_id": assignment.pk,
         "escalation_id": visit.escalation.pk,
         "route_id": route.pk,
@@ -333,7 +354,20 @@ def test_every_page_passes_axe_core(live_server: LiveServer, ward_with_everythin
         sign_in(community, live_server.url, "association_member")
         community_failures, community_seen = check_pages(community, live_server.url, "association_member", addresses)
 
-    assert staff_failures + community_failures == []
+        # A volunteer signed in on their phone: their own pages (every other page refuses them).
+        volunteer = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844}).new_page()
+        volunteer.set_default_timeout(TIMEOUT_MS)
+        sign_in(volunteer, live_server.url, "vol_hanako")
+        volunteer_failures, volunteer_seen = check_pages(
+            volunteer, live_server.url, "volunteer", [a for a in addresses if a[1].startswith("/volunteers/")]
+        )
+
+    assert staff_failures + community_failures + volunteer_failures == []
+    for template in ("/volunteers/me/", "/volunteers/me/matches/{match_id}/activity/", "/volunteers/register/"):
+        assert template in volunteer_seen, template
+    for template in ("/volunteers/manage/", "/volunteers/manage/{volunteer_id}/", "/volunteers/needs/{need_id}/",
+                     "/volunteers/needs/new/", "/volunteers/manage/insurance/", "/volunteers/report/"):
+        assert template in staff_seen, template
     # The sweep looked at the pages, not at refusals or redirects (a broken sign-in would pass it otherwise).
     for template in ("/", "/people/{person_id}/", "/roster/", "/roster/rules/", "/map/", "/audit/", "/api/docs/",
                      "/people/import/", "/jobs/", "/jobs/{public_id}/"):

@@ -45,6 +45,7 @@ class Capability(StrEnum):
     VIEW_AREA_FIGURES = "view_area_figures"  # anonymised counts of the ward's cases by district and domain
     MANAGE_EVENTS = "manage_events"  # every event and article of the ward, and the sign-ups of every event
     MANAGE_FORUMS = "manage_forums"  # create district forums (話し合いの場) and manage their members
+    MANAGE_VOLUNTEERS = "manage_volunteers"  # the volunteer centre: registrations, needs, matching, reports
 
 
 WARD = frozenset({OrganisationKind.WARD_WELFARE})
@@ -179,6 +180,12 @@ CAPABILITIES: dict[Capability, CapabilitySpec] = {
         frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.SHAKYO}),
         AuditTarget.FORUM,
         _("話し合いの場の設置と構成員の管理は、区役所（福祉部門）・社会福祉協議会の職員ができます。"),
+    ),
+    # The volunteer centre is the 社協's (seed 001 柱3); the ward's welfare section works with it.
+    Capability.MANAGE_VOLUNTEERS: CapabilitySpec(
+        frozenset({OrganisationKind.WARD_WELFARE, OrganisationKind.SHAKYO}),
+        AuditTarget.VOLUNTEER,
+        _("ボランティアセンターの登録・地域ニーズ・マッチングは、社会福祉協議会・区役所（福祉部門）の職員が扱えます。"),
     ),
 }
 

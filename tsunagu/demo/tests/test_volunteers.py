@@ -1,0 +1,43 @@
+"""The demo's volunteer centre: about 500 volunteers, a year of needs with activity hours, open needs ahead and a
+volunteer login with proposals to answer; the same seed gives the same data."""
+
+import datetime
+
+import pytest
+
+from tsunagu.demo.volunteers import VOLUNTEER_USERNAME
+from tsunagu.demo.ward import MIN_SIZE, generate_ward
+from tsunagu.volunteers.models import Match, MatchStatus, Need, NeedKind, NeedStatus, Volunteer, VolunteerStatus
+
+pytestmark = pytest.mark.django_db
+
+REFERENCE_DAY = datetime.date(2026, 6, 1)
+
+
+def _snapshot() -> list[tuple]:
+    return list(
+        Match.objects.order_by("need__starts_at", "volunteer__name").values_list(
+            "need__title", "volunteer__name", "hours"
+        )
+    )
+
+
+def test_demo_volunteers_needs_and_a_year_of_activities():
+    generate_ward(size=MIN_SIZE, today=REFERENCE_DAY)
+    assert Volunteer.objects.count() == 500
+    assert Volunteer.objects.filter(status=VolunteerStatus.PENDING).exists()
+    assert set(Need.objects.values_list("kind", flat=True)) == set(NeedKind.values)
+    done = Match.objects.filter(status=MatchStatus.COMPLETED)
+    days = {m.activity_on for m in done}
+    assert min(days) >= REFERENCE_DAY - datetime.timedelta(days=365) and max(days) < REFERENCE_DAY
+    assert all(m.hours for m in done)
+    assert Need.objects.filter(status=NeedStatus.OPEN, starts_at__date__gt=REFERENCE_DAY).exists()
+    mine = Match.objects.filter(volunteer__user__username=VOLUNTEER_USERNAME)
+    assert {MatchStatus.ACCEPTED, MatchStatus.PROPOSED} <= set(mine.values_list("status", flat=True))
+
+
+def test_the_same_seed_gives_the_same_volunteer_centre():
+    generate_ward(size=MIN_SIZE, today=REFERENCE_DAY, seed=3)
+    first = _snapshot()
+    generate_ward(size=MIN_SIZE, today=REFERENCE_DAY, seed=3, replace=True)
+    assert _snapshot() == first

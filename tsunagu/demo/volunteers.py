@@ -1,0 +1,218 @@
+"""The demo's volunteer centre: about 500 synthetic volunteers (residents, students and workers of the ward,
+companies, 法人 and schools; a few waiting for the centre's check), the needs of the past year with their matches
+and activity hours, and open needs of the coming weeks (some proposed, one accepted) for the volunteer login
+`demo_volunteer` (the demo's password).
+
+Called by tsunagu.demo.ward.generate_ward for the home ward. Deterministic for the seed and the demo's day: its
+own random stream and every query ordered. Only synthetic data: names are drawn from the demo's name tables and
+the requesters named here are not residents of the demo's register."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext
+
+from tsunagu.accounts.models import User
+from tsunagu.areas.models import District, Municipality
+from tsunagu.core.wareki import JST
+from tsunagu.demo.names import family_name_table, given_name_tables
+from tsunagu.volunteers.models import (
+    SLOT_CODES,
+    Language,
+    Match,
+    MatchStatus,
+    Need,
+    NeedKind,
+    NeedStatus,
+    Relation,
+    RequesterKind,
+    Skill,
+    Volunteer,
+    VolunteerKind,
+    VolunteerStatus,
+)
+from tsunagu.volunteers.selectors.matching import score_fit
+
+__all__ = ["VOLUNTEER_USERNAME", "clear_volunteers", "generate_volunteers"]
+
+VOLUNTEERS = 500
+PAST_NEEDS = 600  # a year of needs, about 12 a week
+OPEN_NEEDS = 40  # the coming four weeks
+VOLUNTEER_USERNAME = "demo_volunteer"  # EXTRA_USER_PREFIX: a replaced ward deletes it with the other demo users
+GROUPS = (
+    (VolunteerKind.COMPANY, "株式会社 大正ものづくり（デモ）"),
+    (VolunteerKind.COMPANY, "大正信用金庫 ボランティア部（デモ）"),
+    (VolunteerKind.CORPORATION, "社会福祉法人 つなぐ会（デモ）"),
+    (VolunteerKind.SCHOOL, "大正区立中学校 生徒会（デモ）"),
+    (VolunteerKind.SCHOOL, "府立大正高校 ボランティア部（デモ）"),
+)
+TITLES = {
+    NeedKind.SHOPPING: "スーパーへの買い物の付き添い",
+    NeedKind.RUBBISH: "週2回のごみ出し",
+    NeedKind.TIDYING: "部屋の片づけの手伝い",
+    NeedKind.TALKING: "お話し相手（1時間ほど）",
+    NeedKind.HOSPITAL: "通院の付き添い",
+    NeedKind.IBASHO: "ふれあい喫茶の運営",
+    NeedKind.EVENT: "地域のおまつりの手伝い",
+    NeedKind.CHILDREN: "下校時の見守り",
+    NeedKind.DISASTER: "防災訓練の運営の手伝い",
+}
+# How often each kind is asked for: daily-life help first (seed 003 ⑬⑮).
+KIND_WEIGHTS = (
+    (NeedKind.SHOPPING, 22),
+    (NeedKind.RUBBISH, 16),
+    (NeedKind.TIDYING, 10),
+    (NeedKind.TALKING, 18),
+    (NeedKind.HOSPITAL, 8),
+    (NeedKind.IBASHO, 8),
+    (NeedKind.EVENT, 8),
+    (NeedKind.CHILDREN, 7),
+    (NeedKind.DISASTER, 3),
+)
+SLOTS = sorted(SLOT_CODES)
+
+
+def clear_volunteers() -> None:
+    """Matches, needs and volunteers name districts, towns and persons a replaced ward deletes (PROTECT)."""
+    Match.objects.all().delete()
+    Need.objects.all().delete()
+    Volunteer.objects.all().delete()
+
+
+def _volunteer(rng: random.Random, municipality: Municipality, today: datetime.date, name: str, kana: str) -> Volunteer:
+    relation = rng.choices(list(Relation.values), weights=(70, 12, 15, 3))[0]
+    interests = rng.sample([k for k, _w in KIND_WEIGHTS], k=rng.randint(1, 3))
+    expiry_year = today.year + (1 if today.month >= 4 else 0)
+    insured = rng.random() < 0.85
+    # Insurance runs to 31 March; a few lapse within the month (the staff list), a few have lapsed.
+    expiry = datetime.date(expiry_year, 3, 31) if insured else None
+    if insured and rng.random() < 0.05:
+        expiry = today + datetime.timedelta(days=rng.randint(-20, 30))
+    return Volunteer(
+        municipality=municipality,
+        kind=VolunteerKind.PERSON,
+        name=name,
+        name_kana=kana,
+        name_key=kana.replace(" ", ""),
+        relation=relation,
+        affiliation="大正高校（デモ）" if relation == Relation.STUDENT else "",
+        phone=f"090-0000-{rng.randint(0, 9999):04d}",
+        wishes=rng.choice(("", "できる範囲でお手伝いしたい", "週末だけ参加したい", "料理が得意です", "車を出せます")),
+        interests=sorted(interests),
+        skills=sorted(rng.sample(list(Skill.values), k=rng.randint(0, 2))),
+        languages=sorted({Language.JAPANESE, *([rng.choice(list(Language.values))] if rng.random() < 0.15 else [])}),
+        weekly_slots=sorted(rng.sample(SLOTS, k=rng.randint(1, 6))),
+        one_off_dates=[],
+        insurance_expires_on=expiry,
+        consents_to_contact=True,
+        status=VolunteerStatus.PENDING if rng.random() < 0.03 else VolunteerStatus.APPROVED,
+    )
+
+
+def generate_volunteers(*, municipality: Municipality, seed: int, today: datetime.date, progress) -> int:  # noqa: ANN001
+    from tsunagu.demo.ward import DEMO_PASSWORD  # the demo's one password (ward imports this module)
+
+    rng = random.Random(f"volunteers-{seed}")  # noqa: S311 - reproducible demo data, not secrets
+    districts = list(District.objects.filter(municipality=municipality, district_type__code="school").order_by("code"))
+    if not districts:
+        return 0
+    family, given_tables = family_name_table(), given_name_tables()
+    volunteers = []
+    for _ in range(VOLUNTEERS - len(GROUPS)):
+        surname, surname_kana = family.pick(rng)
+        _year, male, female = rng.choice(given_tables[-4:])  # born in the last decades: of working or school age
+        given, given_kana = (female if rng.random() < 0.6 else male).pick(rng)
+        volunteers.append(_volunteer(rng, municipality, today, f"{surname} {given}", f"{surname_kana} {given_kana}"))
+    for kind, name in GROUPS:
+        group = _volunteer(rng, municipality, today, name, "")
+        group.kind, group.relation, group.status = kind, Relation.WORKER, VolunteerStatus.APPROVED
+        group.interests = sorted({NeedKind.EVENT, NeedKind.DISASTER, NeedKind.TIDYING})
+        volunteers.append(group)
+    Volunteer.objects.bulk_create(volunteers)
+    volunteers = list(Volunteer.objects.filter(municipality=municipality).order_by("pk"))
+    through = Volunteer.districts.through
+    links = []
+    volunteer_districts: dict[int, set[int]] = {}
+    for v in volunteers:
+        chosen = [] if rng.random() < 0.2 else rng.sample(districts, k=rng.randint(1, 2))  # 2 in 10: anywhere
+        volunteer_districts[v.pk] = {d.pk for d in chosen}
+        links += [through(volunteer_id=v.pk, district_id=d.pk) for d in chosen]
+    through.objects.bulk_create(links)
+
+    kinds, weights = zip(*KIND_WEIGHTS, strict=True)
+    approved = [v for v in volunteers if v.status == VolunteerStatus.APPROVED]
+    needs = []
+    for i in range(PAST_NEEDS + OPEN_NEEDS):
+        kind = rng.choices(kinds, weights=weights)[0]
+        past = i < PAST_NEEDS
+        day = (
+            today - datetime.timedelta(days=rng.randint(1, 365))
+            if past
+            else today + datetime.timedelta(days=rng.randint(1, 28))
+        )
+        start = datetime.datetime.combine(day, datetime.time(rng.choice((9, 10, 13, 14, 15, 18))), tzinfo=JST)
+        needs.append(
+            Need(
+                municipality=municipality,
+                kind=kind,
+                title=TITLES[kind],
+                district=rng.choice(districts),
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=rng.choice((1, 2, 3))),
+                volunteers_needed=3 if kind in (NeedKind.EVENT, NeedKind.DISASTER, NeedKind.IBASHO) else 1,
+                status=NeedStatus.CLOSED if past else NeedStatus.OPEN,
+                requester_kind=rng.choices(list(RequesterKind.values), weights=(70, 15, 10, 5))[0],
+                requester_name=f"依頼者{i + 1:04d}（デモ）",
+                requester_phone=f"06-0000-{i:04d}",
+                requester_address="（デモのため住所なし）",
+            )
+        )
+    Need.objects.bulk_create(needs)
+    needs = list(Need.objects.filter(municipality=municipality).select_related("district").order_by("pk"))
+    matches = []
+    for need in needs[:PAST_NEEDS]:
+        # The coordinator asked the best fitting of a handful of volunteers the centre thought of that day.
+        pool = rng.sample(approved, k=min(12, len(approved)))
+        ranked = sorted(
+            ((v, *score_fit(v, need, volunteer_districts[v.pk])) for v in pool), key=lambda t: (-t[1], t[0].pk)
+        )
+        for v, score, reasons in ranked[: need.volunteers_needed]:
+            hours = Decimal(rng.choice(("1.0", "1.5", "2.0", "2.5", "3.0")))
+            done = rng.random() < 0.9
+            matches.append(
+                Match(
+                    need=need,
+                    volunteer=v,
+                    status=MatchStatus.COMPLETED if done else MatchStatus.DECLINED,
+                    score=score,
+                    reasons=reasons,
+                    hours=hours if done else None,
+                    activity_on=need.starts_at.astimezone(JST).date() if done else None,
+                )
+            )
+    # The demo volunteer login: a registered volunteer with two proposals waiting and one accepted need ahead.
+    login = volunteers[0]
+    user, _created = User.objects.get_or_create(
+        username=VOLUNTEER_USERNAME,
+        defaults={"display_name": gettext("ボランティア（デモ）"), "password": make_password(DEMO_PASSWORD)},
+    )
+    login.status, login.user = VolunteerStatus.APPROVED, user
+    login.interests = sorted({*login.interests, NeedKind.SHOPPING})
+    login.save(update_fields=["status", "user", "interests"])
+    upcoming = needs[PAST_NEEDS:]
+    for need, status in zip(
+        upcoming[:3], (MatchStatus.ACCEPTED, MatchStatus.PROPOSED, MatchStatus.PROPOSED), strict=True
+    ):
+        score, reasons = score_fit(login, need, volunteer_districts[login.pk])
+        matches.append(Match(need=need, volunteer=login, status=status, score=score, reasons=reasons))
+    Match.objects.bulk_create(matches)
+    progress(
+        gettext("ボランティア：{volunteers:,}人、地域ニーズ：{needs:,}件、活動：{done:,}件").format(
+            volunteers=len(volunteers), needs=len(needs), done=sum(m.status == MatchStatus.COMPLETED for m in matches)
+        )
+    )
+    return len(volunteers)

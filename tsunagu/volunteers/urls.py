@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import api, views
+
+app_name = "volunteers"
+urlpatterns = [
+    # Public: anyone, without signing in.
+    path("register/", views.register, name="register"),
+    path("register/done/", views.register_done, name="register_done"),
+    # The volunteer's own page (signed in as the volunteer), for a phone.
+    path("me/", views.my_page, name="me"),
+    path("me/matches/<int:match_id>/answer/", views.respond, name="respond"),
+    path("me/matches/<int:match_id>/activity/", views.match_activity, name="activity"),
+    # The volunteer centre (社協, the ward's welfare section).
+    path("manage/", views.manage, name="manage"),
+    path("manage/<int:volunteer_id>/", views.volunteer_detail, name="volunteer"),
+    path("manage/insurance/", views.insurance, name="insurance"),
+    path("needs/", views.needs, name="needs"),
+    path("needs/new/", views.need_new, name="need_create"),
+    path("needs/<int:need_id>/", views.need_detail, name="need"),
+    path("report/", views.report, name="report"),
+]
+
+# JSON API (mounted under /api/ by config/urls.py, in the "api" namespace).
+api_urlpatterns = [
+    path("volunteers/", api.VolunteerListApi.as_view(), name="volunteers-list"),
+    path("volunteers/needs/", api.NeedListApi.as_view(), name="volunteers-need-list"),
+    path("volunteers/needs/<str:need_id>/", api.NeedDetailApi.as_view(), name="volunteers-need-detail"),
+    path("volunteers/needs/<str:need_id>/matches/", api.NeedProposeApi.as_view(), name="volunteers-need-propose"),
+    path("volunteers/me/matches/", api.MyMatchListApi.as_view(), name="volunteers-my-matches"),
+    path("volunteers/me/matches/<str:match_id>/answer/", api.MyMatchAnswerApi.as_view(), name="volunteers-my-answer"),
+    path(
+        "volunteers/me/matches/<str:match_id>/activity/",
+        api.MyMatchActivityApi.as_view(),
+        name="volunteers-my-activity",
+    ),
+]

@@ -1,0 +1,18 @@
+from .me import match_activity, my_page, respond
+from .public import register, register_done
+from .staff import insurance, manage, need_detail, need_new, needs, report, volunteer_detail
+
+__all__ = [
+    "insurance",
+    "manage",
+    "match_activity",
+    "my_page",
+    "need_detail",
+    "need_new",
+    "needs",
+    "register",
+    "register_done",
+    "report",
+    "respond",
+    "volunteer_detail",
+]
