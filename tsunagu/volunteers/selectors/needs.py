@@ -13,11 +13,11 @@ from django.http import Http404, HttpRequest
 from tsunagu.access.policy import Capability, require_capability, viewer_for
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_denied, audit_record
+from tsunagu.core.ids import as_pk
 from tsunagu.people.models import Person
 
 from ..models import ACCEPTED_STATUSES, Match, Need
 from ..scope import requester_visible_needs_q, volunteer_of
-from .ids import as_pk
 
 
 @dataclass(frozen=True)

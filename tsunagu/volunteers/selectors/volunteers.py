@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest
 from tsunagu.access.policy import Capability, require_capability, today, viewer_for
 from tsunagu.audit.models import AuditAction, AuditTarget
 from tsunagu.audit.services import audit_denied, audit_record
+from tsunagu.core.ids import as_pk
 from tsunagu.core.japanese import kana_search_key
 
 from ..models import Volunteer, VolunteerStatus
-from .ids import as_pk
 
 # How far ahead the insurance list looks: ボランティア活動保険 runs to 31 March, renewals are taken a month before.
 INSURANCE_NOTICE_DAYS = 30
