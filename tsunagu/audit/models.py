@@ -78,6 +78,7 @@ class AuditTarget(models.TextChoices):
     VOLUNTEER = "volunteer", _("ボランティア")
     VOLUNTEER_NEED = "volunteer_need", _("地域ニーズ")
     VOLUNTEER_MATCH = "volunteer_match", _("ボランティアのマッチング")
+    TRAINING = "training", _("研修の出欠・修了")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -286,3 +286,160 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need} ← {self.volunteer}"
+
+
+# --- Training (研修): courses the ward runs, their sessions, who came, and who completed ----------------------
+
+
+class CourseKind(models.TextChoices):
+    GREETING = "greeting", _("声掛け研修")
+    WATCH_HELPER = "watch_helper", _("見守り協力員研修")
+    CITIZEN_GUARDIAN = "citizen_guardian", _("区民後見人養成")
+    COORDINATOR = "coordinator", _("コーディネーター研修")
+    OTHER = "other", _("その他")
+
+
+class Course(models.Model):
+    """A training course of the ward (like a volunteer or a need, it belongs to a ward's centre)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", default=home_municipality_id, verbose_name=_("区")
+    )
+    kind = models.CharField(_("研修の種類"), max_length=20, choices=CourseKind.choices)
+    name = models.CharField(_("研修の名前"), max_length=100)
+    description = models.TextField(_("内容"), blank=True)
+    sessions_required = models.PositiveSmallIntegerField(
+        _("修了に必要な出席回数"), default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    # None: a completion never lapses. A number: a refresher is due after so many years.
+    valid_years = models.PositiveSmallIntegerField(
+        _("修了の有効期間（年）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("空のときは期限なし。フォローアップ研修が必要なときに年数を入れます。"),
+    )
+    is_active = models.BooleanField(_("実施中"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("研修")
+        verbose_name_plural = _("研修")
+        ordering = ["-is_active", "kind", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingSession(models.Model):
+    """One date of a course (a course of three sessions has three rows)."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("研修"))
+    starts_at = models.DateTimeField(_("日時"))
+    place = models.CharField(_("会場"), max_length=200)
+    capacity = models.PositiveSmallIntegerField(
+        _("定員"), default=20, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("研修の回")
+        verbose_name_plural = _("研修の回")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.course} {self.starts_at:%Y-%m-%d}"
+
+
+class Attendance(models.Model):
+    """A volunteer enrolled in a session; `attended` is None until the staff record whether they came."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("研修の回")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="training_attendances", verbose_name=_("ボランティア")
+    )
+    attended = models.BooleanField(_("出席"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("研修の出欠")
+        verbose_name_plural = _("研修の出欠")
+        ordering = ["volunteer__name_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "volunteer"], name="one_attendance_per_session_and_volunteer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} ← {self.volunteer}"
+
+
+class CompletionSource(models.TextChoices):
+    ATTENDANCE = "attendance", _("出席から")
+    RECORDED = "recorded", _("職員が記録（ほかで受講など）")
+
+
+class Completion(models.Model):
+    """A course completed by a volunteer, or by a signed-in user who is no volunteer (a 民生委員 or a 見守り協力員 of
+    the watch, who are users with memberships): exactly one of the two is set. A completion of a lapsing course
+    keeps its expiry; taking the course again adds a new row (the history stays)."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions", verbose_name=_("研修"))
+    volunteer = models.ForeignKey(
+        Volunteer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="training_completions",
+        verbose_name=_("ボランティア"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="training_completions",
+        verbose_name=_("利用者"),
+    )
+    completed_on = models.DateField(_("修了日"))
+    expires_on = models.DateField(_("有効期限（この日まで）"), null=True, blank=True)
+    source = models.CharField(_("記録のしかた"), max_length=20, choices=CompletionSource.choices)
+    note = models.CharField(_("メモ"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("研修の修了")
+        verbose_name_plural = _("研修の修了")
+        ordering = ["-completed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(volunteer__isnull=False, user__isnull=True) | Q(volunteer__isnull=True, user__isnull=False),
+                name="completion_of_a_volunteer_or_a_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("completed_on")),
+                name="completion_expires_after_it_is_completed",
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "volunteer"]), models.Index(fields=["course", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.course} ← {self.volunteer_id or self.user_id}"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.completed_on <= day and (self.expires_on is None or day <= self.expires_on)
+
+
+def valid_completions_q(day: datetime.date, prefix: str = "") -> Q:
+    """Completions in force on `day` (the one definition, for pages, the watch note and the API)."""
+    return Q(**{f"{prefix}completed_on__lte": day}) & (
+        Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": day})
+    )
