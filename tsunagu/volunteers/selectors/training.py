@@ -38,9 +38,7 @@ def course_list(user, *, active_only: bool = False) -> QuerySet[Course]:  # noqa
         qs = qs.filter(is_active=True)
     return qs.annotate(
         session_count=Count("sessions", distinct=True),
-        valid_count=Count(
-            "completions", filter=valid_completions_q(today(), prefix="completions__"), distinct=True
-        ),
+        valid_count=Count("completions", filter=valid_completions_q(today(), prefix="completions__"), distinct=True),
     )
 
 
