@@ -14,11 +14,14 @@ from tsunagu.areas.models import District
 from .models import (
     DAYS,
     PARTS,
+    Course,
     Language,
     Need,
     NeedKind,
     Relation,
     Skill,
+    TrainingSession,
+    Volunteer,
     VolunteerKind,
     slot_label,
 )
@@ -210,3 +213,115 @@ class ActivityForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["activity_on"].initial = timezone.localdate()
+
+
+class NeedEditForm(NeedForm):
+    """The public items of an open need (services.needs.EDITABLE_FIELDS); the requester is not edited here."""
+
+    class Meta(NeedForm.Meta):
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "skills",
+            "district",
+            "town",
+            "starts_at",
+            "ends_at",
+            "volunteers_needed",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields.pop("person_id", None)
+        if self.instance.pk and not self.is_bound:
+            self.initial["skills"] = list(self.instance.skills)
+
+
+# --- Training -----------------------------------------------------------------------------------------------
+
+ONE_PERSON = _("ボランティアか利用者名の、どちらか一方だけを入れてください。")
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["kind", "name", "description", "sessions_required", "valid_years"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "sessions_required": {
+                "min_value": _("出席回数は1回以上にしてください。"),
+                "max_value": _("出席回数は50回までにしてください。"),
+            },
+            "valid_years": {
+                "min_value": _("有効期間は1年以上にしてください。"),
+                "max_value": _("有効期間は20年までにしてください。"),
+            },
+        }
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["starts_at", "place", "capacity"]
+        error_messages = {
+            "capacity": {
+                "min_value": _("定員は1人以上にしてください。"),
+                "max_value": _("定員は500人までにしてください。"),
+            },
+        }
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT)
+        self.fields["starts_at"].input_formats = [LOCAL_INPUT, "%Y-%m-%d %H:%M"]
+
+
+class EnrolForm(forms.Form):
+    volunteer = forms.ModelChoiceField(
+        label=_("申し込むボランティア"),
+        queryset=Volunteer.objects.none(),
+        empty_label="—",
+        error_messages={"invalid_choice": _("一覧にあるボランティアを選んでください。")},
+    )
+
+    def __init__(self, *args, volunteers=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        if volunteers is not None:
+            self.fields["volunteer"].queryset = volunteers
+
+
+class CompletionForm(forms.Form):
+    """A completion recorded by the staff: of a volunteer (chosen) or of a signed-in watcher (by user name)."""
+
+    course = forms.ModelChoiceField(label=_("研修"), queryset=Course.objects.none(), empty_label="—")
+    volunteer = forms.ModelChoiceField(
+        label=_("ボランティア"), queryset=Volunteer.objects.none(), required=False, empty_label="—"
+    )
+    username = forms.CharField(
+        label=_("または利用者名（民生委員・見守り協力員など）"),
+        max_length=150,
+        required=False,
+        help_text=_("ボランティアとして登録していない、区の団体に所属する方のログイン名です。"),
+    )
+    completed_on = forms.DateField(label=_("修了日"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label=_("メモ（任意）"),
+        max_length=300,
+        required=False,
+        help_text=_("ほかの区や市社協で受講したときなど、どこで受けたかを書きます。"),
+    )
+
+    def __init__(self, *args, courses=None, volunteers=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        if courses is not None:
+            self.fields["course"].queryset = courses
+        if volunteers is not None:
+            self.fields["volunteer"].queryset = volunteers
+        self.fields["completed_on"].initial = timezone.localdate()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if bool(data.get("volunteer")) == bool((data.get("username") or "").strip()):
+            raise forms.ValidationError(ONE_PERSON)
+        return data

@@ -18,7 +18,16 @@ urlpatterns = [
     path("needs/", views.needs, name="needs"),
     path("needs/new/", views.need_new, name="need_create"),
     path("needs/<int:need_id>/", views.need_detail, name="need"),
+    path("needs/<int:need_id>/edit/", views.need_edit, name="need_edit"),
+    path("needs/<int:need_id>/matches/<int:match_id>/activity/", views.need_activity, name="need_activity"),
     path("report/", views.report, name="report"),
+    # Training (研修): courses, sessions and attendance, completions.
+    path("training/", views.courses, name="courses"),
+    path("training/new/", views.course_new, name="course_create"),
+    path("training/completions/", views.completions, name="completions"),
+    path("training/<int:course_id>/", views.course_detail, name="course"),
+    path("training/<int:course_id>/lacking/", views.course_lacking, name="course_lacking"),
+    path("training/sessions/<int:session_id>/", views.session_detail, name="training_session"),
 ]
 
 # JSON API (mounted under /api/ by config/urls.py, in the "api" namespace).

@@ -9,87 +9,239 @@ import tsunagu.areas.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('areas', '0004_town_district_municipality'),
-        ('volunteers', '0001_initial'),
+        ("areas", "0004_town_district_municipality"),
+        ("volunteers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('greeting', '声掛け研修'), ('watch_helper', '見守り協力員研修'), ('citizen_guardian', '区民後見人養成'), ('coordinator', 'コーディネーター研修'), ('other', 'その他')], max_length=20, verbose_name='研修の種類')),
-                ('name', models.CharField(max_length=100, verbose_name='研修の名前')),
-                ('description', models.TextField(blank=True, verbose_name='内容')),
-                ('sessions_required', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)], verbose_name='修了に必要な出席回数')),
-                ('valid_years', models.PositiveSmallIntegerField(blank=True, help_text='空のときは期限なし。フォローアップ研修が必要なときに年数を入れます。', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(20)], verbose_name='修了の有効期間（年）')),
-                ('is_active', models.BooleanField(default=True, verbose_name='実施中')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('municipality', models.ForeignKey(default=tsunagu.areas.models.home_municipality_id, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.municipality', verbose_name='区')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("greeting", "声掛け研修"),
+                            ("watch_helper", "見守り協力員研修"),
+                            ("citizen_guardian", "区民後見人養成"),
+                            ("coordinator", "コーディネーター研修"),
+                            ("other", "その他"),
+                        ],
+                        max_length=20,
+                        verbose_name="研修の種類",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="研修の名前")),
+                ("description", models.TextField(blank=True, verbose_name="内容")),
+                (
+                    "sessions_required",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                        verbose_name="修了に必要な出席回数",
+                    ),
+                ),
+                (
+                    "valid_years",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="空のときは期限なし。フォローアップ研修が必要なときに年数を入れます。",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(20),
+                        ],
+                        verbose_name="修了の有効期間（年）",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="実施中")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        default=tsunagu.areas.models.home_municipality_id,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="areas.municipality",
+                        verbose_name="区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '研修',
-                'verbose_name_plural': '研修',
-                'ordering': ['-is_active', 'kind', 'name', 'pk'],
+                "verbose_name": "研修",
+                "verbose_name_plural": "研修",
+                "ordering": ["-is_active", "kind", "name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingSession',
+            name="TrainingSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='日時')),
-                ('place', models.CharField(max_length=200, verbose_name='会場')),
-                ('capacity', models.PositiveSmallIntegerField(default=20, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(500)], verbose_name='定員')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='volunteers.course', verbose_name='研修')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_at", models.DateTimeField(verbose_name="日時")),
+                ("place", models.CharField(max_length=200, verbose_name="会場")),
+                (
+                    "capacity",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(500),
+                        ],
+                        verbose_name="定員",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="volunteers.course",
+                        verbose_name="研修",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '研修の回',
-                'verbose_name_plural': '研修の回',
-                'ordering': ['starts_at', 'pk'],
+                "verbose_name": "研修の回",
+                "verbose_name_plural": "研修の回",
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Completion',
+            name="Completion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('completed_on', models.DateField(verbose_name='修了日')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='有効期限（この日まで）')),
-                ('source', models.CharField(choices=[('attendance', '出席から'), ('recorded', '職員が記録（ほかで受講など）')], max_length=20, verbose_name='記録のしかた')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='メモ')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='training_completions', to=settings.AUTH_USER_MODEL, verbose_name='利用者')),
-                ('volunteer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='training_completions', to='volunteers.volunteer', verbose_name='ボランティア')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='completions', to='volunteers.course', verbose_name='研修')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("completed_on", models.DateField(verbose_name="修了日")),
+                ("expires_on", models.DateField(blank=True, null=True, verbose_name="有効期限（この日まで）")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("attendance", "出席から"), ("recorded", "職員が記録（ほかで受講など）")],
+                        max_length=20,
+                        verbose_name="記録のしかた",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="メモ")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_completions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="利用者",
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_completions",
+                        to="volunteers.volunteer",
+                        verbose_name="ボランティア",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="completions",
+                        to="volunteers.course",
+                        verbose_name="研修",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '研修の修了',
-                'verbose_name_plural': '研修の修了',
-                'ordering': ['-completed_on', 'pk'],
-                'indexes': [models.Index(fields=['course', 'volunteer'], name='volunteers__course__b67518_idx'), models.Index(fields=['course', 'user'], name='volunteers__course__a8b67c_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('user__isnull', True), ('volunteer__isnull', False)), models.Q(('user__isnull', False), ('volunteer__isnull', True)), _connector='OR'), name='completion_of_a_volunteer_or_a_user'), models.CheckConstraint(condition=models.Q(('expires_on__isnull', True), ('expires_on__gte', models.F('completed_on')), _connector='OR'), name='completion_expires_after_it_is_completed')],
+                "verbose_name": "研修の修了",
+                "verbose_name_plural": "研修の修了",
+                "ordering": ["-completed_on", "pk"],
+                "indexes": [
+                    models.Index(fields=["course", "volunteer"], name="volunteers__course__b67518_idx"),
+                    models.Index(fields=["course", "user"], name="volunteers__course__a8b67c_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("user__isnull", True), ("volunteer__isnull", False)),
+                            models.Q(("user__isnull", False), ("volunteer__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="completion_of_a_volunteer_or_a_user",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("expires_on__isnull", True), ("expires_on__gte", models.F("completed_on")), _connector="OR"
+                        ),
+                        name="completion_expires_after_it_is_completed",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attended', models.BooleanField(blank=True, null=True, verbose_name='出席')),
-                ('recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='training_attendances', to='volunteers.volunteer', verbose_name='ボランティア')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='volunteers.trainingsession', verbose_name='研修の回')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("attended", models.BooleanField(blank=True, null=True, verbose_name="出席")),
+                ("recorded_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_attendances",
+                        to="volunteers.volunteer",
+                        verbose_name="ボランティア",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="volunteers.trainingsession",
+                        verbose_name="研修の回",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '研修の出欠',
-                'verbose_name_plural': '研修の出欠',
-                'ordering': ['volunteer__name_key', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('session', 'volunteer'), name='one_attendance_per_session_and_volunteer')],
+                "verbose_name": "研修の出欠",
+                "verbose_name_plural": "研修の出欠",
+                "ordering": ["volunteer__name_key", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("session", "volunteer"), name="one_attendance_per_session_and_volunteer"
+                    )
+                ],
             },
         ),
     ]

@@ -1,18 +1,37 @@
 from .me import match_activity, my_page, respond
 from .public import register, register_done
-from .staff import insurance, manage, need_detail, need_new, needs, report, volunteer_detail
+from .staff import (
+    insurance,
+    manage,
+    need_activity,
+    need_detail,
+    need_edit,
+    need_new,
+    needs,
+    report,
+    volunteer_detail,
+)
+from .training import completions, course_detail, course_lacking, course_new, courses, session_detail
 
 __all__ = [
+    "completions",
+    "course_detail",
+    "course_lacking",
+    "course_new",
+    "courses",
     "insurance",
     "manage",
     "match_activity",
     "my_page",
+    "need_activity",
     "need_detail",
+    "need_edit",
     "need_new",
     "needs",
     "register",
     "register_done",
     "report",
     "respond",
+    "session_detail",
     "volunteer_detail",
 ]

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tsunagu.access.policy import Capability, capability_required, person_or_deny, viewer_for
 from tsunagu.areas.models import Municipality
 
-from ..forms import CheckForm, LinkUserForm, NeedForm
-from ..models import NeedKind, NeedStatus, VolunteerStatus
+from ..forms import ActivityForm, CheckForm, LinkUserForm, NeedEditForm, NeedForm
+from ..models import ACCEPTED_STATUSES, NeedKind, NeedStatus, VolunteerStatus
 from ..selectors import (
     candidates_for,
     district_report,
@@ -25,19 +25,25 @@ from ..selectors import (
     need_list,
     need_or_404,
     need_requester,
+    training_badges,
+    volunteer_completions,
     volunteer_list,
     volunteer_or_404,
     volunteer_report,
 )
 from ..services import (
     MatchRefused,
+    NeedRefused,
     RegistrationRefused,
+    match_complete,
     match_propose,
     need_create,
     need_set_status,
+    need_update,
     volunteer_check,
     volunteer_link_user,
 )
+from ..services.needs import NEED_NOT_OPEN_FOR_EDIT
 
 manage_required = capability_required(Capability.MANAGE_VOLUNTEERS)
 
@@ -92,7 +98,13 @@ def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
     return render(
         request,
         "volunteers/volunteer.html",
-        {"volunteer": volunteer, "check_form": check_form, "link_form": link_form},
+        {
+            "volunteer": volunteer,
+            "check_form": check_form,
+            "link_form": link_form,
+            "completions": volunteer_completions(volunteer),
+            "today": timezone.localdate(),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -179,6 +191,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
                     request, _("%(name)sさんに依頼しました。返事を待っています。") % {"name": chosen.volunteer.name}
                 )
                 return redirect("volunteers:need", need.pk)
+    badges = training_badges([c.volunteer.pk for c in candidates])
     return render(
         request,
         "volunteers/need.html",
@@ -186,8 +199,63 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             "need": need,
             "requester": need_requester(request.user, need, request=request),
             "matches": need.matches.select_related("volunteer").order_by("pk"),
-            "candidates": candidates,
+            # With the training each candidate holds (区民後見人養成, 声掛け研修 …), read for all in one query.
+            "candidate_rows": [(c, badges.get(c.volunteer.pk, [])) for c in candidates],
         },
+    )
+
+
+@manage_required
+@require_http_methods(["GET", "POST"])
+def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
+    need = need_or_404(request.user, need_id, request=request)
+    if need.status != NeedStatus.OPEN:
+        messages.error(request, str(NEED_NOT_OPEN_FOR_EDIT))
+        return redirect("volunteers:need", need.pk)
+    form = NeedEditForm(request.POST or None, instance=need, municipality_id=need.municipality_id)
+    if request.method == "POST" and form.is_valid():
+        # The form wrote its values onto the instance; the service compares with the row as stored.
+        stored = need_or_404(request.user, need.pk, request=request)
+        try:
+            need_update(actor=request.user, need=stored, request=request, **form.cleaned_data)
+        except NeedRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("地域ニーズを変更しました。"))
+            return redirect("volunteers:need", need.pk)
+    return render(
+        request,
+        "volunteers/need_edit.html",
+        {"form": form, "need": need},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@manage_required
+@require_http_methods(["GET", "POST"])
+def need_activity(request: HttpRequest, need_id: int, match_id: int) -> HttpResponse:
+    """The centre records an activity for the volunteer (who told it by phone, or has no smartphone)."""
+    need = need_or_404(request.user, need_id, request=request)
+    match = need.matches.select_related("volunteer").filter(pk=match_id).first()
+    if match is None:
+        raise Http404
+    if match.status not in ACCEPTED_STATUSES:
+        messages.error(request, _("引き受けた依頼だけ、活動を記録できます。"))
+        return redirect("volunteers:need", need.pk)
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            match_complete(actor=request.user, match=match, request=request, **form.cleaned_data)
+        except MatchRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("%(name)sさんの活動を記録しました。") % {"name": match.volunteer.name})
+            return redirect("volunteers:need", need.pk)
+    return render(
+        request,
+        "volunteers/need_activity.html",
+        {"need": need, "match": match, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
