@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.access.policy import Capability, can, capability_required
+from tsunagu.volunteers.selectors import users_lacking_training
 
 from ..forms import AssignmentForm, BulkAssignForm, OverdueFilterForm, VisitForm
 from ..selectors import escalations_for_watcher, my_watch_list, overdue_worklist, watch_person
@@ -69,6 +70,7 @@ def watch_person_view(request: HttpRequest, person_id: str) -> HttpResponse:
     else:
         detail = watch_person(user=request.user, person_id=person_id, request=request)
         form = VisitForm()
+    can_manage = detail.full and can(request.user, Capability.MANAGE_WATCH)
     return render(
         request,
         "watch/person.html",
@@ -77,9 +79,17 @@ def watch_person_view(request: HttpRequest, person_id: str) -> HttpResponse:
             "person": detail.person,
             "form": form if detail.can_record else None,
             "raised": escalations_for_watcher(request.user, detail.person.pk),
-            "can_manage": detail.full and can(request.user, Capability.MANAGE_WATCH),
+            "can_manage": can_manage,
+            # Whether a watcher took 声掛け研修 is for those who assign watchers, not for the other watchers.
+            "untrained": _untrained([row.assignment for row in detail.rows]) if can_manage else set(),
         },
     )
+
+
+def _untrained(assignments) -> set[int]:  # noqa: ANN001
+    """The named watchers of these assignments without a 声掛け研修 in force (tsunagu.volunteers keeps training;
+    the watch stands on the floor above it and may ask)."""
+    return users_lacking_training(a.watcher_id for a in assignments)
 
 
 @capability_required(Capability.MANAGE_WATCH)
@@ -181,4 +191,5 @@ def overdue_view(request: HttpRequest) -> HttpResponse:
             organisation_id=data["organisation"].pk if data.get("organisation") else None,
             request=request,
         )
-    return render(request, "watch/overdue.html", {"form": form, "report": report})
+    untrained = _untrained([row.assignment for row in report.rows]) if report else set()
+    return render(request, "watch/overdue.html", {"form": form, "report": report, "untrained": untrained})
