@@ -20,8 +20,14 @@ from tsunagu.accounts.models import User
 from tsunagu.areas.models import District, Municipality
 from tsunagu.core.wareki import JST
 from tsunagu.demo.names import family_name_table, given_name_tables
+from tsunagu.organisations.models import Membership, OrganisationKind
 from tsunagu.volunteers.models import (
     SLOT_CODES,
+    Attendance,
+    Completion,
+    CompletionSource,
+    Course,
+    CourseKind,
     Language,
     Match,
     MatchStatus,
@@ -31,11 +37,13 @@ from tsunagu.volunteers.models import (
     Relation,
     RequesterKind,
     Skill,
+    TrainingSession,
     Volunteer,
     VolunteerKind,
     VolunteerStatus,
 )
 from tsunagu.volunteers.selectors.matching import score_fit
+from tsunagu.volunteers.services.training import completion_expiry
 
 __all__ = ["VOLUNTEER_USERNAME", "clear_volunteers", "generate_volunteers"]
 
@@ -77,7 +85,12 @@ SLOTS = sorted(SLOT_CODES)
 
 
 def clear_volunteers() -> None:
-    """Matches, needs and volunteers name districts, towns and persons a replaced ward deletes (PROTECT)."""
+    """Matches, needs and volunteers name districts, towns and persons a replaced ward deletes (PROTECT); training
+    completions name volunteers and users (PROTECT) and go first."""
+    Completion.objects.all().delete()
+    Attendance.objects.all().delete()
+    TrainingSession.objects.all().delete()
+    Course.objects.all().delete()
     Match.objects.all().delete()
     Need.objects.all().delete()
     Volunteer.objects.all().delete()
@@ -210,9 +223,95 @@ def generate_volunteers(*, municipality: Municipality, seed: int, today: datetim
         score, reasons = score_fit(login, need, volunteer_districts[login.pk])
         matches.append(Match(need=need, volunteer=login, status=status, score=score, reasons=reasons))
     Match.objects.bulk_create(matches)
+    completions = _generate_training(random.Random(f"training-{seed}"), municipality, today, approved)  # noqa: S311
     progress(
         gettext("ボランティア：{volunteers:,}人、地域ニーズ：{needs:,}件、活動：{done:,}件").format(
             volunteers=len(volunteers), needs=len(needs), done=sum(m.status == MatchStatus.COMPLETED for m in matches)
         )
     )
+    progress(
+        gettext("研修：{courses}件、修了：{completions:,}件").format(courses=len(COURSES), completions=completions)
+    )
     return len(volunteers)
+
+
+# (kind, name, sessions required, valid years, sessions held in the past year, place)
+COURSES = (
+    (CourseKind.GREETING, "声掛け研修（見守りの基礎）", 1, 3, 4, "大正区役所 会議室"),
+    (CourseKind.WATCH_HELPER, "見守り協力員研修", 2, None, 4, "大正区社会福祉協議会 研修室"),
+    (CourseKind.CITIZEN_GUARDIAN, "区民後見人養成講座", 5, None, 5, "大正区民ホール"),
+    (CourseKind.COORDINATOR, "ボランティアコーディネーター研修", 2, 2, 2, "大正区社会福祉協議会 研修室"),
+)
+
+
+def _generate_training(
+    rng: random.Random, municipality: Municipality, today: datetime.date, approved: list[Volunteer]
+) -> int:
+    """Courses with their sessions of the past year, the volunteers who attended, the completions that follow
+    (as services.training derives them: every required session attended), and 声掛け研修 taken by half of the
+    ward's 民生委員 (so the watch's pages show who has not). Its own random stream: the rest stays the same."""
+    completions = []
+    for kind, name, required, years, held, place in COURSES:
+        course = Course.objects.create(
+            municipality=municipality,
+            kind=kind,
+            name=name,
+            description=gettext("デモの研修です。"),
+            sessions_required=required,
+            valid_years=years,
+        )
+        days = sorted(today - datetime.timedelta(days=rng.randint(7, 350)) for _ in range(held))
+        sessions = [
+            TrainingSession.objects.create(
+                course=course,
+                starts_at=datetime.datetime.combine(day, datetime.time(14), tzinfo=JST),
+                place=place,
+                capacity=30,
+            )
+            for day in days
+        ]
+        attendees = rng.sample(approved, k=min(len(approved), 25 if kind != CourseKind.CITIZEN_GUARDIAN else 8))
+        attendances = []
+        for volunteer in attendees:
+            came = [s for s in sessions if rng.random() < 0.85]
+            attendances += [
+                Attendance(session=s, volunteer=volunteer, attended=s in came, recorded_at=s.starts_at)
+                for s in sessions
+            ]
+            if len(came) >= required:
+                done_on = came[required - 1].starts_at.astimezone(JST).date()
+                completions.append(
+                    Completion(
+                        course=course,
+                        volunteer=volunteer,
+                        completed_on=done_on,
+                        expires_on=completion_expiry(course, done_on),
+                        source=CompletionSource.ATTENDANCE,
+                    )
+                )
+        Attendance.objects.bulk_create(attendances)
+        if kind == CourseKind.GREETING:
+            commissioners = (
+                Membership.objects.filter(
+                    organisation__municipality=municipality, organisation__kind=OrganisationKind.MINSEI
+                )
+                .order_by("user_id")
+                .values_list("user_id", flat=True)
+                .distinct()
+            )
+            for i, user_id in enumerate(commissioners):
+                if i % 2:
+                    continue  # every other one has not taken it yet
+                done_on = today - datetime.timedelta(days=rng.randint(30, 700))
+                completions.append(
+                    Completion(
+                        course=course,
+                        user_id=user_id,
+                        completed_on=done_on,
+                        expires_on=completion_expiry(course, done_on),
+                        source=CompletionSource.RECORDED,
+                        note=gettext("区の研修で受講（デモ）"),
+                    )
+                )
+    Completion.objects.bulk_create(completions)
+    return len(completions)

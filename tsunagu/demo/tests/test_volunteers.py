@@ -7,7 +7,17 @@ import pytest
 
 from tsunagu.demo.volunteers import VOLUNTEER_USERNAME
 from tsunagu.demo.ward import MIN_SIZE, generate_ward
-from tsunagu.volunteers.models import Match, MatchStatus, Need, NeedKind, NeedStatus, Volunteer, VolunteerStatus
+from tsunagu.volunteers.models import (
+    Completion,
+    CourseKind,
+    Match,
+    MatchStatus,
+    Need,
+    NeedKind,
+    NeedStatus,
+    Volunteer,
+    VolunteerStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +28,10 @@ def _snapshot() -> list[tuple]:
     return list(
         Match.objects.order_by("need__starts_at", "volunteer__name").values_list(
             "need__title", "volunteer__name", "hours"
+        )
+    ) + list(
+        Completion.objects.order_by("course__name", "completed_on", "volunteer__name", "user__username").values_list(
+            "course__name", "volunteer__name", "user__username", "completed_on", "expires_on"
         )
     )
 
@@ -41,3 +55,13 @@ def test_the_same_seed_gives_the_same_volunteer_centre():
     first = _snapshot()
     generate_ward(size=MIN_SIZE, today=REFERENCE_DAY, seed=3, replace=True)
     assert _snapshot() == first
+
+
+def test_demo_training_courses_sessions_and_completions():
+    generate_ward(size=MIN_SIZE, today=REFERENCE_DAY)
+    completions = Completion.objects.select_related("course")
+    kinds = set(completions.values_list("course__kind", flat=True))
+    assert {CourseKind.GREETING, CourseKind.WATCH_HELPER, CourseKind.CITIZEN_GUARDIAN} <= kinds
+    assert all(c.completed_on < REFERENCE_DAY for c in completions)
+    # Some 民生委員 took 声掛け研修 (as users), and the watch's pages have others to point out.
+    assert completions.filter(user__isnull=False, course__kind=CourseKind.GREETING).exists()
