@@ -19,6 +19,8 @@ from tsunagu.core.serializers import PageParamsSerializer, requested_id
 from .scope import volunteer_of
 from .selectors import (
     candidates_for,
+    completion_list,
+    course_list,
     need_list,
     need_or_404,
     need_requester,
@@ -30,6 +32,11 @@ from .serializers import (
     ActivitySerializer,
     AnswerSerializer,
     CandidateSerializer,
+    CompletionListParamsSerializer,
+    CompletionPageSerializer,
+    CompletionSerializer,
+    CoursePageSerializer,
+    CourseSerializer,
     MatchSerializer,
     MyMatchSerializer,
     NeedDetailSerializer,
@@ -249,3 +256,44 @@ class MyMatchActivityApi(APIView):
         except MatchRefused as error:
             raise _refusal(error) from None
         return Response(MatchSerializer(match).data)
+
+
+class CourseListApi(APIView):
+    throttle_classes = [UserRateThrottle]
+
+    @extend_schema(
+        operation_id="volunteers_training_courses_list",
+        summary="研修の一覧",
+        description="区の研修（声掛け研修・見守り協力員研修・区民後見人養成など）と、回の数・いま有効な修了の数。",
+        parameters=[PageParamsSerializer],
+        responses={200: CoursePageSerializer, 400: VALIDATION_RESPONSE, **AUTH_RESPONSES},
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        params = PageParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(_page(course_list(request.user).order_by("pk"), params.validated_data, CourseSerializer))
+
+
+class CompletionListApi(APIView):
+    throttle_classes = [UserRateThrottle]
+
+    @extend_schema(
+        operation_id="volunteers_training_completions_list",
+        summary="研修の修了の一覧",
+        description="区の研修の修了（ボランティアと利用者）。`kind` で種類、`valid=true` でいま有効なものに絞ります。"
+        "一覧は監査ログに記録されます。",
+        parameters=[CompletionListParamsSerializer],
+        responses={200: CompletionPageSerializer, 400: VALIDATION_RESPONSE, **AUTH_RESPONSES},
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        params = CompletionListParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        qs = completion_list(
+            request.user,
+            kind=params.validated_data.get("kind") or "",
+            valid_only=params.validated_data["valid"],
+            request=request,
+        )
+        return Response(_page(qs.order_by("pk"), params.validated_data, CompletionSerializer))

@@ -15,7 +15,7 @@ from tsunagu.core.serializers import (
     QueryChoiceField,
 )
 
-from .models import Match, Need, Volunteer, VolunteerStatus
+from .models import Completion, Course, CourseKind, Match, Need, Volunteer, VolunteerStatus
 
 
 class VolunteerSerializer(ModelResponseSerializer):
@@ -131,3 +131,51 @@ class ActivitySerializer(serializers.Serializer):
     activity_on = serializers.DateField()
     hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=Decimal("0.5"), max_value=Decimal("24"))
     report = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CourseSerializer(ModelResponseSerializer):
+    session_count = serializers.IntegerField(help_text="研修の回の数。")
+    valid_count = serializers.IntegerField(help_text="いま有効な修了の数。")
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "description",
+            "sessions_required",
+            "valid_years",
+            "is_active",
+            "session_count",
+            "valid_count",
+        ]
+        read_only_fields = fields
+
+
+class CoursePageSerializer(PageSerializer):
+    results = CourseSerializer(many=True)
+
+
+class CompletionSerializer(ModelResponseSerializer):
+    course_kind = serializers.CharField(source="course.kind", help_text="研修の種類。")
+    volunteer = serializers.IntegerField(
+        source="volunteer_id", allow_null=True, help_text="ボランティアのID（利用者の修了では null）。"
+    )
+    user = serializers.IntegerField(
+        source="user_id", allow_null=True, help_text="利用者のID（ボランティアの修了では null）。"
+    )
+
+    class Meta:
+        model = Completion
+        fields = ["id", "course", "course_kind", "volunteer", "user", "completed_on", "expires_on", "source", "note"]
+        read_only_fields = fields
+
+
+class CompletionListParamsSerializer(PageParamsSerializer):
+    kind = QueryChoiceField(choices=CourseKind.choices, required=False, help_text="研修の種類で絞る。")
+    valid = serializers.BooleanField(required=False, default=False, help_text="true でいま有効な修了だけ。")
+
+
+class CompletionPageSerializer(PageSerializer):
+    results = CompletionSerializer(many=True)

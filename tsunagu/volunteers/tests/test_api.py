@@ -67,3 +67,24 @@ def test_someone_elses_match_is_not_found(api, ward, centre):
         client.post(reverse("api:volunteers-my-answer", args=[match.pk]), {"accept": True}, format="json").status_code
         == 404
     )
+
+
+def test_the_centre_reads_courses_and_completions(api, ward, centre):
+    from django.utils import timezone
+
+    from tsunagu.volunteers.models import Completion, CompletionSource, Course, CourseKind
+
+    course = Course.objects.create(name="声掛け研修", kind=CourseKind.GREETING, sessions_required=1)
+    Completion.objects.create(
+        course=course, volunteer=centre.hanako, completed_on=timezone.localdate(), source=CompletionSource.RECORDED
+    )
+    client = api(ward.shakyo_coordinator)
+    courses = client.get(reverse("api:volunteers-course-list")).json()
+    assert [(c["name"], c["valid_count"]) for c in courses["results"]] == [("声掛け研修", 1)]
+    body = client.get(reverse("api:volunteers-completion-list"), {"kind": "greeting", "valid": "true"}).json()
+    assert [(c["volunteer"], c["user"], c["course_kind"]) for c in body["results"]] == [
+        (centre.hanako.pk, None, "greeting")
+    ]
+    assert AuditEntry.objects.filter(action=AuditAction.LIST, target_type=AuditTarget.TRAINING).exists()
+    assert client.get(reverse("api:volunteers-completion-list"), {"kind": "nope"}).status_code == 400
+    assert api(ward.care_plaza_worker).get(reverse("api:volunteers-course-list")).status_code == 403
