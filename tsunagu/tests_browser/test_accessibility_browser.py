@@ -56,7 +56,17 @@ from tsunagu.testing.directory import build_directory
 from tsunagu.testing.events import make_event
 from tsunagu.testing.factories import ConsentFactory
 from tsunagu.testing.volunteers import make_need, make_volunteer
-from tsunagu.volunteers.models import Match, MatchStatus, VolunteerStatus
+from tsunagu.volunteers.models import (
+    Attendance,
+    Completion,
+    CompletionSource,
+    Course,
+    CourseKind,
+    Match,
+    MatchStatus,
+    TrainingSession,
+    VolunteerStatus,
+)
 from tsunagu.watch.models import ConcernTag, EscalationRoute, VisitMethod, VisitOutcome, WatchAssignment
 from tsunagu.watch.services import visit_record
 
@@ -269,11 +279,20 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         hours=Decimal("2.0"),
         activity_on=timezone.localdate(),
     )
+    # Training: a course with a session the volunteer attended (and completed), and a watcher without it.
+    course = Course.objects.create(name="声掛け研修（基礎）", kind=CourseKind.GREETING, sessions_required=1, valid_years=3)
+    session = TrainingSession.objects.create(course=course, starts_at=timezone.now(), place="区民センター", capacity=20)
+    Attendance.objects.create(session=session, volunteer=volunteer, attended=True)
+    Completion.objects.create(
+        course=course, volunteer=volunteer, completed_on=timezone.localdate(), source=CompletionSource.ATTENDANCE
+    )
     ward.volunteer = volunteer
     ward.values = {
         "volunteer_id": volunteer.pk,
         "need_id": accepted.need_id,
         "match_id": accepted.pk,
+        "course_id": course.pk,
+        "session_id": session.pk,
         "assignment_id": assignment.pk,
         "escalation_id": visit.escalation.pk,
         "route_id": route.pk,
@@ -366,7 +385,11 @@ def test_every_page_passes_axe_core(live_server: LiveServer, ward_with_everythin
     for template in ("/volunteers/me/", "/volunteers/me/matches/{match_id}/activity/", "/volunteers/register/"):
         assert template in volunteer_seen, template
     for template in ("/volunteers/manage/", "/volunteers/manage/{volunteer_id}/", "/volunteers/needs/{need_id}/",
-                     "/volunteers/needs/new/", "/volunteers/manage/insurance/", "/volunteers/report/"):
+                     "/volunteers/needs/new/", "/volunteers/manage/insurance/", "/volunteers/report/",
+                     "/volunteers/needs/{need_id}/edit/", "/volunteers/needs/{need_id}/matches/{match_id}/activity/",
+                     "/volunteers/training/", "/volunteers/training/new/", "/volunteers/training/completions/",
+                     "/volunteers/training/{course_id}/", "/volunteers/training/{course_id}/lacking/",
+                     "/volunteers/training/sessions/{session_id}/"):
         assert template in staff_seen, template
     # The sweep looked at the pages, not at refusals or redirects (a broken sign-in would pass it otherwise).
     for template in ("/", "/people/{person_id}/", "/roster/", "/roster/rules/", "/map/", "/audit/", "/api/docs/",
