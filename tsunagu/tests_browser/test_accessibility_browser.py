@@ -279,8 +279,10 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         hours=Decimal("2.0"),
         activity_on=timezone.localdate(),
     )
-    # Training: a course with a session the volunteer attended (and completed), and a watcher without it.
-    course = Course.objects.create(name="声掛け研修（基礎）", kind=CourseKind.GREETING, sessions_required=1, valid_years=3)
+    # Training: a course with a session the volunteer attended (and so completed).
+    course = Course.objects.create(
+        name="声掛け研修（基礎）", kind=CourseKind.GREETING, sessions_required=1, valid_years=3
+    )
     session = TrainingSession.objects.create(course=course, starts_at=timezone.now(), place="区民センター", capacity=20)
     Attendance.objects.create(session=session, volunteer=volunteer, attended=True)
     Completion.objects.create(

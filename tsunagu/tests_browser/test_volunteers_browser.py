@@ -23,7 +23,7 @@ from tsunagu.testing.browser import (
     sign_in_with_second_factor,
 )
 from tsunagu.testing.factories.accounts import UserFactory
-from tsunagu.testing.volunteers import make_need
+from tsunagu.testing.volunteers import make_need, make_volunteer
 from tsunagu.volunteers.models import slot_label, slot_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_triggers_off_for_flush")]
@@ -121,3 +121,43 @@ def test_register_approve_match_accept_and_record_from_a_phone(
         expect(volunteer.get_by_text("活動を記録しました。ありがとうございました。")).to_be_visible()
         expect(volunteer.get_by_text("1.5時間", exact=False)).to_be_visible()
         assert volunteer.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_course_a_session_and_attendance_by_keyboard(live_server: LiveServer, ward: SimpleNamespace) -> None:
+    """The coordinator sets up a 声掛け研修 of one session, enrols a volunteer and ticks their attendance with the
+    keyboard only; the completion follows and shows on the volunteer's page. Every page passes axe-core."""
+    make_volunteer(ward, name="山田 花子")
+    authenticator = authenticator_for(ward.shakyo_coordinator)
+    base = live_server.url
+    with chromium() as browser:
+        staff = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}).new_page()
+        staff.set_default_timeout(TIMEOUT_MS)
+        sign_in_with_second_factor(staff, base, "shakyo_coordinator", authenticator)
+        staff.get_by_role("link", name="ボランティアセンター").click()
+        staff.get_by_role("link", name="研修", exact=True).click()
+        assert_accessible(staff, "courses")
+        staff.get_by_role("link", name="研修を登録する").click()
+        staff.get_by_label("研修の種類").select_option("greeting")
+        staff.get_by_label("研修の名前").fill("声掛け研修（基礎）")
+        staff.get_by_label("修了に必要な出席回数").fill("1")
+        assert_accessible(staff, "course form")
+        staff.get_by_role("button", name="登録する").click()
+        expect(staff.get_by_text("研修「声掛け研修（基礎）」を登録しました。")).to_be_visible()
+        staff.get_by_label("日時").fill("2027-05-10T14:00")
+        staff.get_by_label("会場").fill("大正区役所 会議室")
+        staff.get_by_role("button", name="回を追加する").click()
+        expect(staff.get_by_text("研修の回を追加しました。")).to_be_visible()
+        staff.get_by_label("申し込むボランティア").select_option(label="山田 花子")
+        staff.get_by_role("button", name="申し込む").click()
+        expect(staff.get_by_text("申し込みを受け付けました。")).to_be_visible()
+        assert_accessible(staff, "session with an enrolment")
+        # By keyboard: Tab reaches the row's button, Enter sends it.
+        staff.get_by_role("link", name="山田 花子").focus()
+        staff.keyboard.press("Tab")
+        expect(staff.get_by_role("button", name="山田 花子さんは出席")).to_be_focused()
+        staff.keyboard.press("Enter")
+        expect(staff.get_by_text("山田 花子さんは「声掛け研修（基礎）」を修了しました。")).to_be_visible()
+        staff.get_by_role("link", name="山田 花子").click()
+        expect(staff.get_by_text("声掛け研修（基礎）（声掛け研修）", exact=False)).to_be_visible()
+        staff.goto(f"{base}/volunteers/training/completions/")
+        assert_accessible(staff, "completions")
