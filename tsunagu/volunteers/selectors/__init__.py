@@ -4,6 +4,7 @@ from .matching import Candidate, candidates_for, fitting_needs, score_fit
 from .needs import RequesterView, need_list, need_or_404, need_requester, volunteer_match_or_404, volunteer_matches
 from .reports import district_report, volunteer_report
 from .training import (
+    completion_choices,
     completion_list,
     course_list,
     course_or_404,
@@ -22,6 +23,7 @@ __all__ = [
     "Candidate",
     "RequesterView",
     "candidates_for",
+    "completion_choices",
     "completion_list",
     "course_list",
     "course_or_404",

@@ -94,6 +94,14 @@ def enrolable_volunteers(user, session: TrainingSession) -> QuerySet[Volunteer]:
     )
 
 
+def completion_choices(user) -> QuerySet[Volunteer]:  # noqa: ANN001
+    """Registered volunteers of the user's ward, for the form that records a completion directly."""
+    require_capability(user, Capability.MANAGE_VOLUNTEERS)
+    return Volunteer.objects.filter(
+        municipality_id__in=viewer_for(user).municipality_ids, status=VolunteerStatus.APPROVED
+    ).order_by("name_key", "pk")
+
+
 def completion_list(
     user,  # noqa: ANN001
     *,

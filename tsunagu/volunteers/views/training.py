@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tsunagu.access.policy import Capability, capability_required, today, viewer_for
+from tsunagu.access.policy import Capability, capability_required, today
 from tsunagu.core.ids import as_pk
 
 from ..forms import CompletionForm, CourseForm, EnrolForm, SessionForm
-from ..models import CourseKind, Volunteer, VolunteerStatus
+from ..models import CourseKind
 from ..selectors import (
+    completion_choices,
     completion_list,
     course_list,
     course_or_404,
@@ -135,11 +136,10 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def completions(request: HttpRequest) -> HttpResponse:
     ward_courses = course_list(request.user)
-    ward_volunteers = Volunteer.objects.filter(
-        municipality_id__in=viewer_for(request.user).municipality_ids, status=VolunteerStatus.APPROVED
-    ).order_by("name_key", "pk")
     form = CompletionForm(
-        request.POST if request.method == "POST" else None, courses=ward_courses, volunteers=ward_volunteers
+        request.POST if request.method == "POST" else None,
+        courses=ward_courses,
+        volunteers=completion_choices(request.user),
     )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
