@@ -396,3 +396,43 @@ def test_a_need_not_open_is_not_edited(verified_client, ward, centre):
     assert str(NEED_NOT_OPEN_FOR_EDIT) in response.content.decode()
     centre.need.refresh_from_db()
     assert centre.need.title == "週1回の買い物の付き添い"
+
+
+def test_the_training_lists_read_as_many_queries_for_many_rows_as_for_few(verified_client, ward, centre):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course = _course(ward, sessions=1)
+    session = _session(course, 1, capacity=50)
+    client = verified_client(ward.shakyo_coordinator)
+    urls = (
+        reverse("volunteers:courses"),
+        reverse("volunteers:training_session", args=[session.pk]),
+        reverse("volunteers:completions"),
+        reverse("volunteers:course_lacking", args=[course.pk]),
+    )
+
+    def queries() -> list[int]:
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    def add(i: int) -> None:
+        volunteer = make_volunteer(ward, name=f"受講 {i}")
+        Attendance.objects.create(session=session, volunteer=volunteer, attended=True)
+        Completion.objects.create(
+            course=_course(ward, name=f"研修 {i}"),
+            volunteer=volunteer,
+            completed_on=timezone.localdate(),
+            source=CompletionSource.RECORDED,
+        )
+        make_volunteer(ward, name=f"未受講 {i}")
+
+    add(0)
+    few = queries()
+    for i in range(1, 10):
+        add(i)
+    assert queries() == few
