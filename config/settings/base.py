@@ -131,6 +131,11 @@ DATABASE_ROUTERS = ["tsunagu.core.db.PrimaryMigrationsRouter"]
 # a roster build, consent) starts a new generation. 0 seconds: always counted live.
 TSUNAGU_FIGURES_EXACT_BELOW = env.int("TSUNAGU_FIGURES_EXACT_BELOW", default=1000)
 TSUNAGU_FIGURES_CACHE_SECONDS = env.int("TSUNAGU_FIGURES_CACHE_SECONDS", default=300)
+# How long a user's memberships, agreements and the towns of their districts are kept across requests
+# (tsunagu.access.policy.viewer), moved on by every change to them. 0: read on every request. Only for a cache
+# every app server shares (production turns it on with REDIS_URL): a per-process cache would miss the change
+# another process made.
+TSUNAGU_ACCESS_CACHE_SECONDS = env.int("TSUNAGU_ACCESS_CACHE_SECONDS", default=0)
 # How long an escalation of a watch-over concern may wait for the professional to acknowledge it before it
 # resurfaces and is listed for the receiving organisation's supervisors (tsunagu.watch), in hours per urgency.
 TSUNAGU_WATCH_ACKNOWLEDGE_HOURS = {
@@ -282,7 +287,9 @@ TSUNAGU_MUNICIPALITY_NAME = env("TSUNAGU_MUNICIPALITY_NAME", default="大阪府�
 # the others in the admin or with `generate_ward --wards`. Letters print the person's municipality when known.
 TSUNAGU_MUNICIPALITY_CODE = env("TSUNAGU_MUNICIPALITY_CODE", default="271080")
 TSUNAGU_MAP_TILE_URL = env("TSUNAGU_MAP_TILE_URL", default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
-TSUNAGU_MAP_ATTRIBUTION = env("TSUNAGU_MAP_ATTRIBUTION", default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>')
+TSUNAGU_MAP_ATTRIBUTION = env(
+    "TSUNAGU_MAP_ATTRIBUTION", default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>'
+)
 
 
 def _tile_source(url: str) -> list[str]:

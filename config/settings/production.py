@@ -15,7 +15,7 @@ if len(TSUNAGU_AUDIT_KEY) < 32 or TSUNAGU_AUDIT_KEY in (LOCAL_AUDIT_KEY, SECRET_
     raise ImproperlyConfigured(
         "Set TSUNAGU_AUDIT_KEY to a random secret of at least 32 characters, different from DJANGO_SECRET_KEY "
         "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'); it keys the audit log's hash chain "
-        "and must be kept outside the database and backed up apart from it (docs/deploy.md, \"Audit log\")."
+        'and must be kept outside the database and backed up apart from it (docs/deploy.md, "Audit log").'
     )
 DATABASES = {"default": env.db("DATABASE_URL")}
 if env("DATABASE_REPLICA_URL", default=""):
@@ -41,3 +41,7 @@ CACHES = {
     if env("REDIS_URL", default="")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# The viewer's memberships are kept across requests only in a cache the app servers share (see base.py).
+TSUNAGU_ACCESS_CACHE_SECONDS = env.int(
+    "TSUNAGU_ACCESS_CACHE_SECONDS", default=300 if env("REDIS_URL", default="") else 0
+)

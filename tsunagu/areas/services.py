@@ -40,6 +40,7 @@ from tsunagu.core.csvio import (
     read_csv_text,
     read_table,
 )
+from tsunagu.core.generations import ACCESS
 from tsunagu.core.japanese import normalize_kana_reading
 
 __all__ = ["STANDARD_TYPES", "AreaImportResult", "AreasImportNotAllowed", "ImportFailed", "areas_import"]
@@ -235,6 +236,8 @@ def areas_import(
             raise ImportFailed(errors)
         towns, counts = _towns(rows, municipality)
         counts["assignments_changed"] = _assign(rows, towns, districts, types)
+        # Bulk writes send no signals: the policy's kept towns of districts and wards must be read again.
+        ACCESS.advance()
         result = AreaImportResult(
             row_count=len(rows),
             district_types_created=len(types_to_create),

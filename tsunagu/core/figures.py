@@ -18,25 +18,21 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import QuerySet
+
+from .generations import Generation
 
 T = TypeVar("T")
 
-GENERATION_KEY = "tsunagu:figures:generation"
+FIGURES = Generation("figures")
+GENERATION_KEY = FIGURES.key
 
 
 def figures_changed(using: str | None = None) -> None:
     """Say that data the figures count has changed: once the current transaction commits, every kept figure
     is computed again when next asked for."""
-    transaction.on_commit(_next_generation, using=using)
-
-
-def _next_generation() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not in the cache yet (or evicted): any new value starts a new generation
-        cache.set(GENERATION_KEY, 1, timeout=None)
+    FIGURES.advance(using, now=False)
 
 
 def _key(name: str, queryset: QuerySet) -> str | None:
@@ -44,7 +40,7 @@ def _key(name: str, queryset: QuerySet) -> str | None:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:
         return None
-    generation = cache.get(GENERATION_KEY, 0)
+    generation = FIGURES.current()
     database = connections[queryset.db].settings_dict["NAME"]  # one cache may serve several databases
     text = f"{name}|{database}|{generation}|{sql}|{params!r}"
     return "tsunagu:figure:" + hashlib.sha256(text.encode()).hexdigest()

@@ -53,7 +53,8 @@ class ScopeRule:
             towns = narrow(ward_towns, narrowed_towns)
             return Grant(f"{org.name}{suffix}", DetailLevel.FULL, self.scope, towns, include_former=True)
         if org.kind in (OrganisationKind.SHAKYO, OrganisationKind.CARE_PLAZA):
-            towns = narrow(town_ids({d.pk for d in org.service_districts.all()}), narrowed_towns)
+            served = frozenset(d.pk for d in org.service_districts.all())
+            towns = narrow(viewer.towns_of(served) if viewer is not None else town_ids(served), narrowed_towns)
             return Grant(f"{org.name}（担当地区）", DetailLevel.FULL, self.scope, towns)
         # Other ward sections, and the city's crisis management office in normal times (counts only): no
         # personal data without a welfare role.
@@ -74,9 +75,10 @@ class ScopeRule:
         day: datetime.date,
         narrowing: Hashable | None = None,
         district_ids: set[int] | None = None,
+        viewer: Viewer | None = None,
     ) -> Grant | None:
         """What an agreement lets its organisation see on `day`, optionally for some of its districts only.
-        None when the agreement does not allow sharing this scope that day."""
+        None when the agreement does not allow sharing this scope that day. `viewer`: whose kept towns to use."""
         org = agreement.organisation
         if not (org.is_active and agreement.is_valid_on(day) and agreement.covers(self.scope)):
             return None
@@ -87,7 +89,7 @@ class ScopeRule:
             f"{org.name}（{agreement.document_reference}）",
             DetailLevel.COMMUNITY,
             self.scope,
-            town_ids(districts),
+            viewer.towns_of(frozenset(districts)) if viewer is not None else town_ids(districts),
             consent=agreement.consent_requirement,
             recipient_kind=org.kind,
             agreement_id=agreement.pk,
@@ -116,7 +118,7 @@ class ScopeRule:
                     continue
                 if narrowing is None:
                     narrowing = self.community_narrowing(viewer)
-                grant = self.agreement_grant(agreement, day=viewer.day, narrowing=narrowing)
+                grant = self.agreement_grant(agreement, day=viewer.day, narrowing=narrowing, viewer=viewer)
                 if grant is not None:
                     grants.append(replace(grant, town_ids=narrow(grant.town_ids, narrowed_towns)))
         grants.extend(self.extra_grants(viewer))

@@ -3,13 +3,29 @@
 A request gets one Viewer (RequestViewerMiddleware attaches it to request.user), so the navigation, the page
 and its selectors share one reading of the user's memberships and agreements instead of repeating it. Called
 outside a request (commands, tests), every policy call makes a fresh Viewer: a change to an agreement or
-membership is seen at once."""
+membership is seen at once.
+
+Across requests, with TSUNAGU_ACCESS_CACHE_SECONDS > 0 (production sets it when the app servers share Redis),
+the memberships with their agreements and districts, and the 町丁目 of districts and wards, are kept in the cache
+under the ACCESS generation, which every save of a membership, organisation, agreement, district or town moves
+on (tsunagu.access.apps) — so a change is still seen by the next request, and a page does not spend five queries
+re-reading what has not changed. Grants are still worked out per request: they depend on the day, the roster
+build and the disaster events in force. A per-process cache (LocMemCache) would not see another worker's
+change, so the setting stays 0 without a shared cache."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+from collections.abc import Callable
 from functools import cached_property
+from typing import TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from tsunagu.core.generations import ACCESS
 from tsunagu.organisations.models import CITY_KINDS, DataScope, Membership
 from tsunagu.organisations.selectors import active_memberships
 
@@ -17,6 +33,8 @@ from .grants import DetailLevel, Grant, municipality_town_ids, today, town_ids
 from .scopes import scope_rule
 
 _ATTRIBUTE = "_tsunagu_viewer"
+_MISSING = object()
+T = TypeVar("T")
 
 
 class Viewer:
@@ -31,8 +49,31 @@ class Viewer:
         return f"<Viewer {getattr(self.user, 'username', None)!r} {self.day}>"
 
     @cached_property
+    def _generation(self) -> int | None:
+        """The ACCESS generation this viewer reads under (None: nothing is kept across requests)."""
+        return ACCESS.current() if settings.TSUNAGU_ACCESS_CACHE_SECONDS > 0 else None
+
+    def _kept(self, parts: tuple, compute: Callable[[], T]) -> T:
+        """compute(), or what it gave in this ACCESS generation (for this database) when it was kept."""
+        if self._generation is None:
+            return compute()
+        text = repr((connection.settings_dict["NAME"], self._generation, *parts))
+        key = "tsunagu:access:" + hashlib.sha256(text.encode()).hexdigest()
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = compute()
+            cache.set(key, value, timeout=settings.TSUNAGU_ACCESS_CACHE_SECONDS)
+        return value
+
+    @cached_property
     def memberships(self) -> list[Membership]:
-        return active_memberships(self.user, self.day, with_agreements=True)
+        user = self.user
+        if user is None or not user.is_authenticated or not user.is_active:
+            return []
+        return self._kept(
+            ("memberships", user.pk, self.day.isoformat()),
+            lambda: active_memberships(user, self.day, with_agreements=True),
+        )
 
     @cached_property
     def organisation_kinds(self) -> frozenset[str]:
@@ -65,12 +106,17 @@ class Viewer:
     def towns_of_wards(self, municipality_ids: frozenset[int], *, whole: bool | None = None) -> frozenset[int] | None:
         """The 町丁目 of these wards (None: every town of the instance)."""
         if municipality_ids not in self._ward_towns:
-            self._ward_towns[municipality_ids] = municipality_town_ids(municipality_ids, whole=whole)
+            self._ward_towns[municipality_ids] = self._kept(
+                ("ward towns", tuple(sorted(municipality_ids)), whole),
+                lambda: municipality_town_ids(municipality_ids, whole=whole),
+            )
         return self._ward_towns[municipality_ids]
 
     def towns_of(self, district_ids: frozenset[int]) -> frozenset[int]:
         if district_ids not in self._towns:
-            self._towns[district_ids] = town_ids(district_ids)
+            self._towns[district_ids] = self._kept(
+                ("district towns", tuple(sorted(district_ids))), lambda: town_ids(district_ids)
+            )
         return self._towns[district_ids]
 
     def grants(self, scope: str = DataScope.ROSTER) -> list[Grant]:

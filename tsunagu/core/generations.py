@@ -1,0 +1,38 @@
+"""Generations: a number in the shared cache that the writers of some data move on, so that anything kept under
+the number of its time is never read again once that data has changed.
+
+Figures (tsunagu.core.figures) and the viewer's access (tsunagu.access.policy.viewer) keep results in the cache
+keyed by a generation. A writer calls `advance`: the number moves at once, inside the writer's transaction, and
+again when that transaction commits. The second move matters: a reader that saw the first move while the write
+was still uncommitted read the old rows and may have kept them under the new number."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+class Generation:
+    def __init__(self, name: str) -> None:
+        self.key = f"tsunagu:generation:{name}"
+
+    def current(self) -> int:
+        return cache.get(self.key, 0)
+
+    def advance(self, using: str | None = None, *, now: bool = True) -> None:
+        """Move the number on (at once when `now`, and in any case when the current transaction commits)."""
+        if now:
+            self._next()
+        transaction.on_commit(self._next, using=using)
+
+    def _next(self) -> None:
+        try:
+            cache.incr(self.key)
+        except ValueError:  # not in the cache yet (or evicted): any new value starts a new generation
+            cache.set(self.key, 1, timeout=None)
+
+
+# Who may see what: memberships, organisations, agreements and the districts and 町丁目 they name. The policy keeps
+# each user's memberships and the towns of their districts under it (tsunagu.access.policy.viewer); model saves
+# move it through signals (tsunagu.access.apps), and bulk writers of those tables (the areas import) call it.
+ACCESS = Generation("access")
