@@ -75,7 +75,7 @@ def measure_pdf(*flags: str) -> dict[str, float]:
     from tsunagu.people.models import Person, Sex
     from tsunagu.roster.models import RosterBuild, RosterEntry, RosterEntryReason
     from tsunagu.roster.outputs import OutputFormat, roster_output_district
-    from tsunagu.roster.services import SNAPSHOT_FIELDS, roster_rules_create_defaults
+    from tsunagu.roster.services import entry_of, roster_rules_create_defaults
 
     rng = random.Random(SEED)
     district, town_ids = _towns()
@@ -101,7 +101,7 @@ def measure_pdf(*flags: str) -> dict[str, float]:
     )
     persons = list(Person.objects.all())
     RosterEntry.objects.bulk_create(
-        (RosterEntry(build=build, person=p, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in persons),
+        (entry_of(build, p) for p in persons),
         batch_size=1000,
     )
     RosterEntryReason.objects.bulk_create(
@@ -165,8 +165,9 @@ def _bare_insert_select(day: datetime.date) -> tuple[float, int]:
     build = RosterBuild.objects.create(number=number, built_at=timezone.now(), reference_date=day)
     columns = ", ".join(SNAPSHOT_FIELDS)
     sql = (
-        f"INSERT INTO {RosterEntry._meta.db_table} (build_id, person_id, {columns}) "
-        f"SELECT %s, p.id, {', '.join('p.' + c for c in SNAPSHOT_FIELDS)} FROM people_person p WHERE {condition}"
+        f"INSERT INTO {RosterEntry._meta.db_table} (build_id, person_id, {columns}, person_town_id) "
+        f"SELECT %s, p.id, {', '.join('p.' + c for c in SNAPSHOT_FIELDS)}, p.town_id FROM people_person p "
+        f"WHERE {condition}"
     )
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:

@@ -139,6 +139,13 @@ class RosterEntry(models.Model):
     birth_date = models.DateField(_("生年月日"))
     sex = models.CharField(_("性別"), max_length=10)
     town = models.ForeignKey("areas.Town", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # The person's town now, where `town` is where they lived at build time: a database trigger (migration 0006)
+    # follows every move of the person. The policy tests a viewer's towns on the person; the same test on the
+    # entries themselves (rows_of_visible_persons' town_ref) lets a 民生委員's page start from the entries of
+    # their towns by index instead of from every resident there.
+    person_town = models.ForeignKey(
+        "areas.Town", on_delete=models.PROTECT, related_name="+", db_constraint=False, verbose_name=_("現在の町丁目")
+    )
     address = models.CharField(_("番地"), max_length=100, blank=True)
     address_extra = models.CharField(_("方書"), max_length=100, blank=True)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
@@ -158,7 +165,10 @@ class RosterEntry(models.Model):
         verbose_name = _("名簿登載者")
         verbose_name_plural = _("名簿登載者")
         constraints = [models.UniqueConstraint(fields=["build", "person"], name="roster_entry_once_per_build")]
-        indexes = [models.Index(fields=["build", "town"], name="roster_entry_build_town")]
+        indexes = [
+            models.Index(fields=["build", "town"], name="roster_entry_build_town"),
+            models.Index(fields=["build", "person_town"], name="roster_entry_build_person_town"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.family_name}\u3000{self.given_name}".strip()

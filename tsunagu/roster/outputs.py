@@ -226,7 +226,9 @@ def roster_output_district(
     full = viewer.is_professional
     entries = list(
         policy.rows_of_visible_persons(
-            RosterEntry.objects.filter(build=build, town__town_districts__district=district), viewer
+            RosterEntry.objects.filter(build=build, town__town_districts__district=district),
+            viewer,
+            town_ref="person_town_id",
         ).select_related("town")
     )
     number = WARD_COPY_NUMBER.format(build=build.number, district=district.name)

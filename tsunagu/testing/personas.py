@@ -23,7 +23,7 @@ from tsunagu.areas.models import Municipality
 from tsunagu.organisations.models import ConsentRequirement, MembershipRole, OrganisationKind
 from tsunagu.people.models import ConsentStatus
 from tsunagu.roster.models import RosterBuild, RosterEntry
-from tsunagu.roster.services import SNAPSHOT_FIELDS
+from tsunagu.roster.services import entry_of
 from tsunagu.testing.factories import (
     AgreementFactory,
     ConsentFactory,
@@ -51,7 +51,7 @@ def list_on_roster(persons, *, number=1, municipality=None):
         **ward,
     )
     RosterEntry.objects.bulk_create(
-        RosterEntry(build=build, person=p, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in persons
+        entry_of(build, p) for p in persons
     )
     return build
 

@@ -12,7 +12,7 @@ from tsunagu.core.wareki import today_jst
 from tsunagu.evacuation.models import EvacuationPlan, PlanStatus, Priority
 from tsunagu.evacuation.services import REVIEW_DATE_REQUIRED_MESSAGE, SUPPORTER_REQUIRED_MESSAGE, evacuation_plan_save
 from tsunagu.roster.models import RosterEntry
-from tsunagu.roster.services import SNAPSHOT_FIELDS
+from tsunagu.roster.services import entry_of
 from tsunagu.shelters.models import Shelter
 from tsunagu.testing.factories import PersonFactory
 from tsunagu.testing.personas import list_on_roster
@@ -200,7 +200,7 @@ class TestList:
             client.get(LIST_URL)
         extra = [PersonFactory(town=ward.towns.b1) for _ in range(12)]
         RosterEntry.objects.bulk_create(
-            RosterEntry(build=ward.roster, person=p, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in extra
+            entry_of(ward.roster, p) for p in extra
         )
         for person in extra[:5]:
             evacuation_plan_save(

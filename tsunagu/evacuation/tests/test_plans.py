@@ -282,7 +282,7 @@ class TestProgress:
 
     def test_query_count_does_not_grow_with_persons(self, ward, shelter, django_assert_max_num_queries):
         from tsunagu.roster.models import RosterEntry
-        from tsunagu.roster.services import SNAPSHOT_FIELDS
+        from tsunagu.roster.services import entry_of
         from tsunagu.testing.factories import PersonFactory
 
         make_plans(ward, shelter)
@@ -290,7 +290,7 @@ class TestProgress:
             plan_progress(user=ward.ward_officer, today=TODAY)
         extra = [PersonFactory(town=ward.towns.b1) for _ in range(15)]
         RosterEntry.objects.bulk_create(
-            RosterEntry(build=ward.roster, person=p, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in extra
+            entry_of(ward.roster, p) for p in extra
         )
         with django_assert_max_num_queries(len(small.captured_queries)):
             progress = plan_progress(user=ward.ward_officer, today=TODAY)

@@ -176,7 +176,9 @@ def roster_map_points(
     if build is not None:
         data.labels = [rule["label"] for rule in build.rules]
         label_of = {rule["id"]: index for index, rule in enumerate(build.rules)}
-        entries = policy.rows_of_visible_persons(RosterEntry.objects.filter(build=build), viewer)
+        entries = policy.rows_of_visible_persons(
+            RosterEntry.objects.filter(build=build), viewer, town_ref="person_town_id"
+        )
         first_rule = (
             RosterEntryReason.objects.filter(build=build, person_id=OuterRef("person_id"))
             .order_by("rule__sort_order", "rule_id")

@@ -62,7 +62,7 @@ def roster_map_data(*, user: Any, request: HttpRequest | None = None) -> RosterM
     data = RosterMapData(build_number=build.number if build else None)
     if build is not None:
         entries = list(
-            policy.rows_of_visible_persons(RosterEntry.objects.filter(build=build), viewer)
+            policy.rows_of_visible_persons(RosterEntry.objects.filter(build=build), viewer, town_ref="person_town_id")
             .select_related("town", "person")
             .order_by("town__code", "address", "family_name_kana", "given_name_kana", "pk")
         )

@@ -12,7 +12,7 @@ from tsunagu.audit.models import AuditAction, AuditEntry
 from tsunagu.people.models import Person
 from tsunagu.portal.selectors import map_points
 from tsunagu.roster.models import RosterEntry, RosterEntryReason, RosterRule, RuleKind
-from tsunagu.roster.services import SNAPSHOT_FIELDS
+from tsunagu.roster.services import entry_of
 from tsunagu.shelters.models import Shelter
 from tsunagu.testing.factories import PersonFactory
 from tsunagu.testing.personas import list_on_roster
@@ -256,7 +256,7 @@ def test_a_6000_person_district_is_sent_in_under_300_kb(ward, verified_client):
     build.rules = [{"id": r.pk, "label": r.label} for r in rules]
     build.save(update_fields=["rules"])
     RosterEntry.objects.bulk_create(
-        (RosterEntry(build=build, person=p, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in persons),
+        (entry_of(build, p) for p in persons),
         batch_size=1000,
     )
     RosterEntryReason.objects.bulk_create(

@@ -140,7 +140,7 @@ def roster_entries_queryset(
         return RosterEntry.objects.none()
     filters = filters or RosterFilters()
     viewer = policy.viewer_for(user)
-    qs = policy.rows_of_visible_persons(RosterEntry.objects.filter(build=build), viewer)
+    qs = policy.rows_of_visible_persons(RosterEntry.objects.filter(build=build), viewer, town_ref="person_town_id")
     if filters.town_id:
         qs = qs.filter(town_id=filters.town_id)
     if filters.district_id:

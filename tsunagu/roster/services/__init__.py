@@ -3,6 +3,7 @@
 from .builds import (
     DEFAULT_RULES,
     SNAPSHOT_FIELDS,
+    entry_of,
     roster_build,
     roster_rule_deactivate,
     roster_rule_save,
@@ -24,6 +25,7 @@ __all__ = [
     "distribution_create",
     "distribution_mark_destroyed",
     "distribution_mark_returned",
+    "entry_of",
     "roster_build",
     "roster_rule_deactivate",
     "roster_rule_save",

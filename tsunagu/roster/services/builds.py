@@ -46,6 +46,13 @@ SNAPSHOT_FIELDS = (
 BuildProgress = Callable[[int, int], None]
 
 
+def entry_of(build: RosterBuild, person: Person) -> RosterEntry:
+    """An unsaved entry of `build` for `person`, as a build writes it (for bulk writers outside a build)."""
+    return RosterEntry(
+        build=build, person=person, person_town_id=person.town_id, **{f: getattr(person, f) for f in SNAPSHOT_FIELDS}
+    )
+
+
 def _insert_reasons(build: RosterBuild, rules: list[RosterRule], conditions: list[Q]) -> None:
     """Every rule's reasons in one INSERT … SELECT and one pass over the build's entries: each entry is tested
     against every rule's condition (a column per rule), and a row of (rule, label) per rule it meets is written.
@@ -138,8 +145,8 @@ def roster_build(
         )
         person_count = insert_select(
             RosterEntry._meta.db_table,
-            ["build_id", "person_id", *SNAPSHOT_FIELDS],
-            listed.values_list("pk", *SNAPSHOT_FIELDS),
+            ["build_id", "person_id", *SNAPSHOT_FIELDS, "person_town_id"],
+            listed.values_list("pk", *SNAPSHOT_FIELDS, "town_id"),
             (build.pk,),
         )
         if progress is not None:
