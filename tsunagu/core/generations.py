@@ -8,8 +8,15 @@ was still uncommitted read the old rows and may have kept them under the new num
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+
+T = TypeVar("T")
+_MISSING = object()
 
 
 class Generation:
@@ -18,6 +25,20 @@ class Generation:
 
     def current(self) -> int:
         return cache.get(self.key, 0)
+
+    def keep(self, parts: tuple, compute: Callable[[], T], *, seconds: int, generation: int | None = None) -> T:
+        """compute(), or what it gave for these `parts` in this generation (of this database) when kept. `seconds`
+        0: nothing is kept. `generation`: the number read earlier by the caller (one read per request)."""
+        if seconds <= 0:
+            return compute()
+        number = self.current() if generation is None else generation
+        text = repr((self.key, connection.settings_dict["NAME"], number, *parts))
+        key = "tsunagu:kept:" + hashlib.sha256(text.encode()).hexdigest()
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = compute()
+            cache.set(key, value, timeout=seconds)
+        return value
 
     def advance(self, using: str | None = None, *, now: bool = True) -> None:
         """Move the number on (at once when `now`, and in any case when the current transaction commits)."""

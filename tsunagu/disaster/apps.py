@@ -7,4 +7,6 @@ class DisasterConfig(AppConfig):
 
     def ready(self) -> None:
         # The disaster-time grant joins the access policy as its own data scope.
-        from . import scope  # noqa: F401
+        from . import in_force, scope  # noqa: F401
+
+        in_force.connect()

@@ -34,7 +34,8 @@ from tsunagu.access.policy.grants import narrow
 from tsunagu.organisations.models import ConsentRequirement, DataScope, OrganisationKind
 from tsunagu.roster.models import RosterBuild, listed_in_build
 
-from .models import DISASTER_SCOPE, DisasterEvent, active_events_q
+from .in_force import events_not_ended
+from .models import DISASTER_SCOPE
 
 # Whose members reach the event's whole area.
 AREA_WIDE_KINDS = frozenset(
@@ -72,11 +73,8 @@ class DisasterScope(ScopeRule):
         if not memberships or not viewer.user.is_authenticated:
             return []
         wards = frozenset().union(*(m.organisation.municipality_ids() for m in memberships))
-        events = list(
-            DisasterEvent.objects.filter(active_events_q(timezone.now()), municipality_id__in=wards)
-            .prefetch_related("districts")
-            .order_by("pk")
-        )
+        now = timezone.now()
+        events = [event for event in events_not_ended(wards) if event.is_active_at(now)]
         if not events:
             return []
         listed = RosterBuild.current_ids()

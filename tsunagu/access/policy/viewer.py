@@ -16,14 +16,11 @@ change, so the setting stays 0 without a shared cache."""
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Callable
 from functools import cached_property
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
 
 from tsunagu.core.generations import ACCESS
 from tsunagu.organisations.models import CITY_KINDS, DataScope, Membership
@@ -33,7 +30,6 @@ from .grants import DetailLevel, Grant, municipality_town_ids, today, town_ids
 from .scopes import scope_rule
 
 _ATTRIBUTE = "_tsunagu_viewer"
-_MISSING = object()
 T = TypeVar("T")
 
 
@@ -54,16 +50,9 @@ class Viewer:
         return ACCESS.current() if settings.TSUNAGU_ACCESS_CACHE_SECONDS > 0 else None
 
     def _kept(self, parts: tuple, compute: Callable[[], T]) -> T:
-        """compute(), or what it gave in this ACCESS generation (for this database) when it was kept."""
-        if self._generation is None:
-            return compute()
-        text = repr((connection.settings_dict["NAME"], self._generation, *parts))
-        key = "tsunagu:access:" + hashlib.sha256(text.encode()).hexdigest()
-        value = cache.get(key, _MISSING)
-        if value is _MISSING:
-            value = compute()
-            cache.set(key, value, timeout=settings.TSUNAGU_ACCESS_CACHE_SECONDS)
-        return value
+        """compute(), or what it gave in this ACCESS generation when it was kept."""
+        seconds = settings.TSUNAGU_ACCESS_CACHE_SECONDS
+        return ACCESS.keep(parts, compute, seconds=seconds, generation=self._generation)
 
     @cached_property
     def memberships(self) -> list[Membership]:

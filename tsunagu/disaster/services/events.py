@@ -26,6 +26,7 @@ from tsunagu.people.models import Person
 from tsunagu.roster.models import RosterBuild, listed_in_build
 from tsunagu.shelters.models import Shelter
 
+from ..in_force import EVENTS, events_not_ended
 from ..models import CONFIRMED, DISASTER_SCOPE, DisasterEvent, SafetyCurrent, SafetyReport, SafetyStatus
 from ..status import conflicting_reports, current_report
 
@@ -186,6 +187,7 @@ def event_persons_refresh(event: DisasterEvent) -> None:
                     listed=Case(When(listed_in_build(build_id, "person_id"), then=Value(True)), default=Value(False))
                 )
             DisasterEvent.objects.filter(pk=event.pk).update(persons_build_id=build_id)
+            EVENTS.advance()  # a set-wise write: the kept events (in_force) are read again
     event.persons_build_id = build_id
 
 
@@ -224,14 +226,18 @@ def safety_report_record(
         existing = SafetyReport.objects.filter(client_id=client_id).first()
         if existing is not None:
             return _same_report(existing, user)
-    event = event_of_ward(user, event_id, request=request)
+    viewer = policy.viewer_for(user)
+    # A supporter's event is one of the ward's events not over, kept in the cache (in_force); any other id is read.
+    pk = as_pk(event_id)
+    kept = [e for e in events_not_ended(viewer.municipality_ids) if e.pk == pk]
+    event = kept[0] if kept else event_of_ward(user, event_id, request=request)
     now = timezone.now()
     if not event.is_active_at(now):
         # Before the person check: a supporter's access closed with the event, and the reason to tell them is
         # that the event ended (a queue sent late from a phone), not that the person is unknown.
         raise DisasterError([EVENT_NOT_ACTIVE_MESSAGE])
     person = policy.person_or_deny(user, person_id, request=request, scope=DISASTER_SCOPE)
-    if not _in_event(event, person.town_id):
+    if person.town_id not in viewer.towns_of(frozenset(d.pk for d in event.districts.all())):
         audit_denied(actor=user, request=request, target_type="person", target_id=person_id)
         raise Http404("not in the event's districts")
     observed_at = observed_at or now
@@ -315,7 +321,3 @@ def _same_report(existing: SafetyReport, user) -> ReportResult:  # noqa: ANN001
     if existing.reported_by_id != user.pk:
         raise DisasterError([CLIENT_ID_TAKEN_MESSAGE])
     return ReportResult(report=existing, created=False)
-
-
-def _in_event(event: DisasterEvent, town_id: int) -> bool:
-    return event.districts.filter(town_districts__town_id=town_id).exists()
