@@ -286,3 +286,21 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need} ← {self.volunteer}"
+
+
+# Member-to-member services with hours live in their own module; imported here so Django finds the models.
+from .service_models import (  # noqa: E402, F401
+    ActivityStatus,
+    LedgerComponent,
+    LedgerEntry,
+    LedgerUnit,
+    MemberKind,
+    PostingKind,
+    RequestStatus,
+    ServiceActivity,
+    ServiceAssignment,
+    ServiceMember,
+    ServiceRate,
+    ServiceRequest,
+    ServiceScheme,
+)

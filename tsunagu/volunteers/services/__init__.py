@@ -1,17 +1,41 @@
 """Writes of the volunteer centre (each with its audit row)."""
 
 from .matches import MatchRefused, match_complete, match_propose, match_respond
+from .member_services import (
+    ServiceRefused,
+    activity_approve,
+    activity_report,
+    activity_reverse,
+    member_leave,
+    member_register,
+    rate_add,
+    scheme_create,
+    service_request_assign,
+    service_request_cancel,
+    service_request_create,
+)
 from .needs import need_create, need_set_status
 from .volunteers import RegistrationRefused, volunteer_check, volunteer_link_user, volunteer_register
 
 __all__ = [
     "MatchRefused",
     "RegistrationRefused",
+    "ServiceRefused",
+    "activity_approve",
+    "activity_report",
+    "activity_reverse",
     "match_complete",
     "match_propose",
     "match_respond",
+    "member_leave",
+    "member_register",
     "need_create",
     "need_set_status",
+    "rate_add",
+    "scheme_create",
+    "service_request_assign",
+    "service_request_cancel",
+    "service_request_create",
     "volunteer_check",
     "volunteer_link_user",
     "volunteer_register",
