@@ -24,6 +24,7 @@ from tsunagu.core.pdf import japanese_font
 from tsunagu.core.wareki import format_wareki
 
 from .service_models import MemberKind
+from .templatetags.ledger import hours_figure, yen_figure
 
 if TYPE_CHECKING:
     from .selectors.member_services import Statement
@@ -38,14 +39,13 @@ ROLES = {MemberKind.HELPER: "協力", MemberKind.USER: "利用"}
 
 
 def hours_text(value: Decimal) -> str:
-    """「1.5時間」: hours without trailing zeros, signed when negative."""
-    text = f"{value.normalize():f}" if value else "0"
-    return f"{text}時間"
+    """「1.5時間」, 「-3時間」."""
+    return f"{hours_figure(value)}時間"
 
 
 def yen_text(value: Decimal) -> str:
-    """「-1,600円」 (the ledger holds whole yen)."""
-    return f"{int(value):,}円"
+    """「-1,600円」."""
+    return f"{yen_figure(value)}円"
 
 
 class _Styles:
