@@ -1,7 +1,7 @@
 """The demo's volunteer centre: about 500 synthetic volunteers (residents, students and workers of the ward,
 companies, 法人 and schools; a few waiting for the centre's check), the needs of the past year with their matches
 and activity hours, and open needs of the coming weeks (some proposed, one accepted) for the volunteer login
-`demo_volunteer` (the demo's password).
+`demo_volunteer` (the demo's password); then the member-to-member service of tsunagu.demo.member_services.
 
 Called by tsunagu.demo.ward.generate_ward for the home ward. Deterministic for the seed and the demo's day: its
 own random stream and every query ordered. Only synthetic data: names are drawn from the demo's name tables and
@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from tsunagu.accounts.models import User
 from tsunagu.areas.models import District, Municipality
 from tsunagu.core.wareki import JST
+from tsunagu.demo.member_services import clear_member_services, generate_member_services
 from tsunagu.demo.names import family_name_table, given_name_tables
 from tsunagu.volunteers.models import (
     SLOT_CODES,
@@ -77,7 +78,9 @@ SLOTS = sorted(SLOT_CODES)
 
 
 def clear_volunteers() -> None:
-    """Matches, needs and volunteers name districts, towns and persons a replaced ward deletes (PROTECT)."""
+    """Matches, needs and volunteers name districts, towns and persons a replaced ward deletes (PROTECT); member
+    services name volunteers, so they go first."""
+    clear_member_services()
     Match.objects.all().delete()
     Need.objects.all().delete()
     Volunteer.objects.all().delete()
@@ -210,6 +213,7 @@ def generate_volunteers(*, municipality: Municipality, seed: int, today: datetim
         score, reasons = score_fit(login, need, volunteer_districts[login.pk])
         matches.append(Match(need=need, volunteer=login, status=status, score=score, reasons=reasons))
     Match.objects.bulk_create(matches)
+    generate_member_services(municipality=municipality, seed=seed, today=today, progress=progress)
     progress(
         gettext("ボランティア：{volunteers:,}人、地域ニーズ：{needs:,}件、活動：{done:,}件").format(
             volunteers=len(volunteers), needs=len(needs), done=sum(m.status == MatchStatus.COMPLETED for m in matches)

@@ -55,7 +55,7 @@ from tsunagu.testing.browser import (
 from tsunagu.testing.directory import build_directory
 from tsunagu.testing.events import make_event
 from tsunagu.testing.factories import ConsentFactory
-from tsunagu.testing.volunteers import make_need, make_volunteer
+from tsunagu.testing.volunteers import make_need, make_volunteer, member_services_for_sweep
 from tsunagu.volunteers.models import Match, MatchStatus, VolunteerStatus
 from tsunagu.watch.models import ConcernTag, EscalationRoute, VisitMethod, VisitOutcome, WatchAssignment
 from tsunagu.watch.services import visit_record
@@ -270,8 +270,14 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         activity_on=timezone.localdate(),
     )
     ward.volunteer = volunteer
+    # Member services with hours: a scheme with its fees, a 利用会員 and a 協力会員, one approved activity (the
+    # ledger, the statement) and one request waiting for its report.
+    services = member_services_for_sweep(ward)
     ward.values = {
         "volunteer_id": volunteer.pk,
+        "scheme_id": services.scheme.pk,
+        "member_id": services.user.pk,
+        "request_id": services.request.pk,
         "need_id": accepted.need_id,
         "match_id": accepted.pk,
         "assignment_id": assignment.pk,
@@ -366,7 +372,10 @@ def test_every_page_passes_axe_core(live_server: LiveServer, ward_with_everythin
     for template in ("/volunteers/me/", "/volunteers/me/matches/{match_id}/activity/", "/volunteers/register/"):
         assert template in volunteer_seen, template
     for template in ("/volunteers/manage/", "/volunteers/manage/{volunteer_id}/", "/volunteers/needs/{need_id}/",
-                     "/volunteers/needs/new/", "/volunteers/manage/insurance/", "/volunteers/report/"):
+                     "/volunteers/needs/new/", "/volunteers/manage/insurance/", "/volunteers/report/",
+                     "/volunteers/services/", "/volunteers/services/schemes/{scheme_id}/",
+                     "/volunteers/services/members/{member_id}/", "/volunteers/services/members/{member_id}/statement/",
+                     "/volunteers/services/requests/", "/volunteers/services/requests/{request_id}/"):
         assert template in staff_seen, template
     # The sweep looked at the pages, not at refusals or redirects (a broken sign-in would pass it otherwise).
     for template in ("/", "/people/{person_id}/", "/roster/", "/roster/rules/", "/map/", "/audit/", "/api/docs/",

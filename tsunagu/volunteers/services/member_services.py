@@ -7,7 +7,7 @@ The ledger (tsunagu.volunteers.service_models.LedgerEntry) is written here only.
 - hours: the 協力会員 +h, the 利用会員 −h (member to member, as a time bank: nobody else holds hours);
 - yen: the 利用会員 −(fee + transport), the 協力会員 +(honorarium + transport), the scheme +(fee − honorarium).
 
-Every posting sums to zero per unit (`_check_balanced`, before anything is written). A correction posts the
+Every posting sums to zero per unit (`check_balanced`, before anything is written). A correction posts the
 negated copies of the entries (a reversal) and marks the report reversed; the corrected report is a new one."""
 
 from __future__ import annotations
@@ -449,7 +449,28 @@ def activity_lines(activity: ServiceActivity) -> list[Line]:
     return [line for line in lines if line.amount]
 
 
-def _check_balanced(amounts: list[tuple[str, Decimal]]) -> None:
+def activity_entries(activity: ServiceActivity, *, actor=None) -> list[LedgerEntry]:  # noqa: ANN001
+    """The unsaved entries of an activity's posting (written by `activity_approve`, or by the demo in bulk)."""
+    service_request = activity.assignment.request
+    memo = f"{service_request.what}（{activity.assignment.helper.name}）"[:300]
+    return [
+        LedgerEntry(
+            scheme_id=service_request.scheme_id,
+            member=line.member,
+            unit=line.unit,
+            component=line.component,
+            amount=line.amount,
+            activity=activity,
+            kind=PostingKind.ACTIVITY,
+            booked_on=activity.activity_on,
+            memo=memo,
+            created_by=actor,
+        )
+        for line in activity_lines(activity)
+    ]
+
+
+def check_balanced(amounts: list[tuple[str, Decimal]]) -> None:
     totals: dict[str, Decimal] = {}
     for unit, amount in amounts:
         totals[unit] = totals.get(unit, Decimal(0)) + amount
@@ -460,7 +481,7 @@ def _check_balanced(amounts: list[tuple[str, Decimal]]) -> None:
 
 def _post(entries: list[LedgerEntry]) -> uuid.UUID:
     """Writes one posting: all entries or none, only when every unit sums to zero."""
-    _check_balanced([(e.unit, e.amount) for e in entries])
+    check_balanced([(e.unit, e.amount) for e in entries])
     posting = uuid.uuid4()
     for entry in entries:
         entry.posting = posting
@@ -483,22 +504,7 @@ def activity_approve(
         locked = ServiceActivity.objects.select_for_update().get(pk=activity.pk)
         if locked.status != ActivityStatus.REPORTED:
             raise ServiceRefused(NOT_REPORTED)
-        memo = f"{service_request.what}（{activity.assignment.helper.name}）"[:300]
-        entries = [
-            LedgerEntry(
-                scheme=scheme,
-                member=line.member,
-                unit=line.unit,
-                component=line.component,
-                amount=line.amount,
-                activity=activity,
-                kind=PostingKind.ACTIVITY,
-                booked_on=activity.activity_on,
-                memo=memo,
-                created_by=actor,
-            )
-            for line in activity_lines(activity)
-        ]
+        entries = activity_entries(activity, actor=actor)
         posting = _post(entries)
         now = timezone.now()
         ServiceActivity.objects.filter(pk=activity.pk).update(
