@@ -298,7 +298,7 @@ class PostingKind(models.TextChoices):
 class LedgerQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         # A bulk UPDATE would slip past AppendOnly.save(): the ledger is changed by reversing entries only.
-        raise AppendOnlyError("台帳の記録は変更できません。")
+        raise AppendOnlyError(f"{self.model.history_name}は変更できません。")  # the same refusal as AppendOnly
 
 
 class LedgerEntry(AppendOnly):
