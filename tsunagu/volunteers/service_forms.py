@@ -128,6 +128,10 @@ class ReportForm(forms.Form):
         return data
 
 
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("退会日"), widget=DATE_INPUT)
+
+
 class ReverseForm(forms.Form):
     reason = forms.CharField(
         label=_("取り消しの理由"),

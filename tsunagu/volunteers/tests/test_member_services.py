@@ -439,3 +439,21 @@ def test_the_api_gives_a_members_balance_and_ledger(verified_client, futaba):
     assert data["balance"] == {"hours": "1.00", "yen": "600.00"}
     assert data["entries"][0]["amount"] in ("1.00", "600.00")
     assert client.get(reverse("api:volunteers-service-ledger", args=["999999"])).status_code == 404
+
+
+def test_a_member_who_left_keeps_their_ledger_and_is_no_longer_offered(verified_client, futaba):
+    do_activity(futaba)
+    client = verified_client(futaba.coordinator)
+    url = reverse("volunteers:service_member", args=[futaba.helper.pk])
+    early = client.post(url, {"left_on": "2000-01-01"})
+    assert early.status_code == 400
+    assert "退会日は入会日より後にしてください。" in early.content.decode()
+    assert client.post(url, {"left_on": f"{timezone.localdate():%Y-%m-%d}"}).status_code == 302
+    futaba.helper.refresh_from_db()
+    assert futaba.helper.left_on == timezone.localdate()
+    assert balances(futaba.helper)[H] == Decimal("1.5")
+    starts = timezone.now() + datetime.timedelta(days=2)
+    req = service_request_create(actor=futaba.coordinator, member=futaba.user, what="掃除", starts_at=starts)
+    with pytest.raises(ServiceRefused) as refused:
+        service_request_assign(actor=futaba.coordinator, service_request=req, helper=futaba.helper)
+    assert str(refused.value) == "退会した会員は選べません。"

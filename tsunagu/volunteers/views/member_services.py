@@ -39,6 +39,7 @@ from ..selectors import (
 from ..service_forms import (
     BAD_MONTH,
     AssignForm,
+    LeaveForm,
     MemberForm,
     RateForm,
     ReportForm,
@@ -53,6 +54,7 @@ from ..services import (
     activity_approve,
     activity_report,
     activity_reverse,
+    member_leave,
     member_register,
     rate_add,
     scheme_create,
@@ -152,9 +154,18 @@ def service_scheme(request: HttpRequest, scheme_id: int) -> HttpResponse:
 
 
 @manage_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def service_member(request: HttpRequest, member_id: int) -> HttpResponse:
     member = member_or_404(request.user, member_id, request=request)
+    leave_form = LeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
+    if request.method == "POST" and leave_form.is_valid():
+        try:
+            member_leave(actor=request.user, member=member, left_on=leave_form.cleaned_data["left_on"], request=request)
+        except ServiceRefused as refused:
+            leave_form.add_error("left_on", str(refused))
+        else:
+            messages.success(request, _("退会日を記録しました。台帳はそのまま残ります。"))
+            return redirect("volunteers:service_member", member.pk)
     totals = balances(member)
     return render(
         request,
@@ -166,7 +177,9 @@ def service_member(request: HttpRequest, member_id: int) -> HttpResponse:
             "yen_balance": totals[LedgerUnit.YEN],
             "ledger": member_ledger(member),
             "months": statement_months(member),
+            "leave_form": leave_form,
         },
+        status=_status(request, leave_form.is_bound),
     )
 
 
