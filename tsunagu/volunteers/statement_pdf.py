@@ -65,7 +65,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 def _header(st: Statement, s: _Styles) -> Table:
     member = st.member
-    label_w = 24 * mm
+    label_w = 30 * mm
     cell = (CONTENT_WIDTH - 2 * label_w) / 2
     rows = [
         [

@@ -74,6 +74,15 @@ def member_list(user, *, scheme: ServiceScheme | None = None, query: str = "") -
     return qs
 
 
+def member_search(user, query: str, *, request: HttpRequest | None = None) -> QuerySet[ServiceMember]:  # noqa: ANN001
+    """Members by name, kana or number for the search box, logged as a search (like the volunteer registry's)."""
+    qs = member_list(user, query=query)
+    audit_record(
+        actor=user, action=AuditAction.SEARCH, target_type=AuditTarget.SERVICE_MEMBER, query=query, request=request
+    )
+    return qs
+
+
 def member_or_404(user, pk: object, *, request: HttpRequest | None = None) -> ServiceMember:  # noqa: ANN001
     """The member with their contact details, logged as a view."""
     try:

@@ -457,3 +457,13 @@ def test_a_member_who_left_keeps_their_ledger_and_is_no_longer_offered(verified_
     with pytest.raises(ServiceRefused) as refused:
         service_request_assign(actor=futaba.coordinator, service_request=req, helper=futaba.helper)
     assert str(refused.value) == "退会した会員は選べません。"
+
+
+def test_the_member_search_finds_by_kana_and_number_and_is_logged(verified_client, futaba):
+    client = verified_client(futaba.coordinator)
+    html = client.get(reverse("volunteers:services"), {"q": "いずお"}).content.decode()
+    assert "泉尾 トメ" in html and "山田 花子" not in html
+    assert "山田 花子" in client.get(reverse("volunteers:services"), {"q": "H-001"}).content.decode()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.SEARCH, target_type=AuditTarget.SERVICE_MEMBER, query="いずお"
+    ).exists()

@@ -25,6 +25,7 @@ from ..selectors import (
     member_list,
     member_or_404,
     member_person_visible,
+    member_search,
     request_activities,
     request_list,
     request_or_404,
@@ -88,7 +89,7 @@ def services(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("サービスを登録しました。続けて料金を設定してください。"))
             return redirect("volunteers:service_scheme", scheme.pk)
     query = request.GET.get("q", "").strip()[:50]
-    members = member_list(request.user, query=query)[:100] if query else []
+    members = member_search(request.user, query, request=request)[:100] if query else []
     return render(
         request,
         "volunteers/services.html",
