@@ -1,7 +1,7 @@
 """The demo's volunteer centre: about 500 synthetic volunteers (residents, students and workers of the ward,
 companies, 法人 and schools; a few waiting for the centre's check), the needs of the past year with their matches
 and activity hours, and open needs of the coming weeks (some proposed, one accepted) for the volunteer login
-`demo_volunteer` (the demo's password).
+`demo_volunteer` (the demo's password); then the member-to-member service of tsunagu.demo.member_services.
 
 Called by tsunagu.demo.ward.generate_ward for the home ward. Deterministic for the seed and the demo's day: its
 own random stream and every query ordered. Only synthetic data: names are drawn from the demo's name tables and
@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from tsunagu.accounts.models import User
 from tsunagu.areas.models import District, Municipality
 from tsunagu.core.wareki import JST
+from tsunagu.demo.member_services import clear_member_services, generate_member_services
 from tsunagu.demo.names import family_name_table, given_name_tables
 from tsunagu.organisations.models import Membership, OrganisationKind
 from tsunagu.volunteers.models import (
@@ -86,7 +87,8 @@ SLOTS = sorted(SLOT_CODES)
 
 def clear_volunteers() -> None:
     """Matches, needs and volunteers name districts, towns and persons a replaced ward deletes (PROTECT); training
-    completions name volunteers and users (PROTECT) and go first."""
+    completions and member services name volunteers and users (PROTECT) and go first."""
+    clear_member_services()
     Completion.objects.all().delete()
     Attendance.objects.all().delete()
     TrainingSession.objects.all().delete()
@@ -224,6 +226,7 @@ def generate_volunteers(*, municipality: Municipality, seed: int, today: datetim
         matches.append(Match(need=need, volunteer=login, status=status, score=score, reasons=reasons))
     Match.objects.bulk_create(matches)
     completions = _generate_training(random.Random(f"training-{seed}"), municipality, today, approved)  # noqa: S311
+    generate_member_services(municipality=municipality, seed=seed, today=today, progress=progress)
     progress(
         gettext("ボランティア：{volunteers:,}人、地域ニーズ：{needs:,}件、活動：{done:,}件").format(
             volunteers=len(volunteers), needs=len(needs), done=sum(m.status == MatchStatus.COMPLETED for m in matches)

@@ -55,7 +55,7 @@ from tsunagu.testing.browser import (
 from tsunagu.testing.directory import build_directory
 from tsunagu.testing.events import make_event
 from tsunagu.testing.factories import ConsentFactory
-from tsunagu.testing.volunteers import make_need, make_volunteer
+from tsunagu.testing.volunteers import make_need, make_volunteer, member_services_for_sweep
 from tsunagu.volunteers.models import (
     Attendance,
     Completion,
@@ -289,8 +289,14 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         course=course, volunteer=volunteer, completed_on=timezone.localdate(), source=CompletionSource.ATTENDANCE
     )
     ward.volunteer = volunteer
+    # Member services with hours: a scheme with its fees, a 利用会員 and a 協力会員, one approved activity (the
+    # ledger, the statement) and one request waiting for its report.
+    services = member_services_for_sweep(ward)
     ward.values = {
         "volunteer_id": volunteer.pk,
+        "scheme_id": services.scheme.pk,
+        "member_id": services.user.pk,
+        "request_id": services.request.pk,
         "need_id": accepted.need_id,
         "match_id": accepted.pk,
         "course_id": course.pk,
@@ -391,7 +397,10 @@ def test_every_page_passes_axe_core(live_server: LiveServer, ward_with_everythin
                      "/volunteers/needs/{need_id}/edit/", "/volunteers/needs/{need_id}/matches/{match_id}/activity/",
                      "/volunteers/training/", "/volunteers/training/new/", "/volunteers/training/completions/",
                      "/volunteers/training/{course_id}/", "/volunteers/training/{course_id}/lacking/",
-                     "/volunteers/training/sessions/{session_id}/"):
+                     "/volunteers/training/sessions/{session_id}/",
+                     "/volunteers/services/", "/volunteers/services/schemes/{scheme_id}/",
+                     "/volunteers/services/members/{member_id}/", "/volunteers/services/members/{member_id}/statement/",
+                     "/volunteers/services/requests/", "/volunteers/services/requests/{request_id}/"):
         assert template in staff_seen, template
     # The sweep looked at the pages, not at refusals or redirects (a broken sign-in would pass it otherwise).
     for template in ("/", "/people/{person_id}/", "/roster/", "/roster/rules/", "/map/", "/audit/", "/api/docs/",

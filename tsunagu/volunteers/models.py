@@ -443,3 +443,21 @@ def valid_completions_q(day: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}completed_on__lte": day}) & (
         Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": day})
     )
+
+
+# Member-to-member services with hours live in their own module; imported here so Django finds the models.
+from .service_models import (  # noqa: E402, F401
+    ActivityStatus,
+    LedgerComponent,
+    LedgerEntry,
+    LedgerUnit,
+    MemberKind,
+    PostingKind,
+    RequestStatus,
+    ServiceActivity,
+    ServiceAssignment,
+    ServiceMember,
+    ServiceRate,
+    ServiceRequest,
+    ServiceScheme,
+)

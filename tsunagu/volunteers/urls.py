@@ -28,6 +28,14 @@ urlpatterns = [
     path("training/<int:course_id>/", views.course_detail, name="course"),
     path("training/<int:course_id>/lacking/", views.course_lacking, name="course_lacking"),
     path("training/sessions/<int:session_id>/", views.session_detail, name="training_session"),
+    # Member-to-member services with hours (住民参加型サービス), for the same centre.
+    path("services/", views.services, name="services"),
+    path("services/schemes/<int:scheme_id>/", views.service_scheme, name="service_scheme"),
+    path("services/members/<int:member_id>/", views.service_member, name="service_member"),
+    path("services/members/<int:member_id>/statement/", views.service_statement, name="service_statement"),
+    path("services/members/<int:member_id>/statement/pdf/", views.service_statement_pdf, name="service_statement_pdf"),
+    path("services/requests/", views.service_requests, name="service_requests"),
+    path("services/requests/<int:request_id>/", views.service_request, name="service_request"),
 ]
 
 # JSON API (mounted under /api/ by config/urls.py, in the "api" namespace).
@@ -40,6 +48,11 @@ api_urlpatterns = [
     path("volunteers/needs/<str:need_id>/matches/", api.NeedProposeApi.as_view(), name="volunteers-need-propose"),
     path("volunteers/me/matches/", api.MyMatchListApi.as_view(), name="volunteers-my-matches"),
     path("volunteers/me/matches/<str:match_id>/answer/", api.MyMatchAnswerApi.as_view(), name="volunteers-my-answer"),
+    path(
+        "volunteers/services/members/<str:member_id>/ledger/",
+        api.ServiceLedgerApi.as_view(),
+        name="volunteers-service-ledger",
+    ),
     path(
         "volunteers/me/matches/<str:match_id>/activity/",
         api.MyMatchActivityApi.as_view(),

@@ -8,16 +8,23 @@ import pytest
 from tsunagu.demo.volunteers import VOLUNTEER_USERNAME
 from tsunagu.demo.ward import MIN_SIZE, generate_ward
 from tsunagu.volunteers.models import (
+    ActivityStatus,
     Completion,
     CourseKind,
+    LedgerEntry,
     Match,
     MatchStatus,
+    MemberKind,
     Need,
     NeedKind,
     NeedStatus,
+    PostingKind,
+    ServiceActivity,
+    ServiceMember,
     Volunteer,
     VolunteerStatus,
 )
+from tsunagu.volunteers.selectors import unbalanced_postings
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +32,7 @@ REFERENCE_DAY = datetime.date(2026, 6, 1)
 
 
 def _snapshot() -> list[tuple]:
-    return list(
+    matches = list(
         Match.objects.order_by("need__starts_at", "volunteer__name").values_list(
             "need__title", "volunteer__name", "hours"
         )
@@ -34,6 +41,12 @@ def _snapshot() -> list[tuple]:
             "course__name", "volunteer__name", "user__username", "completed_on", "expires_on"
         )
     )
+    ledger = list(
+        LedgerEntry.objects.order_by("booked_on", "posting", "member__number", "component").values_list(
+            "booked_on", "posting", "member__number", "unit", "component", "amount"
+        )
+    )
+    return matches + ledger
 
 
 def test_demo_volunteers_needs_and_a_year_of_activities():
@@ -48,6 +61,14 @@ def test_demo_volunteers_needs_and_a_year_of_activities():
     assert Need.objects.filter(status=NeedStatus.OPEN, starts_at__date__gt=REFERENCE_DAY).exists()
     mine = Match.objects.filter(volunteer__user__username=VOLUNTEER_USERNAME)
     assert {MatchStatus.ACCEPTED, MatchStatus.PROPOSED} <= set(mine.values_list("status", flat=True))
+    # Member services: members of every kind, months of approved activities, balanced postings, a reversal, and
+    # activities on both sides of the fee change keeping the fee they were priced with.
+    assert set(ServiceMember.objects.values_list("kind", flat=True)) == set(MemberKind.values)
+    assert ServiceActivity.objects.filter(status=ActivityStatus.APPROVED).count() > 50
+    assert ServiceActivity.objects.filter(status=ActivityStatus.REVERSED).count() == 1
+    assert LedgerEntry.objects.filter(kind=PostingKind.REVERSAL).exists()
+    assert unbalanced_postings() == []
+    assert set(ServiceActivity.objects.values_list("fee_per_hour", flat=True)) == {800, 900}
 
 
 def test_the_same_seed_gives_the_same_volunteer_centre():

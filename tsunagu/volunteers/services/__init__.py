@@ -1,6 +1,19 @@
 """Writes of the volunteer centre (each with its audit row)."""
 
 from .matches import MatchRefused, match_complete, match_propose, match_respond
+from .member_services import (
+    ServiceRefused,
+    activity_approve,
+    activity_report,
+    activity_reverse,
+    member_leave,
+    member_register,
+    rate_add,
+    scheme_create,
+    service_request_assign,
+    service_request_cancel,
+    service_request_create,
+)
 from .needs import NeedRefused, need_create, need_set_status, need_update
 from .training import (
     TrainingRefused,
@@ -18,7 +31,11 @@ __all__ = [
     "MatchRefused",
     "NeedRefused",
     "RegistrationRefused",
+    "ServiceRefused",
     "TrainingRefused",
+    "activity_approve",
+    "activity_report",
+    "activity_reverse",
     "attendance_enrol",
     "attendance_record",
     "completion_expiry",
@@ -28,9 +45,16 @@ __all__ = [
     "match_complete",
     "match_propose",
     "match_respond",
+    "member_leave",
+    "member_register",
     "need_create",
     "need_set_status",
     "need_update",
+    "rate_add",
+    "scheme_create",
+    "service_request_assign",
+    "service_request_cancel",
+    "service_request_create",
     "session_create",
     "volunteer_check",
     "volunteer_link_user",

@@ -1,4 +1,13 @@
 from .me import match_activity, my_page, respond
+from .member_services import (
+    service_member,
+    service_request,
+    service_requests,
+    service_scheme,
+    service_statement,
+    service_statement_pdf,
+    services,
+)
 from .public import register, register_done
 from .staff import (
     insurance,
@@ -32,6 +41,13 @@ __all__ = [
     "register_done",
     "report",
     "respond",
+    "service_member",
+    "service_request",
+    "service_requests",
+    "service_scheme",
+    "service_statement",
+    "service_statement_pdf",
+    "services",
     "session_detail",
     "volunteer_detail",
 ]
