@@ -83,6 +83,8 @@ class AuditTarget(models.TextChoices):
     SERVICE_MEMBER = "service_member", _("住民参加型サービスの会員")
     SERVICE_ACTIVITY = "service_activity", _("住民参加型サービスの活動")
     SERVICE_LEDGER = "service_ledger", _("会員の時間と料金の台帳")
+    GRANT_CALL = "grant_call", _("つながり応援補助金の募集")
+    GRANT_APPLICATION = "grant_application", _("つながり応援補助金の申請")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -445,7 +445,16 @@ def valid_completions_q(day: datetime.date, prefix: str = "") -> Q:
     )
 
 
-# Member-to-member services with hours live in their own module; imported here so Django finds the models.
+# Member-to-member services with hours and the grants to local activities (つながり応援補助金) live in their own
+# modules; imported here so Django finds the models.
+from .grant_models import (  # noqa: E402, F401
+    ApplicationStatus,
+    GrantApplication,
+    GrantCall,
+    GrantPayment,
+    GrantReport,
+    GrantReportPhoto,
+)
 from .service_models import (  # noqa: E402, F401
     ActivityStatus,
     LedgerComponent,

@@ -28,6 +28,14 @@ urlpatterns = [
     path("training/<int:course_id>/", views.course_detail, name="course"),
     path("training/<int:course_id>/lacking/", views.course_lacking, name="course_lacking"),
     path("training/sessions/<int:session_id>/", views.session_detail, name="training_session"),
+    # Grants to local activities (つながり応援補助金): the public calls and form (no sign-in), the centre's pages.
+    path("grants/", views.grant_calls_public, name="grant_calls_public"),
+    path("grants/<int:call_id>/apply/", views.grant_apply, name="grant_apply"),
+    path("grants/apply/done/", views.grant_apply_done, name="grant_apply_done"),
+    path("grants/manage/", views.grants, name="grants"),
+    path("grants/manage/<int:call_id>/", views.grant_call, name="grant_call"),
+    path("grants/applications/<int:application_id>/", views.grant_application, name="grant_application"),
+    path("grants/applications/<int:application_id>/photos/<int:photo_id>/", views.grant_photo, name="grant_photo"),
     # Member-to-member services with hours (住民参加型サービス), for the same centre.
     path("services/", views.services, name="services"),
     path("services/schemes/<int:scheme_id>/", views.service_scheme, name="service_scheme"),

@@ -1,5 +1,19 @@
 """Reads of the volunteer centre: every page, fragment and API call goes through these."""
 
+from .grants import (
+    CallBudget,
+    FundedActivity,
+    application_or_404,
+    application_reports,
+    call_applications,
+    call_budget,
+    call_list,
+    call_or_404,
+    funded_activities,
+    open_call_or_404,
+    open_calls,
+    report_photo_or_404,
+)
 from .matching import Candidate, candidates_for, fitting_needs, score_fit
 from .member_services import (
     Statement,
@@ -42,12 +56,20 @@ from .training import (
 from .volunteers import insurance_lapsing, volunteer_list, volunteer_or_404
 
 __all__ = [
+    "CallBudget",
     "Candidate",
+    "FundedActivity",
     "RequesterView",
     "Statement",
     "StatementLine",
     "activity_or_404",
+    "application_or_404",
+    "application_reports",
     "balances",
+    "call_applications",
+    "call_budget",
+    "call_list",
+    "call_or_404",
     "candidates_for",
     "completion_choices",
     "completion_list",
@@ -57,6 +79,7 @@ __all__ = [
     "district_report",
     "enrolable_volunteers",
     "fitting_needs",
+    "funded_activities",
     "helper_choices",
     "insurance_lapsing",
     "lacking_volunteers",
@@ -68,6 +91,9 @@ __all__ = [
     "need_list",
     "need_or_404",
     "need_requester",
+    "open_call_or_404",
+    "open_calls",
+    "report_photo_or_404",
     "request_activities",
     "request_list",
     "request_or_404",

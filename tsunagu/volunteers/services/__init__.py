@@ -1,5 +1,15 @@
 """Writes of the volunteer centre (each with its audit row)."""
 
+from .grants import (
+    GrantRefused,
+    application_decide,
+    application_start_review,
+    application_submit,
+    call_create,
+    check_photos,
+    payment_record,
+    report_record,
+)
 from .matches import MatchRefused, match_complete, match_propose, match_respond
 from .member_services import (
     ServiceRefused,
@@ -28,6 +38,7 @@ from .training import (
 from .volunteers import RegistrationRefused, volunteer_check, volunteer_link_user, volunteer_register
 
 __all__ = [
+    "GrantRefused",
     "MatchRefused",
     "NeedRefused",
     "RegistrationRefused",
@@ -36,8 +47,13 @@ __all__ = [
     "activity_approve",
     "activity_report",
     "activity_reverse",
+    "application_decide",
+    "application_start_review",
+    "application_submit",
     "attendance_enrol",
     "attendance_record",
+    "call_create",
+    "check_photos",
     "completion_expiry",
     "completion_record",
     "course_create",
@@ -50,7 +66,9 @@ __all__ = [
     "need_create",
     "need_set_status",
     "need_update",
+    "payment_record",
     "rate_add",
+    "report_record",
     "scheme_create",
     "service_request_assign",
     "service_request_cancel",

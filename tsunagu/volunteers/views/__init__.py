@@ -1,3 +1,12 @@
+from .grants import (
+    grant_application,
+    grant_apply,
+    grant_apply_done,
+    grant_call,
+    grant_calls_public,
+    grant_photo,
+    grants,
+)
 from .me import match_activity, my_page, respond
 from .member_services import (
     service_member,
@@ -28,6 +37,13 @@ __all__ = [
     "course_lacking",
     "course_new",
     "courses",
+    "grant_application",
+    "grant_apply",
+    "grant_apply_done",
+    "grant_call",
+    "grant_calls_public",
+    "grant_photo",
+    "grants",
     "insurance",
     "manage",
     "match_activity",
