@@ -9,8 +9,12 @@ from tsunagu.demo.volunteers import VOLUNTEER_USERNAME
 from tsunagu.demo.ward import MIN_SIZE, generate_ward
 from tsunagu.volunteers.models import (
     ActivityStatus,
+    ApplicationStatus,
     Completion,
     CourseKind,
+    GrantApplication,
+    GrantCall,
+    GrantReport,
     LedgerEntry,
     Match,
     MatchStatus,
@@ -24,7 +28,7 @@ from tsunagu.volunteers.models import (
     Volunteer,
     VolunteerStatus,
 )
-from tsunagu.volunteers.selectors import unbalanced_postings
+from tsunagu.volunteers.selectors import call_budget, funded_activities, unbalanced_postings
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +73,21 @@ def test_demo_volunteers_needs_and_a_year_of_activities():
     assert LedgerEntry.objects.filter(kind=PostingKind.REVERSAL).exists()
     assert unbalanced_postings() == []
     assert set(ServiceActivity.objects.values_list("fee_per_hour", flat=True)) == {800, 900}
+
+
+def test_demo_grants_one_open_call_with_applications_in_every_state():
+    generate_ward(size=MIN_SIZE, today=REFERENCE_DAY)
+    call = GrantCall.objects.get()
+    assert call.is_open_on(REFERENCE_DAY)
+    applications = GrantApplication.objects.filter(call=call)
+    assert applications.count() == 10
+    assert set(applications.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    budget = call_budget(call)
+    assert 0 < budget.paid <= budget.approved <= call.budget
+    assert GrantReport.objects.count() == 2
+    assert {a.group_name for a in funded_activities()} == set(
+        applications.filter(status=ApplicationStatus.APPROVED).values_list("group_name", flat=True)
+    )
 
 
 def test_the_same_seed_gives_the_same_volunteer_centre():
