@@ -1,7 +1,8 @@
 """The demo's volunteer centre: about 500 synthetic volunteers (residents, students and workers of the ward,
 companies, 法人 and schools; a few waiting for the centre's check), the needs of the past year with their matches
 and activity hours, and open needs of the coming weeks (some proposed, one accepted) for the volunteer login
-`demo_volunteer` (the demo's password); then the member-to-member service of tsunagu.demo.member_services.
+`demo_volunteer` (the demo's password); training; the member-to-member service of tsunagu.demo.member_services;
+and an open つながり応援補助金 call with applications in every state.
 
 Called by tsunagu.demo.ward.generate_ward for the home ward. Deterministic for the seed and the demo's day: its
 own random stream and every query ordered. Only synthetic data: names are drawn from the demo's name tables and

@@ -277,7 +277,8 @@ def check_photos(files: Sequence[UploadedFile], alt_texts: Sequence[str]) -> lis
             with Image.open(io.BytesIO(upload.read())) as image:
                 image.verify()
                 image_format = image.format
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        # A decompression bomb (a small file of huge dimensions) is refused like any unreadable file.
+        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
             raise GrantRefused(PHOTO_NOT_IMAGE % {"name": upload.name}) from None
         if image_format not in PHOTO_FORMATS:
             raise GrantRefused(PHOTO_NOT_IMAGE % {"name": upload.name})
