@@ -79,6 +79,12 @@ class AuditTarget(models.TextChoices):
     VOLUNTEER_NEED = "volunteer_need", _("地域ニーズ")
     VOLUNTEER_MATCH = "volunteer_match", _("ボランティアのマッチング")
     TRAINING = "training", _("研修の出欠・修了")
+    SERVICE_SCHEME = "service_scheme", _("住民参加型サービス")
+    SERVICE_MEMBER = "service_member", _("住民参加型サービスの会員")
+    SERVICE_ACTIVITY = "service_activity", _("住民参加型サービスの活動")
+    SERVICE_LEDGER = "service_ledger", _("会員の時間と料金の台帳")
+    GRANT_CALL = "grant_call", _("つながり応援補助金の募集")
+    GRANT_APPLICATION = "grant_application", _("つながり応援補助金の申請")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -1,7 +1,8 @@
 """The demo's volunteer centre: about 500 synthetic volunteers (residents, students and workers of the ward,
 companies, 法人 and schools; a few waiting for the centre's check), the needs of the past year with their matches
 and activity hours, and open needs of the coming weeks (some proposed, one accepted) for the volunteer login
-`demo_volunteer` (the demo's password).
+`demo_volunteer` (the demo's password); training; the member-to-member service of tsunagu.demo.member_services;
+and an open つながり応援補助金 call with applications in every state.
 
 Called by tsunagu.demo.ward.generate_ward for the home ward. Deterministic for the seed and the demo's day: its
 own random stream and every query ordered. Only synthetic data: names are drawn from the demo's name tables and
@@ -19,15 +20,22 @@ from django.utils.translation import gettext
 from tsunagu.accounts.models import User
 from tsunagu.areas.models import District, Municipality
 from tsunagu.core.wareki import JST
+from tsunagu.demo.member_services import clear_member_services, generate_member_services
 from tsunagu.demo.names import family_name_table, given_name_tables
 from tsunagu.organisations.models import Membership, OrganisationKind
 from tsunagu.volunteers.models import (
     SLOT_CODES,
+    ApplicationStatus,
     Attendance,
     Completion,
     CompletionSource,
     Course,
     CourseKind,
+    GrantApplication,
+    GrantCall,
+    GrantPayment,
+    GrantReport,
+    GrantReportPhoto,
     Language,
     Match,
     MatchStatus,
@@ -86,7 +94,13 @@ SLOTS = sorted(SLOT_CODES)
 
 def clear_volunteers() -> None:
     """Matches, needs and volunteers name districts, towns and persons a replaced ward deletes (PROTECT); training
-    completions name volunteers and users (PROTECT) and go first."""
+    completions and member services name volunteers and users (PROTECT) and go first."""
+    clear_member_services()
+    GrantReportPhoto.objects.all().delete()
+    GrantReport.objects.all().delete()
+    GrantPayment.objects.all().delete()
+    GrantApplication.objects.all().delete()
+    GrantCall.objects.all().delete()
     Completion.objects.all().delete()
     Attendance.objects.all().delete()
     TrainingSession.objects.all().delete()
@@ -224,6 +238,8 @@ def generate_volunteers(*, municipality: Municipality, seed: int, today: datetim
         matches.append(Match(need=need, volunteer=login, status=status, score=score, reasons=reasons))
     Match.objects.bulk_create(matches)
     completions = _generate_training(random.Random(f"training-{seed}"), municipality, today, approved)  # noqa: S311
+    generate_member_services(municipality=municipality, seed=seed, today=today, progress=progress)
+    funded = _generate_grants(random.Random(f"grants-{seed}"), municipality, today, districts)  # noqa: S311
     progress(
         gettext("ボランティア：{volunteers:,}人、地域ニーズ：{needs:,}件、活動：{done:,}件").format(
             volunteers=len(volunteers), needs=len(needs), done=sum(m.status == MatchStatus.COMPLETED for m in matches)
@@ -232,7 +248,102 @@ def generate_volunteers(*, municipality: Municipality, seed: int, today: datetim
     progress(
         gettext("研修：{courses}件、修了：{completions:,}件").format(courses=len(COURSES), completions=completions)
     )
+    progress(
+        gettext("つながり応援補助金：申請{applications}件、交付決定{funded}件").format(
+            applications=len(GRANT_GROUPS), funded=funded
+        )
+    )
     return len(volunteers)
+
+
+# (group, activity, requested yen, outcome): outcome is the demo's state of the application.
+GRANT_GROUPS = (
+    ("泉尾ふれあいの会（デモ）", "ふれあい喫茶", 80000, "paid_reported"),
+    ("北恩加島子ども食堂（デモ）", "子ども食堂", 100000, "paid_reported"),
+    ("鶴町いきいき体操クラブ（デモ）", "いきいき百歳体操", 50000, "paid"),
+    ("南恩加島見守り隊（デモ）", "声かけ散歩", 40000, "approved"),
+    ("三軒家おしゃべりサロン（デモ）", "おしゃべりサロン", 60000, "rejected"),
+    ("小林ママの会（デモ）", "子育て広場", 70000, "under_review"),
+    ("平尾将棋クラブ（デモ）", "多世代将棋教室", 30000, "under_review"),
+    ("千島手芸の会（デモ）", "手しごとカフェ", 45000, "submitted"),
+    ("大正防災ひろば（デモ）", "まちの防災ワークショップ", 90000, "submitted"),
+    ("船町たすけあいの会（デモ）", "ごみ出しお手伝い", 35000, "submitted"),
+)
+
+
+def _generate_grants(
+    rng: random.Random, municipality: Municipality, today: datetime.date, districts: list[District]
+) -> int:
+    """One open call of this fiscal year with ten applications in every state: approved ones (paid, some
+    reported), one rejected, some under review and new ones. Written directly, within the services' rules (the
+    approved sum within the budget, payments within the approved amount). No photos: the demo stores no files."""
+    fiscal_year = today.year if today.month >= 4 else today.year - 1
+    call = GrantCall.objects.create(
+        municipality=municipality,
+        name=gettext("{year}年度 つながり応援補助金（デモ）").format(year=fiscal_year),
+        fiscal_year=fiscal_year,
+        criteria=gettext(
+            "区内で活動する5人以上の団体が行う、人と人とのつながりをつくる活動（居場所・サロン・見守り・子どもの"
+            "活動・防災など）。営利・政治・宗教を目的とする活動は対象外です。"
+        ),
+        budget=1_000_000,
+        max_per_application=100_000,
+        opens_on=today - datetime.timedelta(days=60),
+        closes_on=today + datetime.timedelta(days=30),
+    )
+    funded = 0
+    for i, (group, activity, requested, outcome) in enumerate(GRANT_GROUPS):
+        approved = outcome in ("paid_reported", "paid", "approved")
+        application = GrantApplication.objects.create(
+            call=call,
+            group_name=group,
+            contact_name=gettext("担当者{n:02d}（デモ）").format(n=i + 1),
+            email=f"grant{i + 1:02d}@example.jp",
+            activity_title=activity,
+            description=gettext("デモの申請です。月に2回ほど、地域の方が集まって{activity}をひらきます。").format(
+                activity=activity
+            ),
+            requested_amount=requested,
+            budget_breakdown=gettext("会場費・材料費・保険・チラシ印刷（デモ）"),
+            publish_amount=i % 2 == 0,
+            status={
+                "paid_reported": ApplicationStatus.APPROVED,
+                "paid": ApplicationStatus.APPROVED,
+                "approved": ApplicationStatus.APPROVED,
+                "rejected": ApplicationStatus.REJECTED,
+                "under_review": ApplicationStatus.UNDER_REVIEW,
+                "submitted": ApplicationStatus.SUBMITTED,
+            }[outcome],
+            # Approved at the requested amount rounded down to ten thousand yen, as committees often do.
+            approved_amount=(requested - requested % 10_000 if requested > 50_000 else requested) if approved else None,
+        )
+        application.districts.set(rng.sample(districts, k=min(len(districts), rng.randint(1, 2))))
+        decided_at = datetime.datetime.combine(today - datetime.timedelta(days=30), datetime.time(10), tzinfo=JST)
+        if outcome == "rejected":
+            application.decision_reason = gettext("活動の内容が募集の対象（つながりづくり）に当たらないため（デモ）")
+            application.decided_at = decided_at
+            application.save(update_fields=["decision_reason", "decided_at"])
+        if application.status == ApplicationStatus.APPROVED:
+            funded += 1
+            application.decided_at = decided_at
+            application.save(update_fields=["decided_at"])
+            if outcome in ("paid", "paid_reported"):
+                GrantPayment.objects.create(
+                    application=application,
+                    amount=application.approved_amount,
+                    paid_on=today - datetime.timedelta(days=20),
+                    note=gettext("概算払（デモ）"),
+                )
+            if outcome == "paid_reported":
+                GrantReport.objects.create(
+                    application=application,
+                    summary=gettext(
+                        "{activity}を6回ひらきました。初めての方も多く、続けてほしいという声がありました（デモ）。"
+                    ).format(activity=activity),
+                    participants=rng.randint(40, 120),
+                    spent_amount=application.approved_amount - rng.randint(0, 5) * 1000,
+                )
+    return funded
 
 
 # (kind, name, sessions required, valid years, sessions held in the past year, place)

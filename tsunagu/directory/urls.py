@@ -10,6 +10,7 @@ app_name = "directory"
 urlpatterns = [
     path("", views.directory_index_view, name="index"),
     path("search/", views.directory_search_view, name="search"),
+    path("funded/", views.directory_funded_view, name="funded"),
     path("map/", views.directory_map_view, name="map"),
     path("map/data.json", views.directory_map_data_view, name="map_data"),
     path("services/<uuid:service_id>/", views.directory_detail_view, name="detail"),

@@ -55,13 +55,18 @@ from tsunagu.testing.browser import (
 from tsunagu.testing.directory import build_directory
 from tsunagu.testing.events import make_event
 from tsunagu.testing.factories import ConsentFactory
-from tsunagu.testing.volunteers import make_need, make_volunteer
+from tsunagu.testing.volunteers import make_need, make_volunteer, member_services_for_sweep
 from tsunagu.volunteers.models import (
+    ApplicationStatus,
     Attendance,
     Completion,
     CompletionSource,
     Course,
     CourseKind,
+    GrantApplication,
+    GrantCall,
+    GrantPayment,
+    GrantReport,
     Match,
     MatchStatus,
     TrainingSession,
@@ -289,8 +294,31 @@ def ward_with_everything(ward: SimpleNamespace, settings: Any) -> SimpleNamespac
         course=course, volunteer=volunteer, completed_on=timezone.localdate(), source=CompletionSource.ATTENDANCE
     )
     ward.volunteer = volunteer
+    # Member services with hours: a scheme with its fees, a 利用会員 and a 協力会員, one approved activity (the
+    # ledger, the statement) and one request waiting for its report.
+    services = member_services_for_sweep(ward)
+    # Grants (つながり応援補助金): an open call and an approved, paid and reported application (its page shows
+    # every section), which the public list of funded activities in the directory also shows.
+    today = timezone.localdate()
+    grant_call = GrantCall.objects.create(
+        name="つながり応援補助金", fiscal_year=2026, criteria="区内の団体の活動", budget=500000,
+        max_per_application=100000, opens_on=today, closes_on=today + datetime.timedelta(days=30),
+    )  # fmt: skip
+    grant = GrantApplication.objects.create(
+        call=grant_call, group_name="泉尾ふれあいの会", contact_name="泉尾 花子", email="h@example.jp",
+        activity_title="ふれあい喫茶", description="お茶の会", requested_amount=80000, budget_breakdown="会場費",
+        status=ApplicationStatus.APPROVED, approved_amount=80000, publish_amount=True,
+    )  # fmt: skip
+    GrantPayment.objects.create(application=grant, amount=40000, paid_on=today)
+    GrantReport.objects.create(application=grant, summary="6回ひらきました", participants=60, spent_amount=40000)
     ward.values = {
         "volunteer_id": volunteer.pk,
+        "scheme_id": services.scheme.pk,
+        "call_id": grant_call.pk,
+        "application_id": grant.pk,
+        "photo_id": 1,  # a photo is an image, not a page: the sweep skips it
+        "member_id": services.user.pk,
+        "request_id": services.request.pk,
         "need_id": accepted.need_id,
         "match_id": accepted.pk,
         "course_id": course.pk,
@@ -391,7 +419,13 @@ def test_every_page_passes_axe_core(live_server: LiveServer, ward_with_everythin
                      "/volunteers/needs/{need_id}/edit/", "/volunteers/needs/{need_id}/matches/{match_id}/activity/",
                      "/volunteers/training/", "/volunteers/training/new/", "/volunteers/training/completions/",
                      "/volunteers/training/{course_id}/", "/volunteers/training/{course_id}/lacking/",
-                     "/volunteers/training/sessions/{session_id}/"):
+                     "/volunteers/training/sessions/{session_id}/",
+                     "/volunteers/services/", "/volunteers/services/schemes/{scheme_id}/",
+                     "/volunteers/services/members/{member_id}/", "/volunteers/services/members/{member_id}/statement/",
+                     "/volunteers/services/requests/", "/volunteers/services/requests/{request_id}/",
+                     "/volunteers/grants/manage/", "/volunteers/grants/manage/{call_id}/",
+                     "/volunteers/grants/applications/{application_id}/", "/volunteers/grants/",
+                     "/volunteers/grants/{call_id}/apply/", "/directory/funded/"):
         assert template in staff_seen, template
     # The sweep looked at the pages, not at refusals or redirects (a broken sign-in would pass it otherwise).
     for template in ("/", "/people/{person_id}/", "/roster/", "/roster/rules/", "/map/", "/audit/", "/api/docs/",

@@ -16,11 +16,14 @@ from tsunagu.core.api import AUTH_RESPONSES, NOT_FOUND_RESPONSE, VALIDATION_RESP
 from tsunagu.core.paging import take_page
 from tsunagu.core.serializers import PageParamsSerializer, requested_id
 
+from .models import LedgerEntry, LedgerUnit
 from .scope import volunteer_of
 from .selectors import (
+    balances,
     candidates_for,
     completion_list,
     course_list,
+    member_or_404,
     need_list,
     need_or_404,
     need_requester,
@@ -44,6 +47,7 @@ from .serializers import (
     NeedSerializer,
     ProposeSerializer,
     RequesterSerializer,
+    ServiceLedgerSerializer,
     VolunteerListParamsSerializer,
     VolunteerPageSerializer,
     VolunteerSerializer,
@@ -55,6 +59,7 @@ TAGS = ["volunteers"]
 NOT_A_CANDIDATE = gettext_lazy("候補の一覧から選んでください。")
 MAX_PAGE_SIZE = 200
 NEED_ID = OpenApiParameter("need_id", int, OpenApiParameter.PATH, description="地域ニーズのID。")
+MEMBER_ID = OpenApiParameter("member_id", int, OpenApiParameter.PATH, description="住民参加型サービスの会員のID。")
 MATCH_ID = OpenApiParameter("match_id", int, OpenApiParameter.PATH, description="マッチング（依頼）のID。")
 
 
@@ -297,3 +302,35 @@ class CompletionListApi(APIView):
             request=request,
         )
         return Response(_page(qs.order_by("pk"), params.validated_data, CompletionSerializer))
+
+
+class ServiceLedgerApi(APIView):
+    throttle_classes = [UserRateThrottle]
+
+    @extend_schema(
+        operation_id="volunteers_services_member_ledger",
+        summary="住民参加型サービスの会員の台帳と残高",
+        description=(
+            "会員の時間と金額の記録（古い順）と、その合計としての残高。ボランティアセンターの職員が自分の区の"
+            "会員についてだけ読めます。閲覧は監査ログに記録されます。"
+        ),
+        parameters=[MEMBER_ID],
+        responses={200: ServiceLedgerSerializer, 404: NOT_FOUND_RESPONSE, **AUTH_RESPONSES},
+        tags=TAGS,
+    )
+    def get(self, request: Request, member_id: str) -> Response:
+        member = member_or_404(request.user, requested_id(member_id), request=request)
+        totals = balances(member)
+        entries = LedgerEntry.objects.filter(member=member).order_by("booked_on", "pk")
+        return Response(
+            ServiceLedgerSerializer(
+                {
+                    "member_id": member.pk,
+                    "number": member.number,
+                    "kind": member.kind,
+                    "scheme_id": member.scheme_id,
+                    "balance": {"hours": totals[LedgerUnit.HOURS], "yen": totals[LedgerUnit.YEN]},
+                    "entries": entries,
+                }
+            ).data
+        )

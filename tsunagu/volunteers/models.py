@@ -443,3 +443,30 @@ def valid_completions_q(day: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}completed_on__lte": day}) & (
         Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": day})
     )
+
+
+# Member-to-member services with hours and the grants to local activities (つながり応援補助金) live in their own
+# modules; imported here so Django finds the models.
+from .grant_models import (  # noqa: E402, F401
+    ApplicationStatus,
+    GrantApplication,
+    GrantCall,
+    GrantPayment,
+    GrantReport,
+    GrantReportPhoto,
+)
+from .service_models import (  # noqa: E402, F401
+    ActivityStatus,
+    LedgerComponent,
+    LedgerEntry,
+    LedgerUnit,
+    MemberKind,
+    PostingKind,
+    RequestStatus,
+    ServiceActivity,
+    ServiceAssignment,
+    ServiceMember,
+    ServiceRate,
+    ServiceRequest,
+    ServiceScheme,
+)

@@ -4,6 +4,7 @@ A need's requester — the name, phone and address written on the need, and the 
 
 - the volunteer centre: staff holding MANAGE_VOLUNTEERS (社協, the ward's welfare section) for the needs of their
   ward;
+- the same staff, for the residents named by the 利用会員 of the ward's member services (住民参加型サービス);
 - a volunteer, for the needs they were matched to **and accepted** (and, after it, completed). A proposal alone,
   a declined or a cancelled match opens nothing: until the volunteer says yes they read the need's public title,
   kind, district and time only.
@@ -30,7 +31,7 @@ from tsunagu.access.policy import (
 )
 from tsunagu.organisations.models import Agreement, DataScope, Membership, OrganisationKind
 
-from .models import ACCEPTED_STATUSES, Match, Need, Volunteer, VolunteerStatus
+from .models import ACCEPTED_STATUSES, Match, Need, ServiceMember, Volunteer, VolunteerStatus
 
 VOLUNTEER_NARROWING = "volunteer"
 # Staff grants reach the persons named by needs only: the scope opens requesters, not the ward's register.
@@ -81,8 +82,11 @@ class VolunteerNeedScope(ScopeRule):
         kind, *rest = narrowing  # type: ignore[misc]
         needs = Need.objects.filter(person__isnull=False)
         if kind == VOLUNTEER_NARROWING:
-            needs = needs.filter(accepted_need_ids_q(rest[0]))
-        return Q(pk__in=needs.values("person_id"))
+            return Q(pk__in=needs.filter(accepted_need_ids_q(rest[0])).values("person_id"))
+        # The centre's staff also reach the residents its 利用会員 of member services name (the same kind of
+        # record: someone the centre arranges help for); volunteers never do, they read no member records.
+        members = ServiceMember.objects.filter(person__isnull=False)
+        return Q(pk__in=needs.values("person_id")) | Q(pk__in=members.values("person_id"))
 
     def extra_grants(self, viewer: Viewer) -> list[Grant]:
         volunteer = volunteer_of(viewer)

@@ -15,7 +15,17 @@ from tsunagu.core.serializers import (
     QueryChoiceField,
 )
 
-from .models import Completion, Course, CourseKind, Match, Need, Volunteer, VolunteerStatus
+from .models import (
+    Completion,
+    Course,
+    CourseKind,
+    LedgerEntry,
+    Match,
+    MemberKind,
+    Need,
+    Volunteer,
+    VolunteerStatus,
+)
 
 
 class VolunteerSerializer(ModelResponseSerializer):
@@ -179,3 +189,30 @@ class CompletionListParamsSerializer(PageParamsSerializer):
 
 class CompletionPageSerializer(PageSerializer):
     results = CompletionSerializer(many=True)
+
+
+class LedgerEntrySerializer(ModelResponseSerializer):
+    """One ledger entry as written (entries are never changed: a correction is a reversing entry)."""
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "booked_on", "unit", "component", "amount", "kind", "posting", "activity", "reverses", "memo"]
+        extra_kwargs = {
+            "amount": {"help_text": "符号つき。時間は協力した方がプラス、円は受け取る側がプラス。"},
+            "posting": {"help_text": "同じ仕訳の記録は同じ番号で、単位ごとに合計が0になります。"},
+            "reverses": {"help_text": "逆仕訳のとき、打ち消す記録のID。"},
+        }
+
+
+class ServiceBalanceSerializer(serializers.Serializer):
+    hours = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="時間の残高（記録の合計）。")
+    yen = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="金額の残高（円。記録の合計）。")
+
+
+class ServiceLedgerSerializer(serializers.Serializer):
+    member_id = serializers.IntegerField()
+    number = serializers.CharField(help_text="会員番号。")
+    kind = serializers.ChoiceField(choices=MemberKind.choices, help_text="会員の種類。")
+    scheme_id = serializers.IntegerField()
+    balance = ServiceBalanceSerializer()
+    entries = LedgerEntrySerializer(many=True, help_text="古い順。")

@@ -28,6 +28,22 @@ urlpatterns = [
     path("training/<int:course_id>/", views.course_detail, name="course"),
     path("training/<int:course_id>/lacking/", views.course_lacking, name="course_lacking"),
     path("training/sessions/<int:session_id>/", views.session_detail, name="training_session"),
+    # Grants to local activities (つながり応援補助金): the public calls and form (no sign-in), the centre's pages.
+    path("grants/", views.grant_calls_public, name="grant_calls_public"),
+    path("grants/<int:call_id>/apply/", views.grant_apply, name="grant_apply"),
+    path("grants/apply/done/", views.grant_apply_done, name="grant_apply_done"),
+    path("grants/manage/", views.grants, name="grants"),
+    path("grants/manage/<int:call_id>/", views.grant_call, name="grant_call"),
+    path("grants/applications/<int:application_id>/", views.grant_application, name="grant_application"),
+    path("grants/applications/<int:application_id>/photos/<int:photo_id>/", views.grant_photo, name="grant_photo"),
+    # Member-to-member services with hours (住民参加型サービス), for the same centre.
+    path("services/", views.services, name="services"),
+    path("services/schemes/<int:scheme_id>/", views.service_scheme, name="service_scheme"),
+    path("services/members/<int:member_id>/", views.service_member, name="service_member"),
+    path("services/members/<int:member_id>/statement/", views.service_statement, name="service_statement"),
+    path("services/members/<int:member_id>/statement/pdf/", views.service_statement_pdf, name="service_statement_pdf"),
+    path("services/requests/", views.service_requests, name="service_requests"),
+    path("services/requests/<int:request_id>/", views.service_request, name="service_request"),
 ]
 
 # JSON API (mounted under /api/ by config/urls.py, in the "api" namespace).
@@ -40,6 +56,11 @@ api_urlpatterns = [
     path("volunteers/needs/<str:need_id>/matches/", api.NeedProposeApi.as_view(), name="volunteers-need-propose"),
     path("volunteers/me/matches/", api.MyMatchListApi.as_view(), name="volunteers-my-matches"),
     path("volunteers/me/matches/<str:match_id>/answer/", api.MyMatchAnswerApi.as_view(), name="volunteers-my-answer"),
+    path(
+        "volunteers/services/members/<str:member_id>/ledger/",
+        api.ServiceLedgerApi.as_view(),
+        name="volunteers-service-ledger",
+    ),
     path(
         "volunteers/me/matches/<str:match_id>/activity/",
         api.MyMatchActivityApi.as_view(),

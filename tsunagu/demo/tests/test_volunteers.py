@@ -8,16 +8,27 @@ import pytest
 from tsunagu.demo.volunteers import VOLUNTEER_USERNAME
 from tsunagu.demo.ward import MIN_SIZE, generate_ward
 from tsunagu.volunteers.models import (
+    ActivityStatus,
+    ApplicationStatus,
     Completion,
     CourseKind,
+    GrantApplication,
+    GrantCall,
+    GrantReport,
+    LedgerEntry,
     Match,
     MatchStatus,
+    MemberKind,
     Need,
     NeedKind,
     NeedStatus,
+    PostingKind,
+    ServiceActivity,
+    ServiceMember,
     Volunteer,
     VolunteerStatus,
 )
+from tsunagu.volunteers.selectors import call_budget, funded_activities, unbalanced_postings
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +36,7 @@ REFERENCE_DAY = datetime.date(2026, 6, 1)
 
 
 def _snapshot() -> list[tuple]:
-    return list(
+    matches = list(
         Match.objects.order_by("need__starts_at", "volunteer__name").values_list(
             "need__title", "volunteer__name", "hours"
         )
@@ -34,6 +45,12 @@ def _snapshot() -> list[tuple]:
             "course__name", "volunteer__name", "user__username", "completed_on", "expires_on"
         )
     )
+    ledger = list(
+        LedgerEntry.objects.order_by("booked_on", "posting", "member__number", "component").values_list(
+            "booked_on", "posting", "member__number", "unit", "component", "amount"
+        )
+    )
+    return matches + ledger
 
 
 def test_demo_volunteers_needs_and_a_year_of_activities():
@@ -48,6 +65,29 @@ def test_demo_volunteers_needs_and_a_year_of_activities():
     assert Need.objects.filter(status=NeedStatus.OPEN, starts_at__date__gt=REFERENCE_DAY).exists()
     mine = Match.objects.filter(volunteer__user__username=VOLUNTEER_USERNAME)
     assert {MatchStatus.ACCEPTED, MatchStatus.PROPOSED} <= set(mine.values_list("status", flat=True))
+    # Member services: members of every kind, months of approved activities, balanced postings, a reversal, and
+    # activities on both sides of the fee change keeping the fee they were priced with.
+    assert set(ServiceMember.objects.values_list("kind", flat=True)) == set(MemberKind.values)
+    assert ServiceActivity.objects.filter(status=ActivityStatus.APPROVED).count() > 50
+    assert ServiceActivity.objects.filter(status=ActivityStatus.REVERSED).count() == 1
+    assert LedgerEntry.objects.filter(kind=PostingKind.REVERSAL).exists()
+    assert unbalanced_postings() == []
+    assert set(ServiceActivity.objects.values_list("fee_per_hour", flat=True)) == {800, 900}
+
+
+def test_demo_grants_one_open_call_with_applications_in_every_state():
+    generate_ward(size=MIN_SIZE, today=REFERENCE_DAY)
+    call = GrantCall.objects.get()
+    assert call.is_open_on(REFERENCE_DAY)
+    applications = GrantApplication.objects.filter(call=call)
+    assert applications.count() == 10
+    assert set(applications.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    budget = call_budget(call)
+    assert 0 < budget.paid <= budget.approved <= call.budget
+    assert GrantReport.objects.count() == 2
+    assert {a.group_name for a in funded_activities()} == set(
+        applications.filter(status=ApplicationStatus.APPROVED).values_list("group_name", flat=True)
+    )
 
 
 def test_the_same_seed_gives_the_same_volunteer_centre():

@@ -1,3 +1,4 @@
+from .funded import directory_funded_view
 from .manage import (
     location_edit_view,
     manage_list_view,
@@ -17,6 +18,7 @@ from .public import (
 __all__ = [
     "directory_detail_view",
     "directory_district_pdf_view",
+    "directory_funded_view",
     "directory_index_view",
     "directory_map_data_view",
     "directory_map_view",

@@ -1,6 +1,29 @@
 """Writes of the volunteer centre (each with its audit row)."""
 
+from .grants import (
+    GrantRefused,
+    application_decide,
+    application_start_review,
+    application_submit,
+    call_create,
+    check_photos,
+    payment_record,
+    report_record,
+)
 from .matches import MatchRefused, match_complete, match_propose, match_respond
+from .member_services import (
+    ServiceRefused,
+    activity_approve,
+    activity_report,
+    activity_reverse,
+    member_leave,
+    member_register,
+    rate_add,
+    scheme_create,
+    service_request_assign,
+    service_request_cancel,
+    service_request_create,
+)
 from .needs import NeedRefused, need_create, need_set_status, need_update
 from .training import (
     TrainingRefused,
@@ -15,12 +38,22 @@ from .training import (
 from .volunteers import RegistrationRefused, volunteer_check, volunteer_link_user, volunteer_register
 
 __all__ = [
+    "GrantRefused",
     "MatchRefused",
     "NeedRefused",
     "RegistrationRefused",
+    "ServiceRefused",
     "TrainingRefused",
+    "activity_approve",
+    "activity_report",
+    "activity_reverse",
+    "application_decide",
+    "application_start_review",
+    "application_submit",
     "attendance_enrol",
     "attendance_record",
+    "call_create",
+    "check_photos",
     "completion_expiry",
     "completion_record",
     "course_create",
@@ -28,9 +61,18 @@ __all__ = [
     "match_complete",
     "match_propose",
     "match_respond",
+    "member_leave",
+    "member_register",
     "need_create",
     "need_set_status",
     "need_update",
+    "payment_record",
+    "rate_add",
+    "report_record",
+    "scheme_create",
+    "service_request_assign",
+    "service_request_cancel",
+    "service_request_create",
     "session_create",
     "volunteer_check",
     "volunteer_link_user",

@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,11 +19,11 @@ from tsunagu.core.japanese import kana_search_key, normalize_phone
 from tsunagu.organisations.models import Membership
 
 from ..models import SLOT_CODES, Volunteer, VolunteerStatus
+from ..public_forms import SUBMISSIONS_PER_HOUR, TOO_MANY, count_submission, submission_allowed
 
-# The public form takes this many registrations from one address per hour: enough for a school registering a
-# class one by one at its front desk, too few for a script.
-REGISTRATIONS_PER_HOUR = 20
-TOO_MANY = _("送信が続いたため、受け付けを一時止めています。1時間ほどたってから、もう一度お試しください。")
+REGISTER_FORM = "register"
+
+REGISTRATIONS_PER_HOUR = SUBMISSIONS_PER_HOUR
 NOT_PENDING = _("この登録はすでに確認済みです。")
 USER_TAKEN = _("この利用者は、ほかのボランティアの登録に結びついています。")
 USER_IS_MEMBER = _(
@@ -36,12 +35,8 @@ class RegistrationRefused(Exception):  # noqa: N818 - the product's word for it
     pass
 
 
-def _rate_key(ip: str) -> str:
-    return f"volunteers:register:{ip}"
-
-
 def registration_allowed(ip: str) -> bool:
-    return cache.get(_rate_key(ip), 0) < REGISTRATIONS_PER_HOUR
+    return submission_allowed(REGISTER_FORM, ip)
 
 
 def volunteer_register(
@@ -67,12 +62,9 @@ def volunteer_register(
     request: HttpRequest | None = None,
 ) -> Volunteer:
     """A registration from the public form: pending until the centre checks it."""
-    key = _rate_key(ip)
     if not registration_allowed(ip):
         raise RegistrationRefused(TOO_MANY)
-    # add() then incr(): the window starts at the first registration and is not extended by later ones.
-    if not cache.add(key, 1, timeout=3600):
-        cache.incr(key)
+    count_submission(REGISTER_FORM, ip)
     slots = sorted(set(weekly_slots) & SLOT_CODES)
     with transaction.atomic():
         volunteer = Volunteer(

@@ -1,4 +1,22 @@
+from .grants import (
+    grant_application,
+    grant_apply,
+    grant_apply_done,
+    grant_call,
+    grant_calls_public,
+    grant_photo,
+    grants,
+)
 from .me import match_activity, my_page, respond
+from .member_services import (
+    service_member,
+    service_request,
+    service_requests,
+    service_scheme,
+    service_statement,
+    service_statement_pdf,
+    services,
+)
 from .public import register, register_done
 from .staff import (
     insurance,
@@ -19,6 +37,13 @@ __all__ = [
     "course_lacking",
     "course_new",
     "courses",
+    "grant_application",
+    "grant_apply",
+    "grant_apply_done",
+    "grant_call",
+    "grant_calls_public",
+    "grant_photo",
+    "grants",
     "insurance",
     "manage",
     "match_activity",
@@ -32,6 +57,13 @@ __all__ = [
     "register_done",
     "report",
     "respond",
+    "service_member",
+    "service_request",
+    "service_requests",
+    "service_scheme",
+    "service_statement",
+    "service_statement_pdf",
+    "services",
     "session_detail",
     "volunteer_detail",
 ]

@@ -9,12 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tsunagu.areas.models import Municipality
 
 from ..forms import RegistrationForm
+from ..public_forms import TOO_MANY, client_ip, honeypot_filled
 from ..services import RegistrationRefused, volunteer_register
-from ..services.volunteers import TOO_MANY, registration_allowed
-
-
-def _ip(request: HttpRequest) -> str:
-    return (request.META.get("REMOTE_ADDR") or "")[:45]
+from ..services.volunteers import registration_allowed
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,16 +20,16 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, municipality_id=ward.pk)
     error = ""
     if request.method == "POST":
-        if request.POST.get("website"):
+        if honeypot_filled(request):
             # The hidden field was filled: a script. Answer as if registered, store nothing.
             return redirect("volunteers:register_done")
-        if not registration_allowed(_ip(request)):
+        if not registration_allowed(client_ip(request)):
             error = str(TOO_MANY)
         elif form.is_valid():
             data = dict(form.cleaned_data)
             data.pop("website", None)
             try:
-                volunteer_register(ip=_ip(request), municipality_id=ward.pk, request=request, **data)
+                volunteer_register(ip=client_ip(request), municipality_id=ward.pk, request=request, **data)
             except RegistrationRefused as refused:
                 error = str(refused)
             else:
