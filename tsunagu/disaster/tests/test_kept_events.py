@@ -12,13 +12,13 @@ from django.utils import timezone
 from tsunagu.disaster.models import DisasterKind
 from tsunagu.disaster.services import event_declare
 
-from .test_api import event  # noqa: F401 - fixture
 from .test_api import (  # noqa: F401 - run again with the cache on
+    event,
     test_a_report_sent_again_after_the_event_ended_is_still_the_stored_one,
     test_a_status_after_the_event_ended_is_400_with_the_japanese_reason,
 )
-from .test_disaster import district_a_event  # noqa: F401 - fixture
 from .test_disaster import (  # noqa: F401 - run again with the cache on
+    district_a_event,
     listed_in_a,
     seen,
     test_an_event_declared_for_later_opens_when_started_and_keeps_its_planned_length,
